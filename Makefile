@@ -1,0 +1,65 @@
+# Dispotify: the two commands of the README are `make demo` and `make test`.
+# Everything they need is installed by `make deps` (Debian packages only).
+
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+JOBS       ?= $(shell nproc)
+
+DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git \
+  libboost1.81-dev libsqlite3-dev libtag1-dev libssl-dev libsodium-dev \
+  libgtest-dev libbenchmark-dev libcpptoml-dev \
+  python3 python3-pytest python3-requests ffmpeg clang-format clang-tidy
+
+.PHONY: all deps build build-asan test unit-test e2e-test demo format format-check tidy clean bench
+
+all: build
+
+# Idempotent: installs only the packages that are missing.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "make deps: all packages present"; fi
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+$(BUILD_ASAN)/build.ninja:
+	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDISPOTIFY_SANITIZE=ON
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+build-asan: deps $(BUILD_ASAN)/build.ninja
+	ninja -C $(BUILD_ASAN) -j $(JOBS)
+
+unit-test: build build-asan
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS)
+
+# Black-box tests of the real binary, once optimized and once under sanitizers.
+e2e-test: build build-asan
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify python3 -m pytest -q tests/e2e
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify python3 -m pytest -q -x tests/e2e
+
+test: unit-test e2e-test format-check
+
+demo: build
+	tools/demo.sh $(BUILD)/dispotify
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp')
+
+format-check: deps
+	clang-format --dry-run -Werror $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp')
+
+tidy: build
+	clang-tidy -p $(BUILD) --quiet $$(git ls-files 'src/*.cpp')
+
+bench: build
+	@echo "see docs/BENCHMARKS.md: each script in bench/ runs one benchmark"
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

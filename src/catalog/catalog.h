@@ -1,0 +1,92 @@
+// The catalog: a SQLite (WAL) read model that changes only by apply().
+//
+// apply() is deterministic: it reads nothing but the command and the
+// database (no clock, no randomness, no node-local state), so every node
+// that applies the same commands in the same order holds the same catalog.
+// A command that is invalid against the current state (duplicate username,
+// playlist of another user, ...) fails with the same Error on every node and
+// changes nothing but the applied index.
+//
+// Thread-safety: apply() calls are serialized internally; queries may run
+// concurrently from any thread (each thread reads through its own
+// connection) and see a committed state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "catalog/command.h"
+#include "catalog/types.h"
+
+namespace dispotify::catalog {
+
+enum class SortOrder { asc, desc };
+
+struct TrackListQuery {
+  int64_t offset = 0;
+  int64_t limit = 50;          // 1..500
+  std::string sort = "title";  // title, artist, album, year, duration, created_at
+  SortOrder order = SortOrder::asc;
+};
+
+struct AlbumListQuery {
+  int64_t offset = 0;
+  int64_t limit = 50;         // 1..500
+  std::string sort = "name";  // name, artist, year, created_at
+  SortOrder order = SortOrder::asc;
+};
+
+struct ArtistListQuery {
+  int64_t offset = 0;
+  int64_t limit = 50;  // 1..500, sorted by name
+};
+
+class Catalog {
+ public:
+  // Opens or creates the database and runs pending schema migrations.
+  [[nodiscard]] static Result<std::unique_ptr<Catalog>> open(const std::string& db_path);
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  // Applies the command committed at `index` (must be applied_index() + 1)
+  // in one transaction that also records the index. Deterministic errors are
+  // returned after recording the index; I/O errors leave everything as it was.
+  [[nodiscard]] Status apply(uint64_t index, const Command& command);
+  uint64_t applied_index() const;
+
+  [[nodiscard]] Result<std::optional<Track>> track(std::string_view id) const;
+  [[nodiscard]] Result<std::optional<Track>> track_by_hash(std::string_view content_hash) const;
+  [[nodiscard]] Result<Page<Track>> tracks(const TrackListQuery& query) const;
+  [[nodiscard]] Result<Page<Album>> albums(const AlbumListQuery& query) const;
+  [[nodiscard]] Result<std::optional<AlbumDetail>> album(std::string_view id) const;
+  [[nodiscard]] Result<Page<Artist>> artists(const ArtistListQuery& query) const;
+  [[nodiscard]] Result<std::optional<ArtistDetail>> artist(std::string_view id) const;
+  // Full-text search over title, artist, album and genre: prefix matching on
+  // every word, case- and diacritics-insensitive, best matches first.
+  [[nodiscard]] Result<SearchResult> search(std::string_view text, int64_t limit_per_kind) const;
+  // True while any track uses the hash as audio or cover.
+  [[nodiscard]] Result<bool> blob_referenced(std::string_view hash) const;
+
+  [[nodiscard]] Result<std::optional<User>> user_by_id(std::string_view id) const;
+  [[nodiscard]] Result<std::optional<User>> user_by_name(std::string_view username) const;
+  [[nodiscard]] Result<std::vector<User>> users() const;
+  [[nodiscard]] Result<std::optional<Token>> token_by_hash(std::string_view token_hash) const;
+  [[nodiscard]] Result<std::vector<Token>> tokens_of(std::string_view user_id) const;
+
+  [[nodiscard]] Result<std::vector<Playlist>> playlists_of(std::string_view owner_id) const;
+  [[nodiscard]] Result<std::optional<PlaylistDetail>> playlist(std::string_view id) const;
+
+  [[nodiscard]] Result<Counts> counts() const;
+
+ private:
+  struct Impl;
+  explicit Catalog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dispotify::catalog

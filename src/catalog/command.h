@@ -1,0 +1,92 @@
+// Catalog commands: the only way the catalog changes.
+//
+// The node that receives a request builds a command with every id and
+// timestamp filled in, proposes it, and every node applies it once committed
+// (locally now, through Raft later). Commands travel and persist as
+// versioned JSON (docs/formats/catalog_commands.md): decode(encode(c)) == c,
+// and an unknown version or type is an error, never a guess.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/result.h"
+#include "catalog/types.h"
+
+namespace dispotify::catalog {
+
+inline constexpr int kCommandVersion = 1;
+
+struct CreateUser {
+  User user;
+};
+struct SetUserPassword {
+  std::string user_id;
+  std::string password_hash;
+};
+struct SetUserRole {
+  std::string user_id;
+  std::string role;
+};
+struct DeleteUser {  // also deletes the user's tokens and playlists
+  std::string user_id;
+};
+struct CreateToken {
+  Token token;
+};
+struct RevokeToken {
+  std::string token_id;
+};
+struct AddTrack {  // conflict if track.id or track.content_hash exists
+  Track track;     // album_id, artist_id, album_artist and artist are derived at apply
+};
+struct DeleteTrack {  // also removes it from playlists
+  std::string track_id;
+};
+struct CreatePlaylist {
+  Playlist playlist;  // track_count and duration_ms are ignored
+};
+struct RenamePlaylist {
+  std::string playlist_id;
+  std::string actor_id;  // must own it
+  std::string name;
+  int64_t at_ms = 0;
+};
+struct DeletePlaylist {
+  std::string playlist_id;
+  std::string actor_id;
+};
+struct AddPlaylistTracks {  // appends at the end, or inserts before `position`
+  std::string playlist_id;
+  std::string actor_id;
+  std::vector<std::string> track_ids;  // all must exist
+  int64_t position = -1;               // -1 = append
+  int64_t at_ms = 0;
+};
+struct RemovePlaylistTracks {
+  std::string playlist_id;
+  std::string actor_id;
+  std::vector<int64_t> positions;  // 0-based, each must be in range
+  int64_t at_ms = 0;
+};
+struct MovePlaylistTrack {
+  std::string playlist_id;
+  std::string actor_id;
+  int64_t from = 0;
+  int64_t to = 0;
+  int64_t at_ms = 0;
+};
+
+using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,
+                             AddTrack, DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist,
+                             AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack>;
+
+// "create_user", "add_track", ...: the "type" field of the JSON form.
+std::string command_type(const Command& command);
+
+std::string encode_command(const Command& command);
+[[nodiscard]] Result<Command> decode_command(std::string_view json);
+
+}  // namespace dispotify::catalog

@@ -1,0 +1,143 @@
+// Read-model records of the catalog, as queries return them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dispotify::catalog {
+
+// Roles: "admin" manages users; "user" uploads, listens and owns playlists.
+inline constexpr const char* kRoleAdmin = "admin";
+inline constexpr const char* kRoleUser = "user";
+inline constexpr const char* kVariousArtists = "Various Artists";
+inline constexpr const char* kUnknownArtist = "Unknown Artist";
+inline constexpr const char* kUnknownAlbum = "Unknown Album";
+
+struct Track {
+  std::string id;
+  std::string title;
+  std::vector<std::string> artists;  // multi-valued ARTIST tag, in tag order; never empty
+  std::string artist;                // display form: artists joined with ", "
+  std::string album;
+  std::string album_artist;          // as grouped: tag, else Various Artists / first artist
+  std::string album_id;
+  std::string artist_id;             // id of artists[0]
+  bool compilation = false;
+  int track_number = 0;  // 0 = unknown
+  int track_total = 0;
+  int disc_number = 0;
+  int disc_total = 0;
+  int year = 0;
+  std::string genre;
+  int64_t duration_ms = 0;
+  int bitrate_kbps = 0;
+  int sample_rate = 0;
+  int channels = 0;
+  std::string codec;         // "mp3", "flac", "vorbis", "opus", "aac", "alac", "pcm"
+  std::string content_type;  // "audio/mpeg", ...
+  uint64_t size_bytes = 0;
+  std::string content_hash;  // sha256 hex of the audio blob
+  std::string cover_hash;    // sha256 hex of the cover blob, empty if none
+  std::optional<double> replaygain_track_gain_db;
+  std::optional<double> replaygain_track_peak;
+  std::optional<double> replaygain_album_gain_db;
+  std::optional<double> replaygain_album_peak;
+  std::string lyrics;
+  std::string musicbrainz_track_id;
+  std::string musicbrainz_album_id;
+  std::string musicbrainz_artist_id;
+  std::string filename;     // name given at upload, for display only
+  std::string uploaded_by;  // user id
+  int64_t created_at_ms = 0;
+};
+
+struct Album {
+  std::string id;
+  std::string title;
+  std::string album_artist;
+  std::string artist_id;  // id of album_artist
+  bool compilation = false;
+  int year = 0;           // max year of its tracks
+  std::string genre;      // most common genre of its tracks (ties: smallest)
+  int track_count = 0;
+  int disc_count = 0;
+  int64_t duration_ms = 0;
+  std::string cover_hash;  // cover of its first track that has one
+  int64_t created_at_ms = 0;
+};
+
+struct Artist {
+  std::string id;
+  std::string name;
+  int album_count = 0;  // albums whose album artist this is
+  int track_count = 0;  // tracks that list this artist
+};
+
+struct User {
+  std::string id;
+  std::string username;
+  std::string password_hash;  // argon2id, libsodium's string format
+  std::string role;           // kRoleAdmin or kRoleUser
+  int64_t created_at_ms = 0;
+};
+
+struct Token {
+  std::string id;
+  std::string user_id;
+  std::string token_hash;  // sha256 hex of the secret; the secret is never stored
+  std::string name;        // label for API tokens
+  std::string kind;        // "session" or "api"
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;  // 0 = never
+};
+
+struct Playlist {
+  std::string id;
+  std::string owner_id;
+  std::string name;
+  int track_count = 0;
+  int64_t duration_ms = 0;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  int64_t total = 0;  // across all pages
+};
+
+struct AlbumDetail {
+  Album album;
+  std::vector<Track> tracks;  // by disc_number, track_number, title
+};
+
+struct ArtistDetail {
+  Artist artist;
+  std::vector<Album> albums;  // albums whose album artist this is, by year then title
+  std::vector<Track> tracks;  // tracks listing this artist that sit on other artists' albums
+};
+
+struct PlaylistDetail {
+  Playlist playlist;
+  std::vector<Track> tracks;  // in playlist order; position i is tracks[i]
+};
+
+struct SearchResult {
+  std::vector<Track> tracks;
+  std::vector<Album> albums;
+  std::vector<Artist> artists;
+};
+
+struct Counts {
+  int64_t tracks = 0;
+  int64_t albums = 0;
+  int64_t artists = 0;
+  int64_t users = 0;
+  int64_t playlists = 0;
+  int64_t track_bytes = 0;
+};
+
+}  // namespace dispotify::catalog

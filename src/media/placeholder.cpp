@@ -1,0 +1,1 @@
+// placeholder so that the module configures; replaced by the real sources.
