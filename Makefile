@@ -4,8 +4,10 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc)
+# Debian's interpreter, which has python3-pytest, whatever else is first on PATH.
+PYTHON     ?= /usr/bin/python3
 
-DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git \
+DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libboost1.81-dev libsqlite3-dev libtag1-dev libssl-dev libsodium-dev \
   libgtest-dev libbenchmark-dev libcpptoml-dev \
   python3 python3-pytest python3-requests ffmpeg clang-format clang-tidy
@@ -41,8 +43,8 @@ unit-test: build build-asan
 
 # Black-box tests of the real binary, once optimized and once under sanitizers.
 e2e-test: build build-asan
-	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify python3 -m pytest -q tests/e2e
-	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify python3 -m pytest -q -x tests/e2e
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q tests/e2e
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify $(PYTHON) -m pytest -q -x tests/e2e
 
 test: unit-test e2e-test format-check
 

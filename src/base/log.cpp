@@ -3,10 +3,9 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
-#include <ctime>
 #include <mutex>
 
+#include "base/clock.h"
 #include "base/json_escape.h"
 
 namespace dispotify::log {
@@ -26,18 +25,7 @@ const char* level_name(Level level) {
   return "info";
 }
 
-std::string timestamp_utc() {
-  using namespace std::chrono;
-  const auto now = system_clock::now();
-  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t t = system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
+std::string timestamp_utc() { return format_rfc3339_ms(now_unix_ms()); }
 
 }  // namespace
 

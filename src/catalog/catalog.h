@@ -40,6 +40,12 @@ struct AlbumListQuery {
   SortOrder order = SortOrder::asc;
 };
 
+struct CatalogOptions {
+  // synchronous=FULL on the writer: an applied command survives power loss.
+  // Only scratch databases (benchmarks) should turn this off.
+  bool durable = true;
+};
+
 struct ArtistListQuery {
   int64_t offset = 0;
   int64_t limit = 50;  // 1..500, sorted by name
@@ -49,6 +55,8 @@ class Catalog {
  public:
   // Opens or creates the database and runs pending schema migrations.
   [[nodiscard]] static Result<std::unique_ptr<Catalog>> open(const std::string& db_path);
+  [[nodiscard]] static Result<std::unique_ptr<Catalog>> open(const std::string& db_path,
+                                                             const CatalogOptions& options);
   ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;

@@ -21,42 +21,64 @@ inline constexpr int kCommandVersion = 1;
 
 struct CreateUser {
   User user;
+
+  bool operator==(const CreateUser&) const = default;
 };
 struct SetUserPassword {
   std::string user_id;
   std::string password_hash;
+
+  bool operator==(const SetUserPassword&) const = default;
 };
 struct SetUserRole {
   std::string user_id;
   std::string role;
+
+  bool operator==(const SetUserRole&) const = default;
 };
 struct DeleteUser {  // also deletes the user's tokens and playlists
   std::string user_id;
+
+  bool operator==(const DeleteUser&) const = default;
 };
 struct CreateToken {
   Token token;
+
+  bool operator==(const CreateToken&) const = default;
 };
 struct RevokeToken {
   std::string token_id;
+
+  bool operator==(const RevokeToken&) const = default;
 };
 struct AddTrack {  // conflict if track.id or track.content_hash exists
   Track track;     // album_id, artist_id, album_artist and artist are derived at apply
+
+  bool operator==(const AddTrack&) const = default;
 };
 struct DeleteTrack {  // also removes it from playlists
   std::string track_id;
+
+  bool operator==(const DeleteTrack&) const = default;
 };
 struct CreatePlaylist {
   Playlist playlist;  // track_count and duration_ms are ignored
+
+  bool operator==(const CreatePlaylist&) const = default;
 };
 struct RenamePlaylist {
   std::string playlist_id;
   std::string actor_id;  // must own it
   std::string name;
   int64_t at_ms = 0;
+
+  bool operator==(const RenamePlaylist&) const = default;
 };
 struct DeletePlaylist {
   std::string playlist_id;
   std::string actor_id;
+
+  bool operator==(const DeletePlaylist&) const = default;
 };
 struct AddPlaylistTracks {  // appends at the end, or inserts before `position`
   std::string playlist_id;
@@ -64,12 +86,16 @@ struct AddPlaylistTracks {  // appends at the end, or inserts before `position`
   std::vector<std::string> track_ids;  // all must exist
   int64_t position = -1;               // -1 = append
   int64_t at_ms = 0;
+
+  bool operator==(const AddPlaylistTracks&) const = default;
 };
 struct RemovePlaylistTracks {
   std::string playlist_id;
   std::string actor_id;
   std::vector<int64_t> positions;  // 0-based, each must be in range
   int64_t at_ms = 0;
+
+  bool operator==(const RemovePlaylistTracks&) const = default;
 };
 struct MovePlaylistTrack {
   std::string playlist_id;
@@ -77,6 +103,8 @@ struct MovePlaylistTrack {
   int64_t from = 0;
   int64_t to = 0;
   int64_t at_ms = 0;
+
+  bool operator==(const MovePlaylistTrack&) const = default;
 };
 
 using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,

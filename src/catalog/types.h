@@ -21,9 +21,9 @@ struct Track {
   std::vector<std::string> artists;  // multi-valued ARTIST tag, in tag order; never empty
   std::string artist;                // display form: artists joined with ", "
   std::string album;
-  std::string album_artist;          // as grouped: tag, else Various Artists / first artist
+  std::string album_artist;  // as grouped: tag, else Various Artists / first artist
   std::string album_id;
-  std::string artist_id;             // id of artists[0]
+  std::string artist_id;  // id of artists[0]
   bool compilation = false;
   int track_number = 0;  // 0 = unknown
   int track_total = 0;
@@ -51,6 +51,8 @@ struct Track {
   std::string filename;     // name given at upload, for display only
   std::string uploaded_by;  // user id
   int64_t created_at_ms = 0;
+
+  bool operator==(const Track&) const = default;
 };
 
 struct Album {
@@ -59,13 +61,15 @@ struct Album {
   std::string album_artist;
   std::string artist_id;  // id of album_artist
   bool compilation = false;
-  int year = 0;           // max year of its tracks
-  std::string genre;      // most common genre of its tracks (ties: smallest)
+  int year = 0;       // max year of its tracks
+  std::string genre;  // most common genre of its tracks (ties: smallest)
   int track_count = 0;
   int disc_count = 0;
   int64_t duration_ms = 0;
   std::string cover_hash;  // cover of its first track that has one
   int64_t created_at_ms = 0;
+
+  bool operator==(const Album&) const = default;
 };
 
 struct Artist {
@@ -73,6 +77,8 @@ struct Artist {
   std::string name;
   int album_count = 0;  // albums whose album artist this is
   int track_count = 0;  // tracks that list this artist
+
+  bool operator==(const Artist&) const = default;
 };
 
 struct User {
@@ -81,6 +87,8 @@ struct User {
   std::string password_hash;  // argon2id, libsodium's string format
   std::string role;           // kRoleAdmin or kRoleUser
   int64_t created_at_ms = 0;
+
+  bool operator==(const User&) const = default;
 };
 
 struct Token {
@@ -91,6 +99,8 @@ struct Token {
   std::string kind;        // "session" or "api"
   int64_t created_at_ms = 0;
   int64_t expires_at_ms = 0;  // 0 = never
+
+  bool operator==(const Token&) const = default;
 };
 
 struct Playlist {
@@ -101,6 +111,8 @@ struct Playlist {
   int64_t duration_ms = 0;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
+
+  bool operator==(const Playlist&) const = default;
 };
 
 template <class T>
@@ -138,6 +150,8 @@ struct Counts {
   int64_t users = 0;
   int64_t playlists = 0;
   int64_t track_bytes = 0;
+
+  bool operator==(const Counts&) const = default;
 };
 
 }  // namespace dispotify::catalog

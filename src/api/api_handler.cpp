@@ -1,0 +1,18 @@
+#include "api/auth.h"
+#include "api/routes.h"
+
+namespace dispotify::api {
+
+net::Handler make_api_handler(ApiContext& ctx) {
+  auto router = std::make_shared<Router>([&ctx](const net::Request& r) { return authenticate(ctx, r); });
+  add_ops_routes(*router, ctx);
+  add_auth_routes(*router, ctx);
+  add_user_routes(*router, ctx);
+  add_library_routes(*router, ctx);
+  add_upload_routes(*router, ctx);
+  add_stream_routes(*router, ctx);
+  add_playlist_routes(*router, ctx);
+  return [router](net::Request& request) { return router->handle(request); };
+}
+
+}  // namespace dispotify::api

@@ -1,0 +1,70 @@
+// POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/me,
+// GET|POST /api/v1/tokens, DELETE /api/v1/tokens/{id}.
+#include "api/auth.h"
+#include "api/errors.h"
+#include "api/json_input.h"
+#include "api/json_views.h"
+#include "api/routes.h"
+#include "base/clock.h"
+#include "base/password.h"
+
+namespace dispotify::api {
+namespace {
+
+constexpr size_t kTokenNameBytesMax = 100;
+
+net::Response login(ApiContext& ctx, Call& call) {
+  API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"username", "password"}));
+  API_ASSIGN_OR_RESPOND(auto username, required_string(body, "username"));
+  API_ASSIGN_OR_RESPOND(auto password, required_string(body, "password"));
+  API_ASSIGN_OR_RESPOND(auto user, ctx.catalog.user_by_name(username));
+  // One message for both cases: do not reveal which usernames exist.
+  if (!user || !verify_password(user->password_hash, password)) {
+    return error_response(Errc::unauthenticated, "wrong username or password");
+  }
+  API_ASSIGN_OR_RESPOND(auto issued, issue_token(ctx, user->id, "session", "login"));
+  return json_reply(200, {{"token", issued.secret},
+                          {"expires_at", format_rfc3339_ms(issued.token.expires_at_ms)},
+                          {"user", user_json(*user)}});
+}
+
+net::Response logout(ApiContext& ctx, Call& call) {
+  API_TRY(ctx.proposer.propose(catalog::RevokeToken{call.token->id}));
+  return json_reply(200, {{"ok", true}});
+}
+
+net::Response create_api_token(ApiContext& ctx, Call& call) {
+  API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"name"}));
+  API_ASSIGN_OR_RESPOND(auto name, required_string(body, "name"));
+  if (name.empty() || name.size() > kTokenNameBytesMax) {
+    return error_response(Errc::invalid_argument, "name must be 1 to 100 bytes");
+  }
+  API_ASSIGN_OR_RESPOND(auto issued, issue_token(ctx, call.user->id, "api", name));
+  boost::json::object out = token_json(issued.token);
+  out["token"] = issued.secret;
+  return json_reply(201, out);
+}
+
+net::Response revoke_token(ApiContext& ctx, Call& call) {
+  API_ASSIGN_OR_RESPOND(auto tokens, ctx.catalog.tokens_of(call.user->id));
+  const bool mine = std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) { return t.id == call.param(0); });
+  if (!mine) return error_response(Errc::not_found, "no token " + call.param(0) + " of yours");
+  API_TRY(ctx.proposer.propose(catalog::RevokeToken{call.param(0)}));
+  return json_reply(200, {{"ok", true}});
+}
+
+}  // namespace
+
+void add_auth_routes(Router& router, ApiContext& ctx) {
+  router.add("POST", "/api/v1/auth/login", Access::anyone, [&](Call& c) { return login(ctx, c); });
+  router.add("POST", "/api/v1/auth/logout", Access::user, [&](Call& c) { return logout(ctx, c); });
+  router.add("GET", "/api/v1/me", Access::user, [](Call& c) { return json_reply(200, user_json(*c.user)); });
+  router.add("GET", "/api/v1/tokens", Access::user, [&](Call& c) {
+    API_ASSIGN_OR_RESPOND(auto tokens, ctx.catalog.tokens_of(c.user->id));
+    return json_reply(200, {{"items", json_array(tokens, token_json)}});
+  });
+  router.add("POST", "/api/v1/tokens", Access::user, [&](Call& c) { return create_api_token(ctx, c); });
+  router.add("DELETE", "/api/v1/tokens/{id}", Access::user, [&](Call& c) { return revoke_token(ctx, c); });
+}
+
+}  // namespace dispotify::api

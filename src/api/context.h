@@ -1,0 +1,32 @@
+// What the route handlers work with: the node's services and options.
+// Owned by the node (cli/serve.cpp); outlives the HTTP server.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "api/metrics.h"
+#include "catalog/catalog.h"
+#include "catalog/proposer.h"
+#include "storage/blob_store.h"
+
+namespace dispotify::api {
+
+struct ApiOptions {
+  std::string node_id;
+  uint64_t upload_bytes_max = 2ULL << 30;              // --max-upload-size: 413 above
+  int64_t session_ttl_ms = 30LL * 24 * 3600 * 1000;    // login tokens expire after 30 days
+  std::string cache_dir;                               // local, never replicated (thumbnails)
+};
+
+struct ApiContext {
+  catalog::Catalog& catalog;
+  catalog::Proposer& proposer;
+  storage::BlobStore& blobs;
+  Metrics& metrics;
+  ApiOptions options;
+  std::atomic<bool> ready{false};  // /readyz: catalog open and serving
+};
+
+}  // namespace dispotify::api

@@ -1,1 +1,0 @@
-// placeholder so that the module configures; replaced by the real sources.

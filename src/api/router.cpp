@@ -1,0 +1,96 @@
+#include "api/router.h"
+
+#include "api/errors.h"
+#include "base/check.h"
+
+namespace dispotify::api {
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    if (path[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    const size_t end = std::min(path.find('/', pos), path.size());
+    out.push_back(path.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Router::add(std::string method, std::string pattern, Access access, RouteHandler handler) {
+  DISPOTIFY_CHECK(!pattern.empty() && pattern[0] == '/');
+  Route route{std::move(method), pattern, {}, access, std::move(handler)};
+  for (auto s : split_path(pattern)) route.segments.emplace_back(s);
+  routes_.push_back(std::move(route));
+}
+
+bool Router::match(const Route& route, const std::vector<std::string_view>& path,
+                   std::vector<std::string>& params) {
+  if (route.segments.size() != path.size()) return false;
+  params.clear();
+  for (size_t i = 0; i < path.size(); ++i) {
+    const std::string& seg = route.segments[i];
+    if (seg.size() >= 2 && seg.front() == '{' && seg.back() == '}') {
+      if (path[i].empty()) return false;
+      params.emplace_back(path[i]);
+    } else if (seg != path[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+net::Response Router::handle(net::Request& request) const {
+  const auto path = split_path(request.path);
+  const std::string& method = request.method == "HEAD" ? std::string("GET") : request.method;
+  std::vector<std::string> params;
+  std::string allowed;
+  for (const Route& route : routes_) {
+    if (!match(route, path, params)) continue;
+    if (route.method == method) return run(route, request, std::move(params));
+    allowed += allowed.empty() ? route.method : ", " + route.method;
+  }
+  if (!allowed.empty()) {
+    net::Response response = error_response(Errc::invalid_argument, "method " + request.method + " not allowed");
+    response.status = 405;
+    response.set_header("Allow", allowed);
+    response.route = request.method + " (method not allowed)";
+    return response;
+  }
+  if (fallback_) {
+    Call call{request, {}, std::nullopt, std::nullopt};
+    return fallback_(call);
+  }
+  net::Response response = error_response(Errc::not_found, "no such route: " + request.path);
+  response.route = "(not found)";
+  return response;
+}
+
+net::Response Router::run(const Route& route, net::Request& request, std::vector<std::string> params) const {
+  Call call{request, std::move(params), std::nullopt, std::nullopt};
+  net::Response response;
+  if (route.access != Access::anyone) {
+    auto who = authenticator_(request);
+    if (!who.ok()) {
+      response = error_response(who.error());
+    } else if (route.access == Access::admin && who->first.role != catalog::kRoleAdmin) {
+      response = error_response(Errc::permission_denied, "this route needs the admin role");
+    } else {
+      call.user = std::move(who->first);
+      call.token = std::move(who->second);
+      response = route.handler(call);
+    }
+  } else {
+    response = route.handler(call);
+  }
+  if (response.route.empty()) response.route = route.method + " " + route.pattern;
+  return response;
+}
+
+}  // namespace dispotify::api

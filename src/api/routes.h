@@ -1,0 +1,21 @@
+// Route registration, one function per resource family; each lives in its
+// own *_routes.cpp. docs/API.md lists every route.
+#pragma once
+
+#include "api/context.h"
+#include "api/router.h"
+
+namespace dispotify::api {
+
+void add_auth_routes(Router& router, ApiContext& ctx);
+void add_user_routes(Router& router, ApiContext& ctx);
+void add_library_routes(Router& router, ApiContext& ctx);
+void add_upload_routes(Router& router, ApiContext& ctx);
+void add_stream_routes(Router& router, ApiContext& ctx);
+void add_playlist_routes(Router& router, ApiContext& ctx);
+void add_ops_routes(Router& router, ApiContext& ctx);
+
+// The whole public API as one handler for the HTTP server.
+net::Handler make_api_handler(ApiContext& ctx);
+
+}  // namespace dispotify::api

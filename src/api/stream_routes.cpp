@@ -1,0 +1,148 @@
+// Serving bytes: GET|HEAD /api/v1/tracks/{id}/stream (ranges, ETag,
+// sendfile), GET /api/v1/tracks/{id}/cover and /api/v1/albums/{id}/cover
+// with optional ?size= thumbnails cached on local disk.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/errors.h"
+#include "api/json_input.h"
+#include "api/routes.h"
+#include "base/fs.h"
+#include "media/thumbnail.h"
+#include "net/range.h"
+
+namespace dispotify::api {
+namespace {
+
+// Blobs never change under a name, so the content hash is a strong ETag and
+// the bytes may be cached for as long as the client likes.
+constexpr const char* kImmutableCaching = "private, max-age=31536000, immutable";
+
+bool etag_matches(std::string_view header, std::string_view etag) {
+  if (header == "*") return true;
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(',', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view candidate = header.substr(pos, end - pos);
+    while (!candidate.empty() && candidate.front() == ' ') candidate.remove_prefix(1);
+    while (!candidate.empty() && candidate.back() == ' ') candidate.remove_suffix(1);
+    if (candidate.substr(0, 2) == "W/") candidate.remove_prefix(2);  // weak comparison (RFC 9110 13.1.2)
+    if (candidate == etag) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+// Serves a whole blob or the requested range of it.
+net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std::string& hash,
+                         const std::string& content_type) {
+  const std::string etag = "\"" + hash + "\"";
+  net::Response response;
+  response.set_header("ETag", etag);
+  response.set_header("Cache-Control", kImmutableCaching);
+  response.set_header("Accept-Ranges", "bytes");
+  if (auto inm = request.header("If-None-Match"); inm && etag_matches(*inm, etag)) {
+    response.status = 304;
+    return response;
+  }
+  API_ASSIGN_OR_RESPOND(UniqueFd fd, ctx.blobs.open(hash));
+  struct stat st{};
+  if (::fstat(fd.get(), &st) != 0) return error_response(Errc::io_error, "cannot stat blob " + hash);
+  const auto size = static_cast<uint64_t>(st.st_size);
+
+  net::RangeSpec range;
+  const auto if_range = request.header("If-Range");
+  if (auto header = request.header("Range"); header && (!if_range || *if_range == etag)) {
+    range = net::parse_range(*header, size);
+  }
+  response.set_header("Content-Type", content_type);
+  switch (range.kind) {
+    case net::RangeSpec::Kind::unsatisfiable: {
+      net::Response refused = error_response(Errc::range_not_satisfiable, "range outside the resource");
+      refused.set_header("Content-Range", net::content_range_unsatisfied(size));
+      refused.set_header("Accept-Ranges", "bytes");
+      return refused;
+    }
+    case net::RangeSpec::Kind::partial:
+      response.status = 206;
+      response.set_header("Content-Range", net::content_range(range.first, range.last, size));
+      response.body = net::FileBody{std::move(fd), range.first, range.length()};
+      return response;
+    case net::RangeSpec::Kind::full:
+      response.body = net::FileBody{std::move(fd), 0, size};
+      return response;
+  }
+  return error_response(Errc::internal, "unreachable range kind");
+}
+
+net::Response stream_track(ApiContext& ctx, Call& call) {
+  API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(call.param(0)));
+  if (!track) return error_response(Errc::not_found, "no track " + call.param(0));
+  return serve_blob(ctx, call.request, track->content_hash, track->content_type);
+}
+
+std::string sniff_image_type(ApiContext& ctx, const std::string& hash) {
+  auto fd = ctx.blobs.open(hash);
+  char head[4] = {};
+  if (!fd.ok() || ::pread(fd->get(), head, sizeof head, 0) != static_cast<ssize_t>(sizeof head)) {
+    return "application/octet-stream";
+  }
+  const std::string_view magic(head, sizeof head);
+  if (magic.substr(0, 2) == "\xFF\xD8") return "image/jpeg";
+  if (magic == "\x89PNG") return "image/png";
+  return "application/octet-stream";
+}
+
+// Thumbnails are a local cache keyed by (cover hash, size): computed once,
+// written atomically, never replicated.
+net::Response serve_thumbnail(ApiContext& ctx, const net::Request& request, const std::string& hash, int64_t size) {
+  const std::string dir = ctx.options.cache_dir + "/thumbnails";
+  const std::string path = dir + "/" + hash + "-" + std::to_string(size) + ".jpg";
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0) {
+    API_ASSIGN_OR_RESPOND(auto source, ctx.blobs.local_path(hash));
+    API_ASSIGN_OR_RESPOND(auto jpeg, media::make_thumbnail(source, static_cast<int>(size)));
+    API_TRY(fs::make_dirs(dir));
+    API_TRY(fs::write_file_atomic(path, jpeg));
+  }
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return error_response(Errc::io_error, "cannot open thumbnail");
+  net::Response response;
+  const std::string etag = "\"" + hash + "-" + std::to_string(size) + "\"";
+  response.set_header("ETag", etag);
+  response.set_header("Cache-Control", kImmutableCaching);
+  if (auto inm = request.header("If-None-Match"); inm && etag_matches(*inm, etag)) {
+    response.status = 304;
+    return response;
+  }
+  response.set_header("Content-Type", "image/jpeg");
+  response.body = net::FileBody{std::move(fd), 0, static_cast<uint64_t>(st.st_size)};
+  return response;
+}
+
+net::Response serve_cover(ApiContext& ctx, const net::Request& request, const std::string& cover_hash) {
+  if (cover_hash.empty()) return error_response(Errc::not_found, "no cover art");
+  API_ASSIGN_OR_RESPOND(auto size, query_int(request, "size", 0, media::kThumbnailSizeMin, media::kThumbnailSizeMax));
+  if (size != 0) return serve_thumbnail(ctx, request, cover_hash, size);
+  return serve_blob(ctx, request, cover_hash, sniff_image_type(ctx, cover_hash));
+}
+
+}  // namespace
+
+void add_stream_routes(Router& router, ApiContext& ctx) {
+  router.add("GET", "/api/v1/tracks/{id}/stream", Access::user, [&](Call& c) { return stream_track(ctx, c); });
+  router.add("GET", "/api/v1/tracks/{id}/cover", Access::user, [&](Call& c) {
+    API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(c.param(0)));
+    if (!track) return error_response(Errc::not_found, "no track " + c.param(0));
+    return serve_cover(ctx, c.request, track->cover_hash);
+  });
+  router.add("GET", "/api/v1/albums/{id}/cover", Access::user, [&](Call& c) {
+    API_ASSIGN_OR_RESPOND(auto album, ctx.catalog.album(c.param(0)));
+    if (!album) return error_response(Errc::not_found, "no album " + c.param(0));
+    return serve_cover(ctx, c.request, album->album.cover_hash);
+  });
+}
+
+}  // namespace dispotify::api

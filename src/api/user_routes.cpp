@@ -1,0 +1,77 @@
+// Admin-only user management: GET|POST /api/v1/users,
+// GET|PATCH|DELETE /api/v1/users/{id}.
+#include "api/errors.h"
+#include "api/json_input.h"
+#include "api/json_views.h"
+#include "api/routes.h"
+#include "api/user_validation.h"
+#include "base/clock.h"
+#include "base/password.h"
+#include "base/random.h"
+
+namespace dispotify::api {
+namespace {
+
+net::Response create_user(ApiContext& ctx, Call& call) {
+  API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"username", "password", "role"}));
+  API_ASSIGN_OR_RESPOND(auto username, required_string(body, "username"));
+  API_ASSIGN_OR_RESPOND(auto password, required_string(body, "password"));
+  API_ASSIGN_OR_RESPOND(auto role, optional_string(body, "role"));
+  catalog::User user;
+  user.role = role.value_or(catalog::kRoleUser);
+  API_TRY(validate_username(username));
+  API_TRY(validate_password(password));
+  API_TRY(validate_role(user.role));
+  API_ASSIGN_OR_RESPOND(user.password_hash, hash_password(password));
+  user.id = random_id();
+  user.username = username;
+  user.created_at_ms = now_unix_ms();
+  API_TRY(ctx.proposer.propose(catalog::CreateUser{user}));
+  return json_reply(201, user_json(user));
+}
+
+net::Response update_user(ApiContext& ctx, Call& call) {
+  API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"password", "role"}));
+  API_ASSIGN_OR_RESPOND(auto password, optional_string(body, "password"));
+  API_ASSIGN_OR_RESPOND(auto role, optional_string(body, "role"));
+  if (password) API_TRY(validate_password(*password));
+  if (role) API_TRY(validate_role(*role));
+  if (role && call.param(0) == call.user->id && *role != catalog::kRoleAdmin) {
+    return error_response(Errc::conflict, "an admin cannot take the admin role from themselves");
+  }
+  API_ASSIGN_OR_RESPOND(auto existing, ctx.catalog.user_by_id(call.param(0)));
+  if (!existing) return error_response(Errc::not_found, "no user " + call.param(0));
+  if (password) {
+    API_ASSIGN_OR_RESPOND(auto hash, hash_password(*password));
+    API_TRY(ctx.proposer.propose(catalog::SetUserPassword{call.param(0), hash}));
+  }
+  if (role) API_TRY(ctx.proposer.propose(catalog::SetUserRole{call.param(0), *role}));
+  API_ASSIGN_OR_RESPOND(auto user, ctx.catalog.user_by_id(call.param(0)));
+  if (!user) return error_response(Errc::not_found, "no user " + call.param(0));
+  return json_reply(200, user_json(*user));
+}
+
+net::Response delete_user(ApiContext& ctx, Call& call) {
+  if (call.param(0) == call.user->id) return error_response(Errc::conflict, "an admin cannot delete themselves");
+  API_TRY(ctx.proposer.propose(catalog::DeleteUser{call.param(0)}));
+  return json_reply(200, {{"ok", true}});
+}
+
+}  // namespace
+
+void add_user_routes(Router& router, ApiContext& ctx) {
+  router.add("GET", "/api/v1/users", Access::admin, [&](Call&) {
+    API_ASSIGN_OR_RESPOND(auto users, ctx.catalog.users());
+    return json_reply(200, {{"items", json_array(users, user_json)}});
+  });
+  router.add("POST", "/api/v1/users", Access::admin, [&](Call& c) { return create_user(ctx, c); });
+  router.add("GET", "/api/v1/users/{id}", Access::admin, [&](Call& c) {
+    API_ASSIGN_OR_RESPOND(auto user, ctx.catalog.user_by_id(c.param(0)));
+    if (!user) return error_response(Errc::not_found, "no user " + c.param(0));
+    return json_reply(200, user_json(*user));
+  });
+  router.add("PATCH", "/api/v1/users/{id}", Access::admin, [&](Call& c) { return update_user(ctx, c); });
+  router.add("DELETE", "/api/v1/users/{id}", Access::admin, [&](Call& c) { return delete_user(ctx, c); });
+}
+
+}  // namespace dispotify::api

@@ -1,0 +1,64 @@
+#include "base/sha256.h"
+
+#include <openssl/evp.h>
+
+#include "base/check.h"
+
+namespace dispotify {
+
+struct Sha256::Ctx {
+  EVP_MD_CTX* md = nullptr;
+  ~Ctx() { EVP_MD_CTX_free(md); }
+};
+
+Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
+  ctx_->md = EVP_MD_CTX_new();
+  DISPOTIFY_CHECK(ctx_->md != nullptr);
+  DISPOTIFY_CHECK(EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) == 1);
+}
+
+Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+
+void Sha256::update(std::span<const char> bytes) {
+  DISPOTIFY_CHECK(ctx_ != nullptr);
+  DISPOTIFY_CHECK(EVP_DigestUpdate(ctx_->md, bytes.data(), bytes.size()) == 1);
+}
+
+std::string Sha256::finish_hex() {
+  DISPOTIFY_CHECK(ctx_ != nullptr);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  DISPOTIFY_CHECK(EVP_DigestFinal_ex(ctx_->md, digest, &length) == 1);
+  DISPOTIFY_CHECK(length == 32);
+  ctx_.reset();
+  return to_hex({digest, length});
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  Sha256 h;
+  h.update({bytes.data(), bytes.size()});
+  return h.finish_hex();
+}
+
+bool is_sha256_hex(std::string_view s) {
+  if (s.size() != kSha256HexLength) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string to_hex(std::span<const unsigned char> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xF];
+  }
+  return out;
+}
+
+}  // namespace dispotify

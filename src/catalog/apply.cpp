@@ -1,0 +1,34 @@
+#include "catalog/apply.h"
+
+namespace dispotify::catalog {
+
+Status apply_command(Db& db, const Command& command) {
+  struct Dispatch {
+    Db& db;
+    Status operator()(const CreateUser& c) { return apply_create_user(db, c); }
+    Status operator()(const SetUserPassword& c) { return apply_set_user_password(db, c); }
+    Status operator()(const SetUserRole& c) { return apply_set_user_role(db, c); }
+    Status operator()(const DeleteUser& c) { return apply_delete_user(db, c); }
+    Status operator()(const CreateToken& c) { return apply_create_token(db, c); }
+    Status operator()(const RevokeToken& c) { return apply_revoke_token(db, c); }
+    Status operator()(const AddTrack& c) { return apply_add_track(db, c); }
+    Status operator()(const DeleteTrack& c) { return apply_delete_track(db, c); }
+    Status operator()(const CreatePlaylist& c) { return apply_create_playlist(db, c); }
+    Status operator()(const RenamePlaylist& c) { return apply_rename_playlist(db, c); }
+    Status operator()(const DeletePlaylist& c) { return apply_delete_playlist(db, c); }
+    Status operator()(const AddPlaylistTracks& c) { return apply_add_playlist_tracks(db, c); }
+    Status operator()(const RemovePlaylistTracks& c) { return apply_remove_playlist_tracks(db, c); }
+    Status operator()(const MovePlaylistTrack& c) { return apply_move_playlist_track(db, c); }
+  };
+  return std::visit(Dispatch{db}, command);
+}
+
+Result<bool> row_exists(Db& db, const char* sql, std::string_view key) {
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached(sql));
+  stmt.bind(1, key);
+  return stmt.step();
+}
+
+Error invalid(std::string message) { return make_error(Errc::invalid_argument, std::move(message)); }
+
+}  // namespace dispotify::catalog

@@ -1,0 +1,37 @@
+// Deterministic application of one command to the writer connection.
+//
+// Contract: called inside a write transaction that the caller commits or
+// rolls back. Reads only the command and the database. Returns a
+// deterministic Error (invalid_argument, not_found, conflict,
+// permission_denied) when the command does not fit the current state, and
+// io_error when SQLite itself fails; in both cases the caller rolls back.
+#pragma once
+
+#include "base/result.h"
+#include "catalog/command.h"
+#include "catalog/sqlite_db.h"
+
+namespace dispotify::catalog {
+
+[[nodiscard]] Status apply_command(Db& db, const Command& command);
+
+[[nodiscard]] Status apply_create_user(Db& db, const CreateUser& c);
+[[nodiscard]] Status apply_set_user_password(Db& db, const SetUserPassword& c);
+[[nodiscard]] Status apply_set_user_role(Db& db, const SetUserRole& c);
+[[nodiscard]] Status apply_delete_user(Db& db, const DeleteUser& c);
+[[nodiscard]] Status apply_create_token(Db& db, const CreateToken& c);
+[[nodiscard]] Status apply_revoke_token(Db& db, const RevokeToken& c);
+[[nodiscard]] Status apply_add_track(Db& db, const AddTrack& c);
+[[nodiscard]] Status apply_delete_track(Db& db, const DeleteTrack& c);
+[[nodiscard]] Status apply_create_playlist(Db& db, const CreatePlaylist& c);
+[[nodiscard]] Status apply_rename_playlist(Db& db, const RenamePlaylist& c);
+[[nodiscard]] Status apply_delete_playlist(Db& db, const DeletePlaylist& c);
+[[nodiscard]] Status apply_add_playlist_tracks(Db& db, const AddPlaylistTracks& c);
+[[nodiscard]] Status apply_remove_playlist_tracks(Db& db, const RemovePlaylistTracks& c);
+[[nodiscard]] Status apply_move_playlist_track(Db& db, const MovePlaylistTrack& c);
+
+// Shared by the apply_* files.
+[[nodiscard]] Result<bool> row_exists(Db& db, const char* sql, std::string_view key);
+Error invalid(std::string message);
+
+}  // namespace dispotify::catalog

@@ -1,0 +1,87 @@
+// Opening the catalog and applying commands.
+#include "catalog/catalog.h"
+
+#include "catalog/apply.h"
+#include "catalog/catalog_impl.h"
+#include "catalog/schema.h"
+
+namespace dispotify::catalog {
+namespace {
+
+Result<uint64_t> read_applied_index(Db& db) {
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                             db.prepare("SELECT value FROM meta WHERE key = 'applied_index'"));
+  DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row || stmt.column_int64(0) < 0) return make_error(Errc::corrupt, "catalog meta has no applied_index");
+  return static_cast<uint64_t>(stmt.column_int64(0));
+}
+
+Status record_applied_index(Db& db, uint64_t index) {
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                             db.prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'applied_index'"));
+  stmt.bind(1, static_cast<int64_t>(index));
+  DISPOTIFY_TRY(stmt.run());
+  DISPOTIFY_CHECK(db.changes() == 1);
+  return ok_status();
+}
+
+// Failures of the machine rather than of the command: they may not happen
+// on another node, so they must not be recorded as the command's outcome.
+bool is_local_failure(Errc code) { return code == Errc::io_error || code == Errc::internal; }
+
+}  // namespace
+
+Status check_page(int64_t offset, int64_t limit) {
+  if (limit < 1 || limit > kPageLimitMax) {
+    return make_error(Errc::invalid_argument, "limit must be between 1 and 500");
+  }
+  if (offset < 0) return make_error(Errc::invalid_argument, "offset must not be negative");
+  return ok_status();
+}
+
+Catalog::Catalog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Catalog::~Catalog() = default;
+
+Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path) {
+  return open(db_path, CatalogOptions{});
+}
+
+Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path, const CatalogOptions& options) {
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      std::unique_ptr<Db> writer,
+      Db::open(db_path, DbOptions{.role = DbRole::writer, .durable = options.durable}));
+  DISPOTIFY_TRY(migrate(*writer));
+  DISPOTIFY_ASSIGN_OR_RETURN(uint64_t index, read_applied_index(*writer));
+  auto impl = std::make_unique<Impl>(db_path, std::move(writer), index);
+  return std::unique_ptr<Catalog>(new Catalog(std::move(impl)));
+}
+
+uint64_t Catalog::applied_index() const { return impl_->applied_index.load(std::memory_order_acquire); }
+
+Status Catalog::apply(uint64_t index, const Command& command) {
+  std::lock_guard lock(impl_->write_mutex);
+  uint64_t applied = impl_->applied_index.load(std::memory_order_relaxed);
+  DISPOTIFY_CHECK_MSG(index == applied + 1,
+                      "apply index " + std::to_string(index) + " after " + std::to_string(applied));
+  Db& db = *impl_->writer;
+  Status outcome = ok_status();
+  {
+    DISPOTIFY_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db, TransactionKind::write));
+    outcome = apply_command(db, command);
+    if (outcome.ok()) {
+      DISPOTIFY_TRY(record_applied_index(db, index));
+      DISPOTIFY_TRY(txn.commit());
+      impl_->applied_index.store(index, std::memory_order_release);
+      return ok_status();
+    }
+    if (is_local_failure(outcome.error().code)) return outcome;
+  }  // the guard rolled back whatever the failed command wrote
+  // Every node fails this command the same way: record that it was applied.
+  DISPOTIFY_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db, TransactionKind::write));
+  DISPOTIFY_TRY(record_applied_index(db, index));
+  DISPOTIFY_TRY(txn.commit());
+  impl_->applied_index.store(index, std::memory_order_release);
+  return outcome;
+}
+
+}  // namespace dispotify::catalog

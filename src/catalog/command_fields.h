@@ -1,0 +1,144 @@
+// The field lists of every command and record, shared by the encoder and
+// the decoder so the two cannot drift apart. Each visit_fields() calls
+// f(key, member) for every member in the order of the JSON form; a record
+// member (User, Token, Track, Playlist) is a nested object.
+#pragma once
+
+#include <type_traits>
+
+#include "catalog/command.h"
+
+namespace dispotify::catalog {
+
+template <class T>
+inline constexpr bool kIsRecord =
+    std::is_same_v<std::remove_const_t<T>, User> || std::is_same_v<std::remove_const_t<T>, Token> ||
+    std::is_same_v<std::remove_const_t<T>, Track> || std::is_same_v<std::remove_const_t<T>, Playlist>;
+
+template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, User>
+void visit_fields(T& u, F&& f) {
+  f("id", u.id);
+  f("username", u.username);
+  f("password_hash", u.password_hash);
+  f("role", u.role);
+  f("created_at_ms", u.created_at_ms);
+}
+
+template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, Token>
+void visit_fields(T& t, F&& f) {
+  f("id", t.id);
+  f("user_id", t.user_id);
+  f("token_hash", t.token_hash);
+  f("name", t.name);
+  f("kind", t.kind);
+  f("created_at_ms", t.created_at_ms);
+  f("expires_at_ms", t.expires_at_ms);
+}
+
+template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, Playlist>
+void visit_fields(T& p, F&& f) {
+  f("id", p.id);
+  f("owner_id", p.owner_id);
+  f("name", p.name);
+  f("track_count", p.track_count);
+  f("duration_ms", p.duration_ms);
+  f("created_at_ms", p.created_at_ms);
+  f("updated_at_ms", p.updated_at_ms);
+}
+
+template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, Track>
+void visit_fields(T& t, F&& f) {
+  f("id", t.id);
+  f("title", t.title);
+  f("artists", t.artists);
+  f("artist", t.artist);
+  f("album", t.album);
+  f("album_artist", t.album_artist);
+  f("album_id", t.album_id);
+  f("artist_id", t.artist_id);
+  f("compilation", t.compilation);
+  f("track_number", t.track_number);
+  f("track_total", t.track_total);
+  f("disc_number", t.disc_number);
+  f("disc_total", t.disc_total);
+  f("year", t.year);
+  f("genre", t.genre);
+  f("duration_ms", t.duration_ms);
+  f("bitrate_kbps", t.bitrate_kbps);
+  f("sample_rate", t.sample_rate);
+  f("channels", t.channels);
+  f("codec", t.codec);
+  f("content_type", t.content_type);
+  f("size_bytes", t.size_bytes);
+  f("content_hash", t.content_hash);
+  f("cover_hash", t.cover_hash);
+  f("replaygain_track_gain_db", t.replaygain_track_gain_db);
+  f("replaygain_track_peak", t.replaygain_track_peak);
+  f("replaygain_album_gain_db", t.replaygain_album_gain_db);
+  f("replaygain_album_peak", t.replaygain_album_peak);
+  f("lyrics", t.lyrics);
+  f("musicbrainz_track_id", t.musicbrainz_track_id);
+  f("musicbrainz_album_id", t.musicbrainz_album_id);
+  f("musicbrainz_artist_id", t.musicbrainz_artist_id);
+  f("filename", t.filename);
+  f("uploaded_by", t.uploaded_by);
+  f("created_at_ms", t.created_at_ms);
+}
+
+template <class T, class F>
+void visit_command_fields(T& c, F&& f) {
+  using C = std::remove_const_t<T>;
+  if constexpr (std::is_same_v<C, CreateUser>) {
+    f("user", c.user);
+  } else if constexpr (std::is_same_v<C, SetUserPassword>) {
+    f("user_id", c.user_id);
+    f("password_hash", c.password_hash);
+  } else if constexpr (std::is_same_v<C, SetUserRole>) {
+    f("user_id", c.user_id);
+    f("role", c.role);
+  } else if constexpr (std::is_same_v<C, DeleteUser>) {
+    f("user_id", c.user_id);
+  } else if constexpr (std::is_same_v<C, CreateToken>) {
+    f("token", c.token);
+  } else if constexpr (std::is_same_v<C, RevokeToken>) {
+    f("token_id", c.token_id);
+  } else if constexpr (std::is_same_v<C, AddTrack>) {
+    f("track", c.track);
+  } else if constexpr (std::is_same_v<C, DeleteTrack>) {
+    f("track_id", c.track_id);
+  } else if constexpr (std::is_same_v<C, CreatePlaylist>) {
+    f("playlist", c.playlist);
+  } else if constexpr (std::is_same_v<C, RenamePlaylist>) {
+    f("playlist_id", c.playlist_id);
+    f("actor_id", c.actor_id);
+    f("name", c.name);
+    f("at_ms", c.at_ms);
+  } else if constexpr (std::is_same_v<C, DeletePlaylist>) {
+    f("playlist_id", c.playlist_id);
+    f("actor_id", c.actor_id);
+  } else if constexpr (std::is_same_v<C, AddPlaylistTracks>) {
+    f("playlist_id", c.playlist_id);
+    f("actor_id", c.actor_id);
+    f("track_ids", c.track_ids);
+    f("position", c.position);
+    f("at_ms", c.at_ms);
+  } else if constexpr (std::is_same_v<C, RemovePlaylistTracks>) {
+    f("playlist_id", c.playlist_id);
+    f("actor_id", c.actor_id);
+    f("positions", c.positions);
+    f("at_ms", c.at_ms);
+  } else {
+    static_assert(std::is_same_v<C, MovePlaylistTrack>, "every command needs its fields listed");
+    f("playlist_id", c.playlist_id);
+    f("actor_id", c.actor_id);
+    f("from", c.from);
+    f("to", c.to);
+    f("at_ms", c.at_ms);
+  }
+}
+
+}  // namespace dispotify::catalog

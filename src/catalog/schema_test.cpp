@@ -1,0 +1,90 @@
+#include "catalog/schema.h"
+#include "catalog/grouping.h"
+#include "catalog/record_rows.h"
+#include "catalog/test_util.h"
+
+namespace dispotify::catalog::testing {
+namespace {
+
+TEST(Schema, FreshDatabaseIsAtTheLatestVersion) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  EXPECT_EQ(catalog->applied_index(), 0u);
+  auto db = Db::open(dir.file("c.db"), {});
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*schema_version(**db), static_cast<int>(schema_migrations().size()));
+}
+
+TEST(Schema, ReopenKeepsDataAndAppliedIndex) {
+  TempDir dir;
+  {
+    auto catalog = open_catalog(dir.file("c.db"));
+    ASSERT_TRUE(catalog->apply(1, CreateUser{make_user("u1", "Ana")}).ok());
+    ASSERT_TRUE(catalog->apply(2, AddTrack{make_track("t1", "Song", {"Ana"}, "LP")}).ok());
+    ASSERT_FALSE(catalog->apply(3, DeleteTrack{"missing"}).ok());  // recorded all the same
+  }
+  auto catalog = open_catalog(dir.file("c.db"));
+  EXPECT_EQ(catalog->applied_index(), 3u);
+  EXPECT_TRUE(catalog->user_by_name("ana")->has_value());
+  EXPECT_TRUE(catalog->track("t1")->has_value());
+  EXPECT_EQ(catalog->search("song", 10)->tracks.size(), 1u);
+  EXPECT_TRUE(catalog->apply(4, DeleteTrack{"t1"}).ok());
+}
+
+TEST(Schema, OlderDatabaseIsUpgraded) {
+  TempDir dir;
+  {
+    auto db = Db::open(dir.file("c.db"), {});
+    ASSERT_TRUE(db.ok());
+    // A database written by a binary that knew only the first step.
+    ASSERT_TRUE(migrate(**db, schema_migrations().subspan(0, 1)).ok());
+    EXPECT_EQ(*schema_version(**db), 1);
+    ASSERT_TRUE(insert_track(**db, with_derived_fields(make_track("t1", "Canción", {"Ana"}, "LP"))).ok());
+    ASSERT_TRUE((*db)->exec("UPDATE meta SET value = 7 WHERE key = 'applied_index'").ok());
+  }
+  auto catalog = open_catalog(dir.file("c.db"));
+  EXPECT_EQ(catalog->applied_index(), 7u);
+  // Step 2 indexed the existing track, step 3 counted it.
+  EXPECT_EQ(catalog->search("cancion", 10)->tracks.size(), 1u);
+  EXPECT_EQ(catalog->counts()->tracks, 1);
+  EXPECT_EQ(catalog->counts()->track_bytes, 1000);
+}
+
+TEST(Schema, NewerDatabaseIsRefused) {
+  TempDir dir;
+  { open_catalog(dir.file("c.db")); }
+  {
+    auto db = Db::open(dir.file("c.db"), {});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("UPDATE schema_version SET version = 99").ok());
+  }
+  auto catalog = Catalog::open(dir.file("c.db"));
+  ASSERT_FALSE(catalog.ok());
+  EXPECT_EQ(catalog.error().code, Errc::conflict);
+  EXPECT_NE(catalog.error().message.find("newer"), std::string::npos);
+}
+
+TEST(Schema, UnopenablePathIsAnIoError) {
+  auto catalog = Catalog::open("/nonexistent-dir/sub/c.db");
+  ASSERT_FALSE(catalog.ok());
+  EXPECT_EQ(catalog.error().code, Errc::io_error);
+}
+
+TEST(Schema, MigrationStepIsAtomic) {
+  TempDir dir;
+  auto db = Db::open(dir.file("c.db"), {});
+  ASSERT_TRUE(db.ok());
+  const Migration broken[] = {{1, "CREATE TABLE a (x); CREATE TABLE oops ("}};
+  EXPECT_FALSE(migrate(**db, broken).ok());
+  EXPECT_EQ(*schema_version(**db), 0);
+  EXPECT_TRUE((*db)->exec("CREATE TABLE a (x)").ok());  // step 1 left nothing behind
+}
+
+using ApplyIndex = CatalogTest;
+
+TEST_F(ApplyIndex, OutOfOrderIndexAborts) {
+  EXPECT_DEATH((void)catalog_->apply(5, DeleteUser{"x"}), "apply index 5 after 0");
+}
+
+}  // namespace
+}  // namespace dispotify::catalog::testing

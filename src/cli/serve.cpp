@@ -1,0 +1,183 @@
+// `dispotify serve`: a complete single node (catalog, blob store, public API).
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "api/context.h"
+#include "api/routes.h"
+#include "api/user_validation.h"
+#include "base/clock.h"
+#include "base/fs.h"
+#include "base/log.h"
+#include "base/password.h"
+#include "base/random.h"
+#include "catalog/catalog.h"
+#include "catalog/proposer.h"
+#include "cli/commands.h"
+#include "cli/node_identity.h"
+#include "cli/options.h"
+#include "net/http_server.h"
+#include "storage/local_blob_store.h"
+
+namespace dispotify::cli {
+namespace {
+
+const std::vector<OptionSpec> kServeOptions = {
+    {"config", "", "TOML file with any of these settings"},
+    {"data-dir", "./dispotify-data", "where the catalog, blobs and caches live"},
+    {"listen", "127.0.0.1:4533", "public address: web app, REST API, Subsonic API, metrics"},
+    {"peer-listen", "127.0.0.1:4534", "node-to-node address (cluster work)"},
+    {"admin-password", "", "password of the admin account created at first start (else generated)"},
+    {"max-upload-size", "2GiB", "largest accepted upload"},
+    {"min-free-disk", "512MiB", "refuse writes that would leave less free disk (507)"},
+    {"workers", "16", "request worker threads"},
+    {"log-format", "text", "text or json"},
+    {"log-level", "info", "debug, info, warn or error"},
+};
+
+Status configure_logging(const Options& options) {
+  const std::string format = options.get_or("log-format", "text");
+  if (format != "text" && format != "json") return make_error(Errc::invalid_argument, "--log-format must be text or json");
+  log::set_format(format == "json" ? log::Format::json : log::Format::text);
+  const std::string level = options.get_or("log-level", "info");
+  if (level == "debug") log::set_level(log::Level::debug);
+  else if (level == "info") log::set_level(log::Level::info);
+  else if (level == "warn") log::set_level(log::Level::warn);
+  else if (level == "error") log::set_level(log::Level::error);
+  else return make_error(Errc::invalid_argument, "--log-level must be debug, info, warn or error");
+  return {};
+}
+
+// At first start (no users yet) creates the admin account. A generated
+// password is printed once, on stdout, and never again.
+Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, const Options& options) {
+  DISPOTIFY_ASSIGN_OR_RETURN(auto users, catalog.users());
+  if (!users.empty()) return {};
+  std::string password = options.get_or("admin-password", "");
+  const bool generated = password.empty();
+  if (generated) password = random_hex(12);
+  DISPOTIFY_TRY(api::validate_password(password));
+  catalog::User admin;
+  admin.id = random_id();
+  admin.username = "admin";
+  DISPOTIFY_ASSIGN_OR_RETURN(admin.password_hash, hash_password(password));
+  admin.role = catalog::kRoleAdmin;
+  admin.created_at_ms = now_unix_ms();
+  DISPOTIFY_TRY(proposer.propose(catalog::CreateUser{admin}));
+  if (generated) {
+    std::printf("Created the admin account.\n  username: admin\n  password: %s\n(shown only this once)\n",
+                password.c_str());
+    std::fflush(stdout);
+  }
+  log::info("created admin account", {{"username", "admin"}, {"password", generated ? "generated" : "given"}});
+  return {};
+}
+
+// SIGINT and SIGTERM are blocked in every thread and taken by this one, which
+// asks the server to stop gracefully.
+std::thread start_signal_thread(net::HttpServer& server, sigset_t signals) {
+  return std::thread([&server, signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log::info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    server.stop();
+  });
+}
+
+int fail(const Error& error) {
+  log::error("cannot start", {{"error", error.message}});
+  return 1;
+}
+
+}  // namespace
+
+int run_serve(const std::vector<std::string>& args) {
+  auto parsed = parse_options(kServeOptions, args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "dispotify serve: %s\n", parsed.error().message.c_str());
+    return 2;
+  }
+  const Options& options = *parsed;
+  if (options.help_requested) {
+    std::cout << usage_text("dispotify serve [options]", "Runs a Dispotify node.", kServeOptions);
+    return 0;
+  }
+  if (auto s = configure_logging(options); !s.ok()) return fail(s.error());
+  auto listen = parse_host_port(options.get_or("listen", ""));
+  if (!listen.ok()) return fail(listen.error());
+  auto peer_listen = parse_host_port(options.get_or("peer-listen", ""));
+  if (!peer_listen.ok()) return fail(peer_listen.error());
+  auto upload_max = options.get_bytes("max-upload-size");
+  if (!upload_max.ok()) return fail(upload_max.error());
+  auto min_free = options.get_bytes("min-free-disk");
+  if (!min_free.ok()) return fail(min_free.error());
+  auto workers = options.get_int("workers", 1, 1024);
+  if (!workers.ok()) return fail(workers.error());
+
+  const std::string data_dir = options.get_or("data-dir", "");
+  if (auto s = fs::make_dirs(data_dir); !s.ok()) return fail(s.error());
+  auto node_id = load_or_create_node_id(data_dir);
+  if (!node_id.ok()) return fail(node_id.error());
+  auto catalog = catalog::Catalog::open(data_dir + "/catalog.db");
+  if (!catalog.ok()) return fail(catalog.error());
+  auto blobs = storage::LocalBlobStore::open({data_dir + "/blobs", *min_free});
+  if (!blobs.ok()) return fail(blobs.error());
+  catalog::LocalProposer proposer(**catalog);
+  if (auto s = ensure_admin(**catalog, proposer, options); !s.ok()) return fail(s.error());
+
+  api::Metrics metrics;
+  api::ApiContext ctx{**catalog, proposer, **blobs, metrics,
+                      api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache"}};
+  catalog::Catalog& cat = **catalog;
+  const auto gauge = [&cat](int64_t catalog::Counts::*field) {
+    return [&cat, field]() -> double {
+      auto counts = cat.counts();
+      return counts.ok() ? static_cast<double>((*counts).*field) : -1;
+    };
+  };
+  metrics.add_gauge("dispotify_catalog_tracks", "Tracks in the catalog.", gauge(&catalog::Counts::tracks));
+  metrics.add_gauge("dispotify_catalog_albums", "Albums in the catalog.", gauge(&catalog::Counts::albums));
+  metrics.add_gauge("dispotify_catalog_artists", "Artists in the catalog.", gauge(&catalog::Counts::artists));
+  metrics.add_gauge("dispotify_catalog_users", "User accounts.", gauge(&catalog::Counts::users));
+  metrics.add_gauge("dispotify_catalog_playlists", "Playlists.", gauge(&catalog::Counts::playlists));
+  metrics.add_gauge("dispotify_catalog_track_bytes", "Bytes of audio in the catalog.",
+                    gauge(&catalog::Counts::track_bytes));
+
+  net::ServerOptions server_options;
+  server_options.host = listen->host;
+  server_options.port = listen->port;
+  server_options.worker_threads = static_cast<size_t>(*workers);
+  server_options.body_bytes_max = *upload_max + (1 << 20);  // room for multipart framing
+  server_options.on_access = [&metrics](const net::AccessRecord& r) {
+    metrics.observe(r);
+    log::debug("request", {{"method", r.method}, {"path", r.path}, {"status", r.status},
+                           {"bytes", r.body_bytes_sent}, {"seconds", r.duration_seconds}});
+  };
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  net::HttpServer server(server_options, api::make_api_handler(ctx));
+  if (auto s = server.start(); !s.ok()) return fail(s.error());
+  ctx.ready = true;
+  log::info("dispotify serving", {{"url", "http://" + listen->host + ":" + std::to_string(server.port())},
+                                  {"node_id", *node_id}, {"data_dir", data_dir},
+                                  {"peer_listen", options.get_or("peer-listen", "")}});
+  std::thread signal_thread = start_signal_thread(server, signals);
+  server.run();
+  ctx.ready = false;
+  // If run() returned for another reason than a signal, wake the signal thread.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace dispotify::cli

@@ -1,0 +1,716 @@
+// HttpServer: the accept loop, the per-connection session coroutine, and the
+// bridge between the session (I/O thread, strand) and the handler (worker).
+//
+// Threading: every session runs on its own strand of the io_context, so its
+// stream, parser and buffers are touched by one thread at a time. A handler
+// runs on the worker pool while its session coroutine is suspended awaiting
+// it; the only session state the worker touches is through BodyReader::read,
+// which posts a coroutine onto the session strand and blocks until it ends.
+#include "net/http_server.h"
+
+#include <strings.h>
+#include <sys/sendfile.h>
+
+#include <array>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "base/log.h"
+#include "net/http_wire.h"
+#include "net/url.h"
+
+namespace dispotify::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace asio::experimental::awaitable_operators;
+
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+// Largest slice of request body moved from the socket per BodyReader::read.
+constexpr size_t kBodyReadBytesMax = 64 * 1024;
+// Bytes asked of a ChunkSource per read, and so the largest chunk we send.
+constexpr size_t kChunkSourceBytes = 64 * 1024;
+// Largest single sendfile(2) call, so one response cannot hog the I/O thread.
+constexpr size_t kSendfileBytesMax = 1 << 20;
+// A worker blocked in BodyReader::read gives up this long after the body read
+// timeout, in case the io_context is no longer running to enforce it.
+constexpr uint64_t kBodyReadBackstopMs = 2'000;
+// After answering a request whose body we did not read, we half-close and
+// discard what the client still sends for a little while, so that closing
+// does not reset the connection before the client has read our response.
+constexpr size_t kLingerBytesMax = 1 << 20;
+constexpr uint64_t kLingerTimeoutMs = 500;
+
+std::chrono::milliseconds ms(uint64_t value) { return std::chrono::milliseconds(value); }
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string endpoint_text(const tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  const std::string ip = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return ip + ":" + std::to_string(endpoint.port());
+}
+
+// True for errors of the HTTP parser (as opposed to the socket).
+bool is_http_error(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::end_of_stream).category();
+}
+
+Error body_error(const beast::error_code& ec) {
+  if (ec == beast::error::timeout) return make_error(Errc::timeout, "request body read timed out");
+  if (ec == http::error::body_limit) return make_error(Errc::too_large, "request body too large");
+  if (is_http_error(ec) && ec != http::error::partial_message) {
+    return make_error(Errc::invalid_argument, "malformed request body: " + ec.message());
+  }
+  return make_error(Errc::io_error, "reading request body: " + ec.message());
+}
+
+std::optional<uint64_t> parse_content_length(const std::vector<Header>& headers) {
+  for (const auto& h : headers) {
+    if (!iequals(h.name, "Content-Length")) continue;
+    uint64_t value = 0;
+    if (h.value.empty() || h.value.size() > 19) return std::nullopt;
+    for (const char c : h.value) {
+      if (c < '0' || c > '9') return std::nullopt;
+      value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return value;
+  }
+  return std::nullopt;
+}
+
+Response call_handler(const Handler& handler, Request& request) {
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    log::error("http handler threw", {{"path", request.path}, {"what", e.what()}});
+  } catch (...) {
+    log::error("http handler threw a non-exception", {{"path", request.path}});
+  }
+  return error_response(500, "internal", "internal server error");
+}
+
+class Session;
+
+struct ServerState {
+  ServerState(ServerOptions o, Handler h)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        ioc(static_cast<int>(options.io_threads)),
+        control(asio::make_strand(ioc)),
+        acceptor(control),
+        grace_timer(control),
+        workers(options.worker_threads) {}
+
+  asio::awaitable<void> accept_loop();
+  static void refuse(tcp::socket& socket);
+  bool at_capacity();
+  bool register_session(Session* session);
+  void unregister_session(Session* session);
+  void begin_shutdown();  // on the acceptor strand
+
+  // Declaration order matters for destruction: the worker pool goes first
+  // (joined), then the I/O objects, then the io_context, which destroys
+  // suspended session frames that still unregister from `sessions`.
+  const ServerOptions options;
+  const Handler handler;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> destroying{false};  // ~HttpServer: post nothing more
+  std::mutex mutex;
+  std::unordered_set<Session*> sessions;  // guarded by mutex
+  std::atomic<uint16_t> bound_port{0};
+  asio::io_context ioc;
+  // Serializes the accept loop and shutdown; the acceptor and the timer are
+  // used on it only.
+  asio::strand<asio::io_context::executor_type> control;
+  tcp::acceptor acceptor;
+  asio::steady_timer grace_timer;  // shutdown grace, and backoff after accept errors
+  asio::thread_pool workers;
+};
+
+// One pending BodyReader::read: filled on the session strand, waited on by
+// the worker. Shared so that a worker that gave up can leave it behind.
+struct PendingRead {
+  explicit PendingRead(size_t capacity) : bytes(capacity) {}
+  std::vector<char> bytes;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  std::optional<Result<size_t>> result;  // guarded by mutex
+
+  void finish(Result<size_t> r) {
+    std::lock_guard lock(mutex);
+    result.emplace(std::move(r));
+    done_cv.notify_all();
+  }
+};
+
+struct WriteOutcome {
+  uint64_t body_bytes_sent = 0;
+  bool ok = true;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(ServerState& server, tcp::socket socket, std::string remote)
+      : server_(server),
+        stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
+        remote_(std::move(remote)) {}
+  ~Session() { server_.unregister_session(this); }
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+  asio::awaitable<void> run();
+  // On the strand: closes the connection unless a request is in flight.
+  void on_stop() {
+    if (!busy_) close();
+  }
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+  }
+  // From a worker thread, while the handler of the current request runs.
+  Result<size_t> read_body_blocking(std::span<char> buffer);
+
+ private:
+  asio::awaitable<bool> wait_for_request(bool first_request);
+  asio::awaitable<bool> serve_request(Clock::time_point start);
+  asio::awaitable<void> answer_header_error(const beast::error_code& ec, Clock::time_point start);
+  asio::awaitable<void> read_body(std::shared_ptr<PendingRead> pending);
+  asio::awaitable<Result<size_t>> read_body_some(std::span<char> buffer);
+  asio::awaitable<WriteOutcome> write_response(Response& response, bool head_only, bool keep_alive);
+  // Up to three buffers, gathered; takes no initializer_list because GCC 12
+  // miscompiles braced temporaries inside co_await expressions.
+  asio::awaitable<bool> write_bytes(asio::const_buffer a, asio::const_buffer b = {},
+                                    asio::const_buffer c = {});
+  asio::awaitable<WriteOutcome> write_file(const FileBody& file);
+  asio::awaitable<WriteOutcome> write_chunks(ChunkSource& source, std::optional<uint64_t> declared_length);
+  asio::awaitable<bool> wait_writable();
+  asio::awaitable<void> linger_close();
+  Result<Request> make_request();
+  void log_access(const std::string& method, const std::string& route, const std::string& path, int status,
+                  uint64_t body_bytes_sent, Clock::time_point start);
+
+  ServerState& server_;
+  beast::tcp_stream stream_;
+  asio::steady_timer timer_;  // write timeouts of sendfile
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::buffer_body>> parser_;
+  std::string remote_;
+  bool busy_ = false;                 // a request is being handled or answered
+  bool expect_continue_ = false;      // send 100 Continue before the first body read
+  std::optional<Error> body_failed_;  // the body stream is broken; no keep-alive
+};
+
+// The BodyReader handed to the handler: forwards to the session.
+class SessionBodyReader final : public BodyReader {
+ public:
+  SessionBodyReader(std::shared_ptr<Session> session, std::optional<uint64_t> length)
+      : session_(std::move(session)), length_(length) {}
+  Result<size_t> read(std::span<char> buffer) override { return session_->read_body_blocking(buffer); }
+  std::optional<uint64_t> content_length() const override { return length_; }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::optional<uint64_t> length_;
+};
+
+asio::awaitable<void> Session::run() {
+  bool first_request = true;
+  bool keep_alive = true;
+  while (keep_alive && !server_.stopping) {
+    busy_ = false;
+    if (!co_await wait_for_request(first_request)) break;
+    first_request = false;
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_.options.header_bytes_max));
+    parser_->body_limit(server_.options.body_bytes_max);
+    stream_.expires_after(ms(server_.options.header_timeout_ms));
+    auto [ec, n] = co_await http::async_read_header(stream_, buffer_, *parser_, kAsTuple);
+    const auto start = Clock::now();
+    if (ec) {
+      co_await answer_header_error(ec, start);
+      break;
+    }
+    busy_ = true;
+    keep_alive = co_await serve_request(start);
+  }
+  close();
+}
+
+// Waits for the first byte of the next request: the idle timeout applies
+// between requests, the header timeout from the first byte on.
+asio::awaitable<bool> Session::wait_for_request(bool first_request) {
+  if (first_request || buffer_.size() > 0) co_return true;
+  stream_.expires_after(ms(server_.options.idle_timeout_ms));
+  constexpr size_t kFirstReadBytes = 4096;
+  auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kFirstReadBytes), kAsTuple);
+  buffer_.commit(n);
+  co_return !ec;
+}
+
+asio::awaitable<void> Session::answer_header_error(const beast::error_code& ec, Clock::time_point start) {
+  Response response;
+  if (ec == http::error::header_limit) {
+    response = error_response(431, "too_large", "request header fields too large");
+  } else if (ec == http::error::body_limit) {
+    response = error_response(413, "too_large", "request body too large");
+  } else if (is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    response = error_response(400, "invalid_argument", "malformed request: " + ec.message());
+  } else {
+    co_return;  // timeout, reset or closed: nobody to answer
+  }
+  const std::string method(parser_->get().method_string());
+  const auto outcome = co_await write_response(response, false, false);
+  log_access(method, "", "", response.status, outcome.body_bytes_sent, start);
+  if (outcome.ok) co_await linger_close();
+}
+
+Result<Request> Session::make_request() {
+  const auto& header = parser_->get();
+  Request request;
+  request.method = std::string(header.method_string());
+  request.target = std::string(header.target());
+  request.remote_address = remote_;
+  for (const auto& field : header) {
+    request.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+  }
+  const std::string_view target = request.target;
+  if (target.empty() || target.front() != '/') {
+    return make_error(Errc::invalid_argument, "request target must be an absolute path");
+  }
+  const size_t question = target.find('?');
+  DISPOTIFY_ASSIGN_OR_RETURN(request.path, percent_decode(target.substr(0, question)));
+  if (question != std::string_view::npos) {
+    DISPOTIFY_ASSIGN_OR_RETURN(request.query, parse_query(target.substr(question + 1)));
+  }
+  return request;
+}
+
+asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
+  auto made = make_request();
+  if (!made.ok()) {
+    auto response = error_response(400, "invalid_argument", made.error().message);
+    const auto outcome = co_await write_response(response, false, false);
+    log_access(std::string(parser_->get().method_string()), "", "", 400, outcome.body_bytes_sent, start);
+    if (outcome.ok) co_await linger_close();
+    co_return false;
+  }
+  Request& request = made.value();
+  const auto expect = request.header("Expect");
+  expect_continue_ = expect && iequals(*expect, "100-continue") && parser_->get().version() >= 11;
+  body_failed_.reset();
+  std::optional<uint64_t> length;
+  if (parser_->content_length()) length = *parser_->content_length();
+  if (parser_->is_done()) length = 0;  // no body at all
+  SessionBodyReader reader(shared_from_this(), length);
+  request.body = &reader;
+
+  const Handler& handler = server_.handler;
+  Response response = co_await asio::co_spawn(
+      server_.workers, [&]() -> asio::awaitable<Response> { co_return call_handler(handler, request); },
+      asio::use_awaitable);
+
+  const bool body_consumed = parser_->is_done() && !body_failed_;
+  const bool keep_alive = parser_->keep_alive() && body_consumed && !server_.stopping;
+  const auto outcome = co_await write_response(response, request.method == "HEAD", keep_alive);
+  log_access(request.method, response.route, request.path, response.status, outcome.body_bytes_sent, start);
+  if (outcome.ok && !body_consumed) co_await linger_close();
+  co_return outcome.ok&& keep_alive;
+}
+
+Result<size_t> Session::read_body_blocking(std::span<char> buffer) {
+  if (buffer.empty()) return make_error(Errc::invalid_argument, "BodyReader::read with an empty buffer");
+  auto pending = std::make_shared<PendingRead>(std::min(buffer.size(), kBodyReadBytesMax));
+  asio::co_spawn(executor(), read_body(pending), asio::detached);
+  std::unique_lock lock(pending->mutex);
+  const auto backstop = ms(server_.options.body_read_timeout_ms + kBodyReadBackstopMs);
+  if (!pending->done_cv.wait_for(lock, backstop, [&] { return pending->result.has_value(); })) {
+    return make_error(Errc::timeout, "request body read timed out");
+  }
+  Result<size_t> result = std::move(*pending->result);
+  if (result.ok()) std::memcpy(buffer.data(), pending->bytes.data(), result.value());
+  return result;
+}
+
+// On the strand. Reads into the PendingRead's own buffer, never the
+// worker's, so a worker that gave up cannot leave a dangling destination.
+asio::awaitable<void> Session::read_body(std::shared_ptr<PendingRead> pending) {
+  auto self = shared_from_this();
+  if (body_failed_) {
+    pending->finish(*body_failed_);
+    co_return;
+  }
+  if (expect_continue_ && !parser_->is_done()) {
+    expect_continue_ = false;
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (!co_await write_bytes(asio::buffer(kContinue))) {
+      body_failed_ = make_error(Errc::io_error, "writing 100 Continue failed");
+      pending->finish(*body_failed_);
+      co_return;
+    }
+  }
+  auto result = co_await read_body_some(pending->bytes);
+  if (!result.ok()) body_failed_ = result.error();
+  pending->finish(std::move(result));
+}
+
+// Returns at least one body byte, or 0 at the end of the body.
+asio::awaitable<Result<size_t>> Session::read_body_some(std::span<char> buffer) {
+  // Beast reads at most the buffer's free capacity per system call (512
+  // bytes when it is fresh), so uploads need room for a whole slice.
+  buffer_.reserve(kBodyReadBytesMax);
+  while (!parser_->is_done()) {
+    auto& body = parser_->get().body();
+    body.data = buffer.data();
+    body.size = buffer.size();
+    stream_.expires_after(ms(server_.options.body_read_timeout_ms));
+    auto [ec, n] = co_await http::async_read_some(stream_, buffer_, *parser_, kAsTuple);
+    const size_t got = buffer.size() - body.size;
+    body.data = nullptr;
+    if (ec && ec != http::error::need_buffer) co_return body_error(ec);
+    if (got > 0) co_return got;
+  }
+  co_return size_t{0};
+}
+
+asio::awaitable<bool> Session::write_bytes(asio::const_buffer a, asio::const_buffer b, asio::const_buffer c) {
+  const std::array<asio::const_buffer, 3> buffers{a, b, c};
+  stream_.expires_after(ms(server_.options.write_timeout_ms));
+  auto [ec, n] = co_await asio::async_write(stream_, buffers, kAsTuple);
+  co_return !ec;
+}
+
+asio::awaitable<WriteOutcome> Session::write_response(Response& response, bool head_only, bool keep_alive) {
+  const std::string date = format_http_date(std::chrono::system_clock::now());
+  const bool no_body = head_only || status_forbids_body(response.status);
+  const bool length_allowed = !(response.status >= 100 && response.status < 200) && response.status != 204;
+  if (auto* text = std::get_if<std::string>(&response.body)) {
+    BodyFraming framing;
+    if (length_allowed) framing.content_length = text->size();
+    const std::string head =
+        format_response_head(response.status, response.headers, framing, keep_alive, date);
+    if (no_body) {
+      const bool ok = co_await write_bytes(asio::buffer(head));
+      co_return WriteOutcome{0, ok};
+    }
+    const bool ok = co_await write_bytes(asio::buffer(head), asio::buffer(*text));
+    co_return WriteOutcome{ok ? text->size() : 0, ok};
+  }
+  if (auto* file = std::get_if<FileBody>(&response.body)) {
+    BodyFraming framing;
+    if (length_allowed) framing.content_length = file->length;
+    const std::string head =
+        format_response_head(response.status, response.headers, framing, keep_alive, date);
+    if (!co_await write_bytes(asio::buffer(head))) co_return WriteOutcome{0, false};
+    if (no_body) co_return WriteOutcome{};
+    co_return co_await write_file(*file);
+  }
+  auto& source = std::get<std::shared_ptr<ChunkSource>>(response.body);
+  BodyFraming framing;
+  framing.content_length = parse_content_length(response.headers);
+  framing.chunked = !framing.content_length;
+  if (!source) framing = BodyFraming{uint64_t{0}, false};
+  if (!length_allowed) framing = BodyFraming{};
+  const std::string head = format_response_head(response.status, response.headers, framing, keep_alive, date);
+  if (!co_await write_bytes(asio::buffer(head))) co_return WriteOutcome{0, false};
+  if (no_body || !source) co_return WriteOutcome{};
+  co_return co_await write_chunks(*source, framing.content_length);
+}
+
+// Waits until the socket accepts more bytes, up to the write timeout.
+asio::awaitable<bool> Session::wait_writable() {
+  timer_.expires_after(ms(server_.options.write_timeout_ms));
+  auto winner = co_await (stream_.socket().async_wait(tcp::socket::wait_write, kAsTuple) ||
+                          timer_.async_wait(kAsTuple));
+  if (winner.index() != 0) co_return false;
+  co_return !std::get<0>(std::get<0>(winner));
+}
+
+// Zero-copy: sendfile(2) from the file straight to the non-blocking socket.
+asio::awaitable<WriteOutcome> Session::write_file(const FileBody& file) {
+  WriteOutcome outcome;
+  beast::error_code ec;
+  stream_.socket().native_non_blocking(true, ec);
+  if (ec) co_return WriteOutcome{0, false};
+  const int socket_fd = stream_.socket().native_handle();
+  auto offset = static_cast<off_t>(file.offset);
+  uint64_t remaining = file.length;
+  while (remaining > 0) {
+    const ssize_t n =
+        ::sendfile(socket_fd, file.fd.get(), &offset, std::min<uint64_t>(remaining, kSendfileBytesMax));
+    if (n > 0) {
+      remaining -= static_cast<uint64_t>(n);
+      outcome.body_bytes_sent += static_cast<uint64_t>(n);
+    } else if (n == 0) {
+      log::error("file body shorter than its declared length", {{"missing_bytes", remaining}});
+      outcome.ok = false;
+      break;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (!co_await wait_writable()) {
+        outcome.ok = false;
+        break;
+      }
+    } else if (errno != EINTR) {
+      outcome.ok = false;
+      break;
+    }
+  }
+  co_return outcome;
+}
+
+// Pulls the body from the source on a worker and writes it chunked, or raw
+// when the handler announced a Content-Length (which must then be exact).
+asio::awaitable<WriteOutcome> Session::write_chunks(ChunkSource& source,
+                                                    std::optional<uint64_t> declared_length) {
+  WriteOutcome outcome;
+  std::vector<char> chunk(kChunkSourceBytes);
+  while (true) {
+    auto read = co_await asio::co_spawn(
+        server_.workers,
+        [&]() -> asio::awaitable<std::optional<Result<size_t>>> {
+          try {
+            co_return source.read(chunk);
+          } catch (const std::exception& e) {
+            co_return Result<size_t>(make_error(Errc::internal, e.what()));
+          }
+        },
+        asio::use_awaitable);
+    if (!read->ok()) {
+      log::error("response body source failed", {{"error", read->error().message}});
+      co_return WriteOutcome{outcome.body_bytes_sent, false};
+    }
+    size_t n = read->value();
+    if (n == 0) break;
+    if (declared_length) {
+      n = static_cast<size_t>(std::min<uint64_t>(n, *declared_length - outcome.body_bytes_sent));
+      if (n == 0) break;
+      if (!co_await write_bytes(asio::buffer(chunk.data(), n)))
+        co_return WriteOutcome{outcome.body_bytes_sent, false};
+    } else {
+      char size_line[24];
+      const int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
+      if (!co_await write_bytes(asio::buffer(size_line, static_cast<size_t>(len)),
+                                asio::buffer(chunk.data(), n), asio::buffer("\r\n", 2))) {
+        co_return WriteOutcome{outcome.body_bytes_sent, false};
+      }
+    }
+    outcome.body_bytes_sent += n;
+  }
+  if (declared_length) {
+    // A short body would leave the client waiting for bytes that never come.
+    outcome.ok = outcome.body_bytes_sent == *declared_length;
+    co_return outcome;
+  }
+  outcome.ok = co_await write_bytes(asio::buffer("0\r\n\r\n", 5));
+  co_return outcome;
+}
+
+asio::awaitable<void> Session::linger_close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  const auto deadline = Clock::now() + ms(kLingerTimeoutMs);
+  size_t discarded = 0;
+  std::vector<char> sink(16 * 1024);
+  while (discarded < kLingerBytesMax && Clock::now() < deadline) {
+    stream_.expires_at(deadline);
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kAsTuple);
+    if (ec) break;
+    discarded += n;
+  }
+  close();
+}
+
+void Session::log_access(const std::string& method, const std::string& route, const std::string& path,
+                         int status, uint64_t body_bytes_sent, Clock::time_point start) {
+  if (!server_.options.on_access) return;
+  AccessRecord record{method,
+                      route,
+                      path,
+                      remote_,
+                      status,
+                      body_bytes_sent,
+                      std::chrono::duration<double>(Clock::now() - start).count()};
+  try {
+    server_.options.on_access(record);
+  } catch (const std::exception& e) {
+    log::error("on_access threw", {{"what", e.what()}});
+  }
+}
+
+bool ServerState::at_capacity() {
+  std::lock_guard lock(mutex);
+  return sessions.size() >= options.connections_max;
+}
+
+bool ServerState::register_session(Session* session) {
+  std::lock_guard lock(mutex);
+  if (stopping) return false;
+  sessions.insert(session);
+  return true;
+}
+
+void ServerState::unregister_session(Session* session) {
+  std::lock_guard lock(mutex);
+  if (sessions.erase(session) == 0) return;
+  if (stopping && sessions.empty() && !destroying) {
+    // Lets run() return now instead of when the grace period ends.
+    asio::post(control, [this] { grace_timer.cancel(); });
+  }
+}
+
+// Beyond connections_max: a best-effort 503 with one non-blocking send into
+// the fresh (empty) socket buffer, then close. Never waits on the client.
+void ServerState::refuse(tcp::socket& socket) {
+  const auto response = error_response(503, "unavailable", "too many connections");
+  const auto& body = std::get<std::string>(response.body);
+  std::string bytes = format_response_head(503, response.headers, BodyFraming{body.size(), false}, false,
+                                           format_http_date(std::chrono::system_clock::now()));
+  bytes += body;
+  [[maybe_unused]] const auto sent =
+      ::send(socket.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  beast::error_code ignored;
+  socket.close(ignored);
+}
+
+asio::awaitable<void> ServerState::accept_loop() {
+  while (!stopping) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kAsTuple);
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
+    if (ec) {
+      // EMFILE and friends: back off briefly instead of spinning.
+      log::warn("accept failed", {{"error", ec.message()}});
+      grace_timer.expires_after(std::chrono::milliseconds(50));
+      co_await grace_timer.async_wait(kAsTuple);
+      continue;
+    }
+    beast::error_code endpoint_ec;
+    const auto remote = socket.remote_endpoint(endpoint_ec);
+    if (endpoint_ec) continue;
+    if (at_capacity()) {
+      tcp::socket plain(std::move(socket));
+      refuse(plain);
+      continue;
+    }
+    // Only this loop registers sessions, so the capacity check still holds;
+    // a refusal here means stop() came in between (the destructor's
+    // unregister is then a no-op).
+    auto session = std::make_shared<Session>(*this, std::move(socket), endpoint_text(remote));
+    if (!register_session(session.get())) continue;
+    asio::co_spawn(
+        session->executor(), [session]() { return session->run(); }, asio::detached);
+  }
+}
+
+void ServerState::begin_shutdown() {
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(mutex);
+    for (Session* s : sessions) {
+      // weak_from_this: a session whose last owner is being destroyed right
+      // now is skipped; it is unregistering anyway.
+      if (auto strong = s->weak_from_this().lock()) live.push_back(std::move(strong));
+    }
+  }
+  for (auto& s : live) asio::post(s->executor(), [s] { s->on_stop(); });
+  if (live.empty()) return;
+  grace_timer.expires_after(std::chrono::milliseconds(options.shutdown_grace_ms));
+  grace_timer.async_wait([this](const beast::error_code& ec) {
+    std::lock_guard lock(mutex);
+    if (ec || sessions.empty()) return;
+    log::warn("shutdown grace period over; dropping requests in flight", {{"sessions", sessions.size()}});
+    ioc.stop();
+  });
+}
+
+}  // namespace
+
+struct HttpServer::Impl : ServerState {
+  using ServerState::ServerState;
+};
+
+HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {
+  DISPOTIFY_CHECK(impl_->options.io_threads >= 1);
+  DISPOTIFY_CHECK(impl_->options.worker_threads >= 1);
+  DISPOTIFY_CHECK(impl_->handler != nullptr);
+}
+
+// Precondition: run() has returned (or was never called).
+HttpServer::~HttpServer() {
+  stop();
+  impl_->destroying = true;
+  impl_->ioc.stop();
+  // Handlers still running finish here; a worker blocked on a body read
+  // gives up at its backstop because the io_context no longer runs.
+  impl_->workers.join();
+}
+
+Status HttpServer::start() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return make_error(Errc::invalid_argument, "bad listen address " + impl_->options.host);
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  if (acceptor.open(endpoint.protocol(), ec); ec)
+    return make_error(Errc::io_error, "socket: " + ec.message());
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    return make_error(Errc::io_error, "SO_REUSEADDR: " + ec.message());
+  }
+  if (acceptor.bind(endpoint, ec); ec) {
+    return make_error(Errc::unavailable, "bind " + endpoint_text(endpoint) + ": " + ec.message());
+  }
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return make_error(Errc::io_error, "listen: " + ec.message());
+  }
+  impl_->bound_port = acceptor.local_endpoint().port();
+  asio::co_spawn(
+      acceptor.get_executor(), [impl = impl_.get()] { return impl->accept_loop(); }, asio::detached);
+  return ok_status();
+}
+
+uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::run() {
+  std::vector<std::thread> extra;
+  for (size_t i = 1; i < impl_->options.io_threads; ++i) extra.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : extra) t.join();
+}
+
+void HttpServer::stop() {
+  if (impl_->stopping.exchange(true)) return;
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_.get()] { impl->begin_shutdown(); });
+}
+
+}  // namespace dispotify::net

@@ -1,0 +1,126 @@
+#include "net/http_wire.h"
+
+#include <strings.h>
+
+#include <ctime>
+
+#include "base/json_escape.h"
+
+namespace dispotify::net {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool has_forbidden_byte(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != s.npos;
+}
+
+}  // namespace
+
+std::string format_http_date(std::chrono::system_clock::time_point when) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t t = std::chrono::system_clock::to_time_t(when);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[40];
+  std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday], tm.tm_mday,
+                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return text;
+}
+
+std::string_view status_reason(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 507: return "Insufficient Storage";
+    default: return "Unknown";
+  }
+}
+
+bool is_server_owned_header(std::string_view name) {
+  return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
+         iequals(name, "Connection") || iequals(name, "Date") || iequals(name, "Server");
+}
+
+bool status_forbids_body(int status) {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+std::string format_response_head(int status, const std::vector<Header>& headers, const BodyFraming& framing,
+                                 bool keep_alive, std::string_view date) {
+  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + std::string(status_reason(status)) + "\r\n";
+  head += "Server: dispotify\r\nDate: ";
+  head += date;
+  head += "\r\n";
+  for (const auto& h : headers) {
+    if (h.name.empty() || is_server_owned_header(h.name)) continue;
+    if (has_forbidden_byte(h.name) || has_forbidden_byte(h.value) || h.name.find(':') != std::string::npos)
+      continue;
+    head += h.name + ": " + h.value + "\r\n";
+  }
+  if (framing.chunked) {
+    head += "Transfer-Encoding: chunked\r\n";
+  } else if (framing.content_length) {
+    head += "Content-Length: " + std::to_string(*framing.content_length) + "\r\n";
+  }
+  if (!keep_alive) head += "Connection: close\r\n";
+  head += "\r\n";
+  return head;
+}
+
+std::string error_json(std::string_view code, std::string_view message) {
+  std::string out = "{\"error\":{\"code\":";
+  append_json_string(out, code);
+  out += ",\"message\":";
+  append_json_string(out, message);
+  out += "}}";
+  return out;
+}
+
+Response error_response(int status, std::string_view code, std::string_view message) {
+  Response response;
+  response.status = status;
+  response.set_header("Content-Type", "application/json");
+  response.body = error_json(code, message);
+  return response;
+}
+
+}  // namespace dispotify::net

@@ -1,0 +1,62 @@
+// Content-addressed storage of immutable blobs (audio and cover art).
+//
+// A blob is named by the SHA-256 hex of its bytes. Writers stream into a
+// temporary file while hashing; commit() fsyncs the file, renames it into
+// place and fsyncs the directory, so a blob is either complete and correct
+// or absent, whatever instant the process dies at. Identical content is
+// stored once.
+//
+// This is the interface that the replicated store (placement ring, quorum
+// writes, proxying) implements later; LocalBlobStore is the single-disk one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+
+namespace dispotify::storage {
+
+struct BlobInfo {
+  std::string hash;  // sha256 hex
+  uint64_t size_bytes = 0;
+};
+
+// One blob being written. Not thread-safe. Destroying an uncommitted writer
+// deletes its temporary file.
+class BlobWriter {
+ public:
+  virtual ~BlobWriter() = default;
+  // Errc::insufficient_storage when the disk is full or the write would
+  // leave less than the store's free-space floor; Errc::io_error otherwise.
+  [[nodiscard]] virtual Status write(std::span<const char> bytes) = 0;
+  virtual uint64_t bytes_written() const = 0;
+  // fsyncs the temporary file (idempotent) so that it can be inspected
+  // (e.g. probed for tags) before commit; the path stays valid until
+  // commit() or destruction.
+  [[nodiscard]] virtual Result<std::string> sync_temp_path() = 0;
+  // Makes the blob durable and visible under its hash. If `expected_hash` is
+  // not empty and differs, nothing becomes visible and Errc::corrupt is
+  // returned.
+  [[nodiscard]] virtual Result<BlobInfo> commit(std::string_view expected_hash = {}) = 0;
+};
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  [[nodiscard]] virtual Result<std::unique_ptr<BlobWriter>> begin_write() = 0;
+  // Errc::not_found when absent.
+  [[nodiscard]] virtual Result<BlobInfo> stat(std::string_view hash) const = 0;
+  // An open read-only descriptor, for sendfile(2). Errc::not_found when absent.
+  [[nodiscard]] virtual Result<UniqueFd> open(std::string_view hash) const = 0;
+  // Idempotent: removing an absent blob succeeds.
+  [[nodiscard]] virtual Status remove(std::string_view hash) = 0;
+  // Local path of a present blob (for tools that need a path, like ffmpeg).
+  [[nodiscard]] virtual Result<std::string> local_path(std::string_view hash) const = 0;
+};
+
+}  // namespace dispotify::storage

@@ -1,0 +1,136 @@
+#include "storage/local_blob_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "base/fs.h"
+#include "base/sha256.h"
+#include "base/test_dir.h"
+
+namespace dispotify::storage {
+namespace {
+
+std::unique_ptr<LocalBlobStore> open_store(const std::string& root, uint64_t min_free = 0) {
+  auto store = LocalBlobStore::open({root, min_free});
+  EXPECT_TRUE(store.ok());
+  return std::move(store).value();
+}
+
+BlobInfo put(BlobStore& store, std::string_view content) {
+  auto writer = store.begin_write();
+  EXPECT_TRUE(writer.ok());
+  // Several writes: the hash must cover the concatenation.
+  for (size_t i = 0; i < content.size(); i += 7) {
+    EXPECT_TRUE((*writer)->write({content.data() + i, std::min<size_t>(7, content.size() - i)}).ok());
+  }
+  auto info = (*writer)->commit();
+  EXPECT_TRUE(info.ok());
+  return info.value();
+}
+
+size_t count_files(const std::string& dir) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) n += e.is_regular_file() ? 1 : 0;
+  return n;
+}
+
+TEST(LocalBlobStore, StoresUnderTheSha256OfTheContent) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  const std::string content = "hello, blob store";
+  const BlobInfo info = put(*store, content);
+  EXPECT_EQ(info.hash, sha256_hex(content));
+  EXPECT_EQ(info.size_bytes, content.size());
+  const std::string path = store->blob_path(info.hash);
+  EXPECT_NE(path.find(info.hash), std::string::npos);
+  EXPECT_EQ(fs::read_file(path, 1024).value(), content);
+  EXPECT_EQ(store->stat(info.hash).value().size_bytes, content.size());
+  EXPECT_TRUE(store->open(info.hash).ok());
+}
+
+TEST(LocalBlobStore, IdenticalContentIsStoredOnce) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  const BlobInfo a = put(*store, "same bytes");
+  const BlobInfo b = put(*store, "same bytes");
+  EXPECT_EQ(a.hash, b.hash);
+  EXPECT_EQ(count_files(dir.path() + "/sha256"), 1u);
+  EXPECT_EQ(count_files(store->temp_dir()), 0u);
+}
+
+TEST(LocalBlobStore, UncommittedWriteLeavesNothingVisible) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  {
+    auto writer = store->begin_write();
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->write({"partial", 7}).ok());
+    EXPECT_EQ(count_files(store->temp_dir()), 1u);
+  }
+  EXPECT_EQ(count_files(store->temp_dir()), 0u);
+  EXPECT_EQ(count_files(dir.path() + "/sha256"), 0u);
+}
+
+TEST(LocalBlobStore, OpenRemovesTemporaryFilesOfACrash) {
+  TestDir dir;
+  { auto store = open_store(dir.path()); }
+  std::ofstream(dir.path() + "/tmp/abc.partial") << "torn upload";
+  auto store = open_store(dir.path());
+  EXPECT_EQ(count_files(store->temp_dir()), 0u);
+}
+
+TEST(LocalBlobStore, ExpectedHashMismatchIsCorruptAndInvisible) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  auto writer = store->begin_write();
+  ASSERT_TRUE((*writer)->write({"abc", 3}).ok());
+  auto result = (*writer)->commit(sha256_hex("abd"));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, Errc::corrupt);
+  EXPECT_EQ(store->stat(sha256_hex("abc")).error().code, Errc::not_found);
+}
+
+TEST(LocalBlobStore, MissingAndMalformedHashes) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  EXPECT_EQ(store->stat(sha256_hex("nothing")).error().code, Errc::not_found);
+  EXPECT_EQ(store->open("../../etc/passwd").error().code, Errc::invalid_argument);
+  EXPECT_EQ(store->stat("ABCDEF").error().code, Errc::invalid_argument);
+  EXPECT_TRUE(store->remove(sha256_hex("nothing")).ok());
+}
+
+TEST(LocalBlobStore, RemoveDeletesTheBlob) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  const BlobInfo info = put(*store, "to delete");
+  ASSERT_TRUE(store->remove(info.hash).ok());
+  EXPECT_EQ(store->stat(info.hash).error().code, Errc::not_found);
+}
+
+TEST(LocalBlobStore, RefusesWritesBelowTheFreeSpaceFloor) {
+  TestDir dir;
+  // A floor larger than any disk: the first write must be refused.
+  auto store = open_store(dir.path(), 1ULL << 62);
+  auto writer = store->begin_write();
+  ASSERT_TRUE(writer.ok());
+  auto status = (*writer)->write({"x", 1});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, Errc::insufficient_storage);
+}
+
+TEST(LocalBlobStore, TempPathHoldsTheBytesBeforeCommit) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  auto writer = store->begin_write();
+  ASSERT_TRUE((*writer)->write({"probe me", 8}).ok());
+  auto path = (*writer)->sync_temp_path();
+  ASSERT_TRUE(path.ok());
+  EXPECT_EQ(fs::read_file(*path, 64).value(), "probe me");
+  EXPECT_TRUE((*writer)->commit().ok());
+}
+
+}  // namespace
+}  // namespace dispotify::storage
