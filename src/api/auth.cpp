@@ -38,7 +38,8 @@ Result<std::pair<catalog::User, catalog::Token>> authenticate(ApiContext& ctx, c
   return std::make_pair(std::move(*user), std::move(*token));
 }
 
-Result<IssuedToken> issue_token(ApiContext& ctx, const std::string& user_id, std::string kind, std::string name) {
+Result<IssuedToken> issue_token(ApiContext& ctx, const std::string& user_id, std::string kind,
+                                std::string name) {
   IssuedToken issued;
   issued.secret = "dsp_" + random_hex(kTokenSecretBytes);
   catalog::Token& t = issued.token;

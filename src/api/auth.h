@@ -21,7 +21,7 @@ struct IssuedToken {
 // From "Authorization: Bearer T", or for GET/HEAD the access_token query
 // parameter (an <audio> element cannot send headers).
 [[nodiscard]] Result<std::pair<catalog::User, catalog::Token>> authenticate(ApiContext& ctx,
-                                                                           const net::Request& request);
+                                                                            const net::Request& request);
 
 // kind "session" expires after options.session_ttl_ms; "api" never.
 [[nodiscard]] Result<IssuedToken> issue_token(ApiContext& ctx, const std::string& user_id, std::string kind,

@@ -47,7 +47,8 @@ net::Response create_api_token(ApiContext& ctx, Call& call) {
 
 net::Response revoke_token(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto tokens, ctx.catalog.tokens_of(call.user->id));
-  const bool mine = std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) { return t.id == call.param(0); });
+  const bool mine =
+      std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) { return t.id == call.param(0); });
   if (!mine) return error_response(Errc::not_found, "no token " + call.param(0) + " of yours");
   API_TRY(ctx.proposer.propose(catalog::RevokeToken{call.param(0)}));
   return json_reply(200, {{"ok", true}});

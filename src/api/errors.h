@@ -20,14 +20,14 @@ net::Response json_response(int status, std::string body);
 // In a route handler: declares `lhs` from a Result, or returns its error as a response.
 #define API_ASSIGN_OR_RESPOND(lhs, expr) \
   API_ASSIGN_OR_RESPOND_IMPL_(DISPOTIFY_CONCAT_(api_result_, __LINE__), lhs, expr)
-#define API_ASSIGN_OR_RESPOND_IMPL_(tmp, lhs, expr)                  \
-  auto tmp = (expr);                                                 \
+#define API_ASSIGN_OR_RESPOND_IMPL_(tmp, lhs, expr)                    \
+  auto tmp = (expr);                                                   \
   if (!tmp.ok()) return ::dispotify::api::error_response(tmp.error()); \
   lhs = std::move(tmp).value()
 
 // In a route handler: returns the error of a Status as a response.
-#define API_TRY(expr)                                                                \
-  do {                                                                               \
-    auto api_status_ = (expr);                                                       \
+#define API_TRY(expr)                                                                    \
+  do {                                                                                   \
+    auto api_status_ = (expr);                                                           \
     if (!api_status_.ok()) return ::dispotify::api::error_response(api_status_.error()); \
   } while (0)

@@ -13,7 +13,8 @@ Result<boost::json::object> read_json_object(net::Request& request,
     DISPOTIFY_ASSIGN_OR_RETURN(const size_t n, request.body->read(buf));
     if (n == 0) break;
     if (body.size() + n > kJsonBodyBytesMax) {
-      return make_error(Errc::too_large, "JSON body larger than " + std::to_string(kJsonBodyBytesMax) + " bytes");
+      return make_error(Errc::too_large,
+                        "JSON body larger than " + std::to_string(kJsonBodyBytesMax) + " bytes");
     }
     body.append(buf, n);
   }
@@ -34,7 +35,8 @@ Result<boost::json::object> read_json_object(net::Request& request,
 Result<std::optional<std::string>> optional_string(const boost::json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) return std::optional<std::string>();
-  if (!v->is_string()) return make_error(Errc::invalid_argument, "field \"" + std::string(key) + "\" must be a string");
+  if (!v->is_string())
+    return make_error(Errc::invalid_argument, "field \"" + std::string(key) + "\" must be a string");
   return std::optional<std::string>(std::string(v->as_string()));
 }
 
@@ -48,7 +50,8 @@ Result<std::optional<int64_t>> optional_int(const boost::json::object& o, std::s
   const auto* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) return std::optional<int64_t>();
   if (v->is_int64()) return std::optional<int64_t>(v->as_int64());
-  if (v->is_uint64() && v->as_uint64() <= INT64_MAX) return std::optional<int64_t>(static_cast<int64_t>(v->as_uint64()));
+  if (v->is_uint64() && v->as_uint64() <= INT64_MAX)
+    return std::optional<int64_t>(static_cast<int64_t>(v->as_uint64()));
   return make_error(Errc::invalid_argument, "field \"" + std::string(key) + "\" must be an integer");
 }
 
@@ -59,8 +62,9 @@ Result<int64_t> query_int(const net::Request& request, std::string_view name, in
   int64_t value = 0;
   const auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), value);
   if (ec != std::errc() || end != raw->data() + raw->size() || value < min || value > max) {
-    return make_error(Errc::invalid_argument, "query parameter " + std::string(name) + " must be an integer from " +
-                                                  std::to_string(min) + " to " + std::to_string(max));
+    return make_error(Errc::invalid_argument, "query parameter " + std::string(name) +
+                                                  " must be an integer from " + std::to_string(min) + " to " +
+                                                  std::to_string(max));
   }
   return value;
 }

@@ -21,7 +21,8 @@ inline constexpr unsigned kJsonDepthMax = 16;
 [[nodiscard]] Result<boost::json::object> read_json_object(net::Request& request,
                                                            std::initializer_list<std::string_view> allowed);
 
-[[nodiscard]] Result<std::optional<std::string>> optional_string(const boost::json::object& o, std::string_view key);
+[[nodiscard]] Result<std::optional<std::string>> optional_string(const boost::json::object& o,
+                                                                 std::string_view key);
 [[nodiscard]] Result<std::string> required_string(const boost::json::object& o, std::string_view key);
 [[nodiscard]] Result<std::optional<int64_t>> optional_int(const boost::json::object& o, std::string_view key);
 

@@ -88,7 +88,10 @@ boost::json::object artist_json(const catalog::Artist& a) {
 }
 
 boost::json::object user_json(const catalog::User& u) {
-  return {{"id", u.id}, {"username", u.username}, {"role", u.role}, {"created_at", format_rfc3339_ms(u.created_at_ms)}};
+  return {{"id", u.id},
+          {"username", u.username},
+          {"role", u.role},
+          {"created_at", format_rfc3339_ms(u.created_at_ms)}};
 }
 
 boost::json::object token_json(const catalog::Token& t) {

@@ -14,7 +14,7 @@ namespace dispotify::api {
 boost::json::object track_json(const catalog::Track& track);
 boost::json::object album_json(const catalog::Album& album);
 boost::json::object artist_json(const catalog::Artist& artist);
-boost::json::object user_json(const catalog::User& user);  // never the password hash
+boost::json::object user_json(const catalog::User& user);     // never the password hash
 boost::json::object token_json(const catalog::Token& token);  // never the hash
 boost::json::object playlist_json(const catalog::Playlist& playlist);
 
@@ -29,7 +29,8 @@ boost::json::array json_array(const std::vector<T>& items, F render) {
 // {"items": [...], "total": N, "offset": O, "limit": L}
 template <class T, class F>
 boost::json::object page_json(const catalog::Page<T>& page, int64_t offset, int64_t limit, F render) {
-  return {{"items", json_array(page.items, render)}, {"total", page.total}, {"offset", offset}, {"limit", limit}};
+  return {
+      {"items", json_array(page.items, render)}, {"total", page.total}, {"offset", offset}, {"limit", limit}};
 }
 
 }  // namespace dispotify::api

@@ -28,7 +28,8 @@ Result<Paging> read_paging(const net::Request& request, std::string default_sort
   DISPOTIFY_ASSIGN_OR_RETURN(p.limit, query_int(request, "limit", kPageLimitDefault, 1, kPageLimitMax));
   p.sort = std::string(request.query_param("sort").value_or(default_sort));
   const auto order = request.query_param("order").value_or("asc");
-  if (order != "asc" && order != "desc") return make_error(Errc::invalid_argument, "order must be asc or desc");
+  if (order != "asc" && order != "desc")
+    return make_error(Errc::invalid_argument, "order must be asc or desc");
   p.order = order == "desc" ? catalog::SortOrder::desc : catalog::SortOrder::asc;
   return p;
 }
@@ -99,8 +100,10 @@ net::Response get_artist(ApiContext& ctx, Call& call) {
 net::Response search(ApiContext& ctx, Call& call) {
   const auto q = call.request.query_param("q");
   if (!q) return error_response(Errc::invalid_argument, "query parameter q is required");
-  if (q->size() > kSearchQueryBytesMax) return error_response(Errc::invalid_argument, "q is longer than 256 bytes");
-  API_ASSIGN_OR_RESPOND(auto limit, query_int(call.request, "limit", kSearchLimitDefault, 1, kSearchLimitMax));
+  if (q->size() > kSearchQueryBytesMax)
+    return error_response(Errc::invalid_argument, "q is longer than 256 bytes");
+  API_ASSIGN_OR_RESPOND(auto limit,
+                        query_int(call.request, "limit", kSearchLimitDefault, 1, kSearchLimitMax));
   API_ASSIGN_OR_RESPOND(auto found, ctx.catalog.search(*q, limit));
   return json_reply(200, {{"tracks", json_array(found.tracks, track_json)},
                           {"albums", json_array(found.albums, album_json)},

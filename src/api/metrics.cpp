@@ -64,20 +64,24 @@ std::string Metrics::render() const {
                "\"} " + std::to_string(n) + "\n";
       }
     }
-    out += "# HELP dispotify_http_request_duration_seconds Time from request headers to the last body byte.\n";
+    out +=
+        "# HELP dispotify_http_request_duration_seconds Time from request headers to the last body byte.\n";
     out += "# TYPE dispotify_http_request_duration_seconds histogram\n";
     for (const auto& [route, stats] : routes_) {
       const std::string l = label(route);
       for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
-        out += "dispotify_http_request_duration_seconds_bucket{route=" + l + ",le=\"" + number(kLatencyBuckets[i]) +
-               "\"} " + std::to_string(stats.bucket_counts[i]) + "\n";
+        out += "dispotify_http_request_duration_seconds_bucket{route=" + l + ",le=\"" +
+               number(kLatencyBuckets[i]) + "\"} " + std::to_string(stats.bucket_counts[i]) + "\n";
       }
       out += "dispotify_http_request_duration_seconds_bucket{route=" + l + ",le=\"+Inf\"} " +
              std::to_string(stats.count) + "\n";
-      out += "dispotify_http_request_duration_seconds_sum{route=" + l + "} " + number(stats.sum_seconds) + "\n";
-      out += "dispotify_http_request_duration_seconds_count{route=" + l + "} " + std::to_string(stats.count) + "\n";
+      out +=
+          "dispotify_http_request_duration_seconds_sum{route=" + l + "} " + number(stats.sum_seconds) + "\n";
+      out += "dispotify_http_request_duration_seconds_count{route=" + l + "} " + std::to_string(stats.count) +
+             "\n";
     }
-    out += "# HELP dispotify_uploads_total Track uploads by result.\n# TYPE dispotify_uploads_total counter\n";
+    out +=
+        "# HELP dispotify_uploads_total Track uploads by result.\n# TYPE dispotify_uploads_total counter\n";
     for (const auto& [result, n] : uploads_) {
       out += "dispotify_uploads_total{result=" + label(result) + "} " + std::to_string(n) + "\n";
     }
@@ -86,7 +90,9 @@ std::string Metrics::render() const {
   out += "# HELP dispotify_http_body_bytes_sent_total Response body bytes sent.\n";
   out += "# TYPE dispotify_http_body_bytes_sent_total counter\n";
   out += "dispotify_http_body_bytes_sent_total " + std::to_string(body_bytes_sent_.load()) + "\n";
-  out += "# HELP dispotify_stream_bytes_total Audio bytes streamed.\n# TYPE dispotify_stream_bytes_total counter\n";
+  out +=
+      "# HELP dispotify_stream_bytes_total Audio bytes streamed.\n# TYPE dispotify_stream_bytes_total "
+      "counter\n";
   out += "dispotify_stream_bytes_total " + std::to_string(stream_bytes_sent_.load()) + "\n";
   // Gauges are read outside the lock: they may query the catalog.
   for (const auto& g : gauges) {

@@ -34,7 +34,8 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
     return r;
   });
   router.add("GET", "/api/v1/version", Access::anyone, [&](Call&) {
-    return json_reply(200, {{"name", "dispotify"}, {"version", DISPOTIFY_VERSION}, {"node_id", ctx.options.node_id}});
+    return json_reply(
+        200, {{"name", "dispotify"}, {"version", DISPOTIFY_VERSION}, {"node_id", ctx.options.node_id}});
   });
 }
 

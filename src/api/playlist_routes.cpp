@@ -25,12 +25,14 @@ Result<std::vector<std::string>> track_ids_field(const boost::json::object& body
   std::vector<std::string> ids;
   const auto* v = body.if_contains("track_ids");
   if (v == nullptr || v->is_null()) return ids;
-  if (!v->is_array()) return make_error(Errc::invalid_argument, "field \"track_ids\" must be an array of strings");
+  if (!v->is_array())
+    return make_error(Errc::invalid_argument, "field \"track_ids\" must be an array of strings");
   if (v->as_array().size() > kTracksPerCallMax) {
     return make_error(Errc::invalid_argument, "at most 1000 track_ids per call");
   }
   for (const auto& item : v->as_array()) {
-    if (!item.is_string()) return make_error(Errc::invalid_argument, "field \"track_ids\" must be an array of strings");
+    if (!item.is_string())
+      return make_error(Errc::invalid_argument, "field \"track_ids\" must be an array of strings");
     ids.emplace_back(item.as_string());
   }
   return ids;
@@ -58,6 +60,13 @@ net::Response create_playlist(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto name, required_string(body, "name"));
   API_TRY(validate_name(name));
   API_ASSIGN_OR_RESPOND(auto track_ids, track_ids_field(body));
+  // Refuse unknown tracks before anything is created: a failed call leaves no
+  // empty playlist behind. (A track deleted in between makes the second
+  // command fail; the playlist then exists, empty, which the answer says.)
+  for (const auto& id : track_ids) {
+    API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(id));
+    if (!track) return error_response(Errc::not_found, "no track " + id);
+  }
   catalog::Playlist p;
   p.id = random_id();
   p.owner_id = call.user->id;
@@ -65,7 +74,8 @@ net::Response create_playlist(ApiContext& ctx, Call& call) {
   p.created_at_ms = p.updated_at_ms = now_unix_ms();
   API_TRY(ctx.proposer.propose(catalog::CreatePlaylist{p}));
   if (!track_ids.empty()) {
-    API_TRY(ctx.proposer.propose(catalog::AddPlaylistTracks{p.id, call.user->id, track_ids, -1, p.created_at_ms}));
+    API_TRY(ctx.proposer.propose(
+        catalog::AddPlaylistTracks{p.id, call.user->id, track_ids, -1, p.created_at_ms}));
   }
   call.params = {p.id};
   return playlist_reply(ctx, call, 201);
@@ -89,11 +99,12 @@ net::Response delete_playlist(ApiContext& ctx, Call& call) {
 net::Response add_tracks(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"track_ids", "position"}));
   API_ASSIGN_OR_RESPOND(auto track_ids, track_ids_field(body));
-  if (track_ids.empty()) return error_response(Errc::invalid_argument, "field \"track_ids\" must not be empty");
+  if (track_ids.empty())
+    return error_response(Errc::invalid_argument, "field \"track_ids\" must not be empty");
   API_ASSIGN_OR_RESPOND(auto position, optional_int(body, "position"));
   API_TRY(owned_playlist(ctx, call));
-  API_TRY(ctx.proposer.propose(
-      catalog::AddPlaylistTracks{call.param(0), call.user->id, track_ids, position.value_or(-1), now_unix_ms()}));
+  API_TRY(ctx.proposer.propose(catalog::AddPlaylistTracks{call.param(0), call.user->id, track_ids,
+                                                          position.value_or(-1), now_unix_ms()}));
   return playlist_reply(ctx, call, 200);
 }
 
@@ -105,7 +116,8 @@ net::Response remove_track(ApiContext& ctx, Call& call) {
       position >= static_cast<long long>(detail.tracks.size())) {
     return error_response(Errc::invalid_argument, "position must be an index into the playlist");
   }
-  API_TRY(ctx.proposer.propose(catalog::RemovePlaylistTracks{call.param(0), call.user->id, {position}, now_unix_ms()}));
+  API_TRY(ctx.proposer.propose(
+      catalog::RemovePlaylistTracks{call.param(0), call.user->id, {position}, now_unix_ms()}));
   return playlist_reply(ctx, call, 200);
 }
 
@@ -115,7 +127,8 @@ net::Response move_track(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto to, optional_int(body, "to"));
   if (!from || !to) return error_response(Errc::invalid_argument, "fields \"from\" and \"to\" are required");
   API_TRY(owned_playlist(ctx, call));
-  API_TRY(ctx.proposer.propose(catalog::MovePlaylistTrack{call.param(0), call.user->id, *from, *to, now_unix_ms()}));
+  API_TRY(ctx.proposer.propose(
+      catalog::MovePlaylistTrack{call.param(0), call.user->id, *from, *to, now_unix_ms()}));
   return playlist_reply(ctx, call, 200);
 }
 
@@ -127,13 +140,18 @@ void add_playlist_routes(Router& router, ApiContext& ctx) {
     return json_reply(200, {{"items", json_array(playlists, playlist_json)}});
   });
   router.add("POST", "/api/v1/playlists", Access::user, [&](Call& c) { return create_playlist(ctx, c); });
-  router.add("GET", "/api/v1/playlists/{id}", Access::user, [&](Call& c) { return playlist_reply(ctx, c, 200); });
-  router.add("PATCH", "/api/v1/playlists/{id}", Access::user, [&](Call& c) { return rename_playlist(ctx, c); });
-  router.add("DELETE", "/api/v1/playlists/{id}", Access::user, [&](Call& c) { return delete_playlist(ctx, c); });
-  router.add("POST", "/api/v1/playlists/{id}/tracks", Access::user, [&](Call& c) { return add_tracks(ctx, c); });
+  router.add("GET", "/api/v1/playlists/{id}", Access::user,
+             [&](Call& c) { return playlist_reply(ctx, c, 200); });
+  router.add("PATCH", "/api/v1/playlists/{id}", Access::user,
+             [&](Call& c) { return rename_playlist(ctx, c); });
+  router.add("DELETE", "/api/v1/playlists/{id}", Access::user,
+             [&](Call& c) { return delete_playlist(ctx, c); });
+  router.add("POST", "/api/v1/playlists/{id}/tracks", Access::user,
+             [&](Call& c) { return add_tracks(ctx, c); });
   router.add("DELETE", "/api/v1/playlists/{id}/tracks/{position}", Access::user,
              [&](Call& c) { return remove_track(ctx, c); });
-  router.add("POST", "/api/v1/playlists/{id}/move", Access::user, [&](Call& c) { return move_track(ctx, c); });
+  router.add("POST", "/api/v1/playlists/{id}/move", Access::user,
+             [&](Call& c) { return move_track(ctx, c); });
 }
 
 }  // namespace dispotify::api

@@ -57,7 +57,8 @@ net::Response Router::handle(net::Request& request) const {
     allowed += allowed.empty() ? route.method : ", " + route.method;
   }
   if (!allowed.empty()) {
-    net::Response response = error_response(Errc::invalid_argument, "method " + request.method + " not allowed");
+    net::Response response =
+        error_response(Errc::invalid_argument, "method " + request.method + " not allowed");
     response.status = 405;
     response.set_header("Allow", allowed);
     response.route = request.method + " (method not allowed)";

@@ -20,9 +20,9 @@ enum class Access { anyone, user, admin };
 
 struct Call {
   net::Request& request;
-  std::vector<std::string> params;       // values of the {param} segments, in order
-  std::optional<catalog::User> user;     // set for Access::user and Access::admin
-  std::optional<catalog::Token> token;   // the token that authenticated the call
+  std::vector<std::string> params;      // values of the {param} segments, in order
+  std::optional<catalog::User> user;    // set for Access::user and Access::admin
+  std::optional<catalog::Token> token;  // the token that authenticated the call
 
   const std::string& param(size_t i) const { return params.at(i); }
 };

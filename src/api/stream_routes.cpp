@@ -48,7 +48,7 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
     return response;
   }
   API_ASSIGN_OR_RESPOND(UniqueFd fd, ctx.blobs.open(hash));
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return error_response(Errc::io_error, "cannot stat blob " + hash);
   const auto size = static_cast<uint64_t>(st.st_size);
 
@@ -70,9 +70,7 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
       response.set_header("Content-Range", net::content_range(range.first, range.last, size));
       response.body = net::FileBody{std::move(fd), range.first, range.length()};
       return response;
-    case net::RangeSpec::Kind::full:
-      response.body = net::FileBody{std::move(fd), 0, size};
-      return response;
+    case net::RangeSpec::Kind::full: response.body = net::FileBody{std::move(fd), 0, size}; return response;
   }
   return error_response(Errc::internal, "unreachable range kind");
 }
@@ -97,10 +95,11 @@ std::string sniff_image_type(ApiContext& ctx, const std::string& hash) {
 
 // Thumbnails are a local cache keyed by (cover hash, size): computed once,
 // written atomically, never replicated.
-net::Response serve_thumbnail(ApiContext& ctx, const net::Request& request, const std::string& hash, int64_t size) {
+net::Response serve_thumbnail(ApiContext& ctx, const net::Request& request, const std::string& hash,
+                              int64_t size) {
   const std::string dir = ctx.options.cache_dir + "/thumbnails";
   const std::string path = dir + "/" + hash + "-" + std::to_string(size) + ".jpg";
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     API_ASSIGN_OR_RESPOND(auto source, ctx.blobs.local_path(hash));
     API_ASSIGN_OR_RESPOND(auto jpeg, media::make_thumbnail(source, static_cast<int>(size)));
@@ -108,7 +107,8 @@ net::Response serve_thumbnail(ApiContext& ctx, const net::Request& request, cons
     API_TRY(fs::write_file_atomic(path, jpeg));
   }
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid() || ::fstat(fd.get(), &st) != 0) return error_response(Errc::io_error, "cannot open thumbnail");
+  if (!fd.valid() || ::fstat(fd.get(), &st) != 0)
+    return error_response(Errc::io_error, "cannot open thumbnail");
   net::Response response;
   const std::string etag = "\"" + hash + "-" + std::to_string(size) + "\"";
   response.set_header("ETag", etag);
@@ -124,7 +124,8 @@ net::Response serve_thumbnail(ApiContext& ctx, const net::Request& request, cons
 
 net::Response serve_cover(ApiContext& ctx, const net::Request& request, const std::string& cover_hash) {
   if (cover_hash.empty()) return error_response(Errc::not_found, "no cover art");
-  API_ASSIGN_OR_RESPOND(auto size, query_int(request, "size", 0, media::kThumbnailSizeMin, media::kThumbnailSizeMax));
+  API_ASSIGN_OR_RESPOND(auto size,
+                        query_int(request, "size", 0, media::kThumbnailSizeMin, media::kThumbnailSizeMax));
   if (size != 0) return serve_thumbnail(ctx, request, cover_hash, size);
   return serve_blob(ctx, request, cover_hash, sniff_image_type(ctx, cover_hash));
 }
@@ -132,7 +133,8 @@ net::Response serve_cover(ApiContext& ctx, const net::Request& request, const st
 }  // namespace
 
 void add_stream_routes(Router& router, ApiContext& ctx) {
-  router.add("GET", "/api/v1/tracks/{id}/stream", Access::user, [&](Call& c) { return stream_track(ctx, c); });
+  router.add("GET", "/api/v1/tracks/{id}/stream", Access::user,
+             [&](Call& c) { return stream_track(ctx, c); });
   router.add("GET", "/api/v1/tracks/{id}/cover", Access::user, [&](Call& c) {
     API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(c.param(0)));
     if (!track) return error_response(Errc::not_found, "no track " + c.param(0));

@@ -15,14 +15,16 @@ constexpr size_t kUploadChunkBytes = 256 * 1024;
 // Streams the body into `writer`, refusing more than `bytes_max`.
 Status copy_body(net::BodyReader& body, storage::BlobWriter& writer, uint64_t bytes_max) {
   if (auto length = body.content_length(); length && *length > bytes_max) {
-    return make_error(Errc::too_large, "file is larger than --max-upload-size (" + std::to_string(bytes_max) + " bytes)");
+    return make_error(Errc::too_large,
+                      "file is larger than --max-upload-size (" + std::to_string(bytes_max) + " bytes)");
   }
   std::vector<char> buf(kUploadChunkBytes);
   for (;;) {
     DISPOTIFY_ASSIGN_OR_RETURN(const size_t n, body.read(buf));
     if (n == 0) break;
     if (writer.bytes_written() + n > bytes_max) {
-      return make_error(Errc::too_large, "file is larger than --max-upload-size (" + std::to_string(bytes_max) + " bytes)");
+      return make_error(Errc::too_large,
+                        "file is larger than --max-upload-size (" + std::to_string(bytes_max) + " bytes)");
     }
     DISPOTIFY_TRY(writer.write({buf.data(), n}));
   }
@@ -37,8 +39,8 @@ Result<std::string> store_cover(storage::BlobStore& blobs, const std::string& by
   return info.hash;
 }
 
-catalog::Track track_from(const media::MediaInfo& m, const storage::BlobInfo& blob, const std::string& filename,
-                          const std::string& user_id) {
+catalog::Track track_from(const media::MediaInfo& m, const storage::BlobInfo& blob,
+                          const std::string& filename, const std::string& user_id) {
   catalog::Track t;
   t.id = random_id();
   t.title = m.title;

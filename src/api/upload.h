@@ -26,7 +26,7 @@ struct UploadOutcome {
 // characters, at most kFilenameBytesMax bytes; "upload" if nothing is left.
 std::string sanitize_filename(std::string_view name);
 
-[[nodiscard]] Result<UploadOutcome> ingest_track(ApiContext& ctx, net::BodyReader& body, const std::string& filename,
-                                                 const std::string& user_id);
+[[nodiscard]] Result<UploadOutcome> ingest_track(ApiContext& ctx, net::BodyReader& body,
+                                                 const std::string& filename, const std::string& user_id);
 
 }  // namespace dispotify::api

@@ -17,8 +17,8 @@ bool is_multipart(const net::Request& request) {
 net::Response upload_track(ApiContext& ctx, Call& call) {
   Result<UploadOutcome> outcome = make_error(Errc::internal, "not run");
   if (is_multipart(call.request)) {
-    API_ASSIGN_OR_RESPOND(auto part, net::MultipartFileReader::open(*call.request.body,
-                                                                    *call.request.header("Content-Type")));
+    API_ASSIGN_OR_RESPOND(
+        auto part, net::MultipartFileReader::open(*call.request.body, *call.request.header("Content-Type")));
     outcome = ingest_track(ctx, *part, sanitize_filename(part->filename()), call.user->id);
   } else {
     const auto filename = call.request.query_param("filename");

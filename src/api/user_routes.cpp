@@ -52,7 +52,8 @@ net::Response update_user(ApiContext& ctx, Call& call) {
 }
 
 net::Response delete_user(ApiContext& ctx, Call& call) {
-  if (call.param(0) == call.user->id) return error_response(Errc::conflict, "an admin cannot delete themselves");
+  if (call.param(0) == call.user->id)
+    return error_response(Errc::conflict, "an admin cannot delete themselves");
   API_TRY(ctx.proposer.propose(catalog::DeleteUser{call.param(0)}));
   return json_reply(200, {{"ok", true}});
 }

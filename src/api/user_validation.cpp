@@ -11,7 +11,9 @@ Status validate_username(std::string_view username) {
   for (char c : username) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
                     c == '_' || c == '-';
-    if (!ok) return make_error(Errc::invalid_argument, "username may contain only letters, digits, '.', '_' and '-'");
+    if (!ok)
+      return make_error(Errc::invalid_argument,
+                        "username may contain only letters, digits, '.', '_' and '-'");
   }
   return {};
 }

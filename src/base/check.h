@@ -11,16 +11,16 @@ namespace dispotify::detail {
 [[noreturn]] void check_failed(const char* file, int line, const char* condition, std::string_view message);
 }  // namespace dispotify::detail
 
-#define DISPOTIFY_CHECK(cond)                                                \
-  do {                                                                       \
-    if (!(cond)) [[unlikely]] {                                              \
-      ::dispotify::detail::check_failed(__FILE__, __LINE__, #cond, {});      \
-    }                                                                        \
+#define DISPOTIFY_CHECK(cond)                                           \
+  do {                                                                  \
+    if (!(cond)) [[unlikely]] {                                         \
+      ::dispotify::detail::check_failed(__FILE__, __LINE__, #cond, {}); \
+    }                                                                   \
   } while (0)
 
-#define DISPOTIFY_CHECK_MSG(cond, msg)                                       \
-  do {                                                                       \
-    if (!(cond)) [[unlikely]] {                                              \
-      ::dispotify::detail::check_failed(__FILE__, __LINE__, #cond, (msg));   \
-    }                                                                        \
+#define DISPOTIFY_CHECK_MSG(cond, msg)                                     \
+  do {                                                                     \
+    if (!(cond)) [[unlikely]] {                                            \
+      ::dispotify::detail::check_failed(__FILE__, __LINE__, #cond, (msg)); \
+    }                                                                      \
   } while (0)

@@ -29,7 +29,7 @@ Status make_dirs(const std::string& path) {
     if (prefix.empty()) continue;
     if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) return errno_error("mkdir", prefix, errno);
   }
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return errno_error("stat", path, errno);
   if (!S_ISDIR(st.st_mode)) return make_error(Errc::io_error, path + " exists and is not a directory");
   return {};
@@ -98,7 +98,7 @@ Result<std::string> read_file(const std::string& path, uint64_t max_bytes) {
 }
 
 Result<uint64_t> free_bytes(const std::string& path) {
-  struct statvfs st{};
+  struct statvfs st {};
   if (::statvfs(path.c_str(), &st) != 0) return errno_error("statvfs", path, errno);
   return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
 }

@@ -16,20 +16,20 @@ namespace dispotify {
 
 // One code per way a request can fail; api/ maps each to an HTTP status.
 enum class Errc {
-  invalid_argument,      // 400: bad parameters, bad JSON
-  unauthenticated,       // 401
-  permission_denied,     // 403
-  not_found,             // 404
-  conflict,              // 409: already exists, version mismatch
-  too_large,             // 413
-  unsupported_media,     // 415: not audio
-  range_not_satisfiable, // 416
-  insufficient_storage,  // 507: disk full or below --min-free-disk
-  unavailable,           // 503: retry later
-  timeout,               // 504 or 408 depending on the side
-  corrupt,               // data on disk failed its checksum
-  io_error,              // the OS refused a read or a write
-  internal,              // a bug or an unexpected library failure
+  invalid_argument,       // 400: bad parameters, bad JSON
+  unauthenticated,        // 401
+  permission_denied,      // 403
+  not_found,              // 404
+  conflict,               // 409: already exists, version mismatch
+  too_large,              // 413
+  unsupported_media,      // 415: not audio
+  range_not_satisfiable,  // 416
+  insufficient_storage,   // 507: disk full or below --min-free-disk
+  unavailable,            // 503: retry later
+  timeout,                // 504 or 408 depending on the side
+  corrupt,                // data on disk failed its checksum
+  io_error,               // the OS refused a read or a write
+  internal,               // a bug or an unexpected library failure
 };
 
 std::string_view errc_name(Errc code);
@@ -44,8 +44,8 @@ inline Error make_error(Errc code, std::string message) { return Error{code, std
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}       // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -110,12 +110,12 @@ inline Status ok_status() { return {}; }
 }  // namespace dispotify
 
 // Propagates the error of a Result expression to the caller.
-#define DISPOTIFY_TRY(expr)                              \
-  do {                                                   \
-    auto dispotify_try_result_ = (expr);                 \
-    if (!dispotify_try_result_.ok()) {                   \
-      return std::move(dispotify_try_result_).error();   \
-    }                                                    \
+#define DISPOTIFY_TRY(expr)                            \
+  do {                                                 \
+    auto dispotify_try_result_ = (expr);               \
+    if (!dispotify_try_result_.ok()) {                 \
+      return std::move(dispotify_try_result_).error(); \
+    }                                                  \
   } while (0)
 
 #define DISPOTIFY_CONCAT_INNER_(a, b) a##b

@@ -101,7 +101,8 @@ void draw_progress(const Tally& tally, size_t total, double seconds, bool final)
   bar.resize(kBarWidth, '-');
   std::fprintf(stderr, "\r[%s] %zu/%zu  added %zu  present %zu  not audio %zu  failed %zu  %.0f files/s%s",
                bar.c_str(), done, total, tally.added.load(), tally.present.load(), tally.skipped.load(),
-               tally.failed.load(), seconds > 0 ? static_cast<double>(done) / seconds : 0.0, final ? "\n" : "");
+               tally.failed.load(), seconds > 0 ? static_cast<double>(done) / seconds : 0.0,
+               final ? "\n" : "");
   std::fflush(stderr);
 }
 
@@ -116,7 +117,8 @@ int run_import(const std::vector<std::string>& args) {
   const Options& options = *parsed;
   if (options.help_requested) {
     std::cout << usage_text("dispotify import DIR --server URL --token TOKEN",
-                            "Uploads every file under DIR; files that are not audio are skipped.", kImportOptions);
+                            "Uploads every file under DIR; files that are not audio are skipped.",
+                            kImportOptions);
     return 0;
   }
   if (options.positional.size() != 1 || options.get_or("token", "").empty()) {
@@ -126,13 +128,15 @@ int run_import(const std::vector<std::string>& args) {
   auto server = net::parse_url(options.get_or("server", ""));
   auto jobs = options.get_int("jobs", 1, 256);
   if (!server.ok() || !jobs.ok()) {
-    std::fprintf(stderr, "dispotify import: %s\n", (!server.ok() ? server.error() : jobs.error()).message.c_str());
+    std::fprintf(stderr, "dispotify import: %s\n",
+                 (!server.ok() ? server.error() : jobs.error()).message.c_str());
     return 2;
   }
   std::error_code ec;
   const auto files = collect_files(options.positional[0], ec);
   if (ec) {
-    std::fprintf(stderr, "dispotify import: cannot read %s: %s\n", options.positional[0].c_str(), ec.message().c_str());
+    std::fprintf(stderr, "dispotify import: cannot read %s: %s\n", options.positional[0].c_str(),
+                 ec.message().c_str());
     return 1;
   }
 
@@ -144,7 +148,8 @@ int run_import(const std::vector<std::string>& args) {
   for (int64_t i = 0; i < *jobs; ++i) {
     workers.emplace_back([&] {
       net::HttpConnection connection;
-      for (size_t k = next++; k < files.size(); k = next++) upload_one(connection, *server, token, files[k], tally);
+      for (size_t k = next++; k < files.size(); k = next++)
+        upload_one(connection, *server, token, files[k], tally);
     });
   }
   const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -159,9 +164,11 @@ int run_import(const std::vector<std::string>& args) {
   const double seconds = elapsed();
   if (tty) draw_progress(tally, files.size(), seconds, true);
 
-  std::printf("imported %zu files in %.2f s (%.0f files/s): %zu added, %zu already present, %zu not audio, %zu failed\n",
-              files.size(), seconds, seconds > 0 ? static_cast<double>(files.size()) / seconds : 0.0,
-              tally.added.load(), tally.present.load(), tally.skipped.load(), tally.failed.load());
+  std::printf(
+      "imported %zu files in %.2f s (%.0f files/s): %zu added, %zu already present, %zu not audio, %zu "
+      "failed\n",
+      files.size(), seconds, seconds > 0 ? static_cast<double>(files.size()) / seconds : 0.0,
+      tally.added.load(), tally.present.load(), tally.skipped.load(), tally.failed.load());
   for (const auto& f : tally.failures) std::printf("  failed: %s\n", f.c_str());
   if (tally.failed.load() > tally.failures.size()) {
     std::printf("  ... and %zu more failures\n", tally.failed.load() - tally.failures.size());

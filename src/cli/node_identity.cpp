@@ -22,7 +22,8 @@ Result<std::string> load_or_create_node_id(const std::string& data_dir) {
   if (existing.ok()) {
     std::string id = *existing;
     while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
-    if (!valid_node_id(id)) return make_error(Errc::corrupt, path + " does not hold a node id (16 hex digits)");
+    if (!valid_node_id(id))
+      return make_error(Errc::corrupt, path + " does not hold a node id (16 hex digits)");
     return id;
   }
   if (existing.error().code != Errc::not_found) return std::move(existing).error();

@@ -12,7 +12,8 @@ namespace {
 
 std::string env_name(const std::string& option) {
   std::string out = "DISPOTIFY_";
-  for (char c : option) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : option)
+    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -43,10 +44,15 @@ Status read_toml(const std::string& path, const std::vector<OptionSpec>& specs,
     if (spec == nullptr || name == "config") {
       return make_error(Errc::invalid_argument, "config file " + path + ": unknown setting \"" + key + "\"");
     }
-    if (auto s = table->get_as<std::string>(key)) out[name] = *s;
-    else if (auto i = table->get_as<int64_t>(key)) out[name] = std::to_string(*i);
-    else if (auto b = table->get_as<bool>(key)) out[name] = *b ? "true" : "false";
-    else return make_error(Errc::invalid_argument, "config file " + path + ": \"" + key + "\" must be a string, integer or boolean");
+    if (auto s = table->get_as<std::string>(key))
+      out[name] = *s;
+    else if (auto i = table->get_as<int64_t>(key))
+      out[name] = std::to_string(*i);
+    else if (auto b = table->get_as<bool>(key))
+      out[name] = *b ? "true" : "false";
+    else
+      return make_error(Errc::invalid_argument,
+                        "config file " + path + ": \"" + key + "\" must be a string, integer or boolean");
   }
   return {};
 }
@@ -82,8 +88,8 @@ Result<int64_t> Options::get_int(const std::string& name, int64_t min, int64_t m
   int64_t value = 0;
   const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), value);
   if (ec != std::errc() || end != v->data() + v->size() || value < min || value > max) {
-    return make_error(Errc::invalid_argument,
-                      "--" + name + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    return make_error(Errc::invalid_argument, "--" + name + " must be an integer from " +
+                                                  std::to_string(min) + " to " + std::to_string(max));
   }
   return value;
 }
@@ -108,7 +114,8 @@ Result<Options> parse_options(const std::vector<OptionSpec>& specs, const std::v
       name.resize(eq);
     }
     const OptionSpec* spec = find_spec(specs, name);
-    if (spec == nullptr) return make_error(Errc::invalid_argument, "unknown option --" + name + " (see --help)");
+    if (spec == nullptr)
+      return make_error(Errc::invalid_argument, "unknown option --" + name + " (see --help)");
     if (spec->is_switch) {
       flags[name] = value.value_or("true");
       continue;
@@ -164,9 +171,9 @@ Result<uint64_t> parse_bytes(std::string_view text) {
   std::string unit(end, text.data() + text.size());
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   static const std::map<std::string, double> kUnits = {
-      {"", 1},          {"B", 1},          {"KB", 1e3},        {"MB", 1e6},         {"GB", 1e9},
-      {"TB", 1e12},     {"KiB", 1024.0},   {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
-      {"K", 1024.0},    {"M", 1048576.0},  {"G", 1073741824.0}};
+      {"", 1},       {"B", 1},         {"KB", 1e3},        {"MB", 1e6},           {"GB", 1e9},
+      {"TB", 1e12},  {"KiB", 1024.0},  {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"K", 1024.0}, {"M", 1048576.0}, {"G", 1073741824.0}};
   const auto it = kUnits.find(unit);
   if (it == kUnits.end()) return make_error(Errc::invalid_argument, "unknown size unit \"" + unit + "\"");
   const double bytes = number * it->second;
@@ -181,11 +188,13 @@ Result<HostPort> parse_host_port(std::string_view text, bool allow_zero) {
   }
   HostPort hp;
   hp.host = std::string(text.substr(0, colon));
-  if (hp.host.size() > 2 && hp.host.front() == '[' && hp.host.back() == ']') hp.host = hp.host.substr(1, hp.host.size() - 2);
+  if (hp.host.size() > 2 && hp.host.front() == '[' && hp.host.back() == ']')
+    hp.host = hp.host.substr(1, hp.host.size() - 2);
   unsigned port = 0;
   const auto digits = text.substr(colon + 1);
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (ec != std::errc() || end != digits.data() + digits.size() || port > 65535 || (port == 0 && !allow_zero)) {
+  if (ec != std::errc() || end != digits.data() + digits.size() || port > 65535 ||
+      (port == 0 && !allow_zero)) {
     return make_error(Errc::invalid_argument, "\"" + std::string(text) + "\" has no valid port");
   }
   hp.port = static_cast<uint16_t>(port);

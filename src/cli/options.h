@@ -19,7 +19,7 @@ struct OptionSpec {
   std::string name;           // flag without dashes: "data-dir"; env DISPOTIFY_DATA_DIR; TOML data_dir
   std::string default_value;  // empty: no default
   std::string help;
-  bool is_switch = false;     // takes no value: "--bootstrap"
+  bool is_switch = false;  // takes no value: "--bootstrap"
 };
 
 class Options {
@@ -43,7 +43,8 @@ class Options {
 // argv excludes the program and command name. The "config" option, when
 // declared and given, names a TOML file whose keys are the option names with
 // '_' or '-'. Unknown flags and keys are errors.
-[[nodiscard]] Result<Options> parse_options(const std::vector<OptionSpec>& specs, const std::vector<std::string>& argv);
+[[nodiscard]] Result<Options> parse_options(const std::vector<OptionSpec>& specs,
+                                            const std::vector<std::string>& argv);
 
 std::string usage_text(const std::string& synopsis, const std::string& description,
                        const std::vector<OptionSpec>& specs);

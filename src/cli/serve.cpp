@@ -40,14 +40,20 @@ const std::vector<OptionSpec> kServeOptions = {
 
 Status configure_logging(const Options& options) {
   const std::string format = options.get_or("log-format", "text");
-  if (format != "text" && format != "json") return make_error(Errc::invalid_argument, "--log-format must be text or json");
+  if (format != "text" && format != "json")
+    return make_error(Errc::invalid_argument, "--log-format must be text or json");
   log::set_format(format == "json" ? log::Format::json : log::Format::text);
   const std::string level = options.get_or("log-level", "info");
-  if (level == "debug") log::set_level(log::Level::debug);
-  else if (level == "info") log::set_level(log::Level::info);
-  else if (level == "warn") log::set_level(log::Level::warn);
-  else if (level == "error") log::set_level(log::Level::error);
-  else return make_error(Errc::invalid_argument, "--log-level must be debug, info, warn or error");
+  if (level == "debug")
+    log::set_level(log::Level::debug);
+  else if (level == "info")
+    log::set_level(log::Level::info);
+  else if (level == "warn")
+    log::set_level(log::Level::warn);
+  else if (level == "error")
+    log::set_level(log::Level::error);
+  else
+    return make_error(Errc::invalid_argument, "--log-level must be debug, info, warn or error");
   return {};
 }
 
@@ -72,7 +78,8 @@ Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, cons
                 password.c_str());
     std::fflush(stdout);
   }
-  log::info("created admin account", {{"username", "admin"}, {"password", generated ? "generated" : "given"}});
+  log::info("created admin account",
+            {{"username", "admin"}, {"password", generated ? "generated" : "given"}});
   return {};
 }
 
@@ -153,8 +160,11 @@ int run_serve(const std::vector<std::string>& args) {
   server_options.body_bytes_max = *upload_max + (1 << 20);  // room for multipart framing
   server_options.on_access = [&metrics](const net::AccessRecord& r) {
     metrics.observe(r);
-    log::debug("request", {{"method", r.method}, {"path", r.path}, {"status", r.status},
-                           {"bytes", r.body_bytes_sent}, {"seconds", r.duration_seconds}});
+    log::debug("request", {{"method", r.method},
+                           {"path", r.path},
+                           {"status", r.status},
+                           {"bytes", r.body_bytes_sent},
+                           {"seconds", r.duration_seconds}});
   };
 
   sigset_t signals;
@@ -168,7 +178,8 @@ int run_serve(const std::vector<std::string>& args) {
   if (auto s = server.start(); !s.ok()) return fail(s.error());
   ctx.ready = true;
   log::info("dispotify serving", {{"url", "http://" + listen->host + ":" + std::to_string(server.port())},
-                                  {"node_id", *node_id}, {"data_dir", data_dir},
+                                  {"node_id", *node_id},
+                                  {"data_dir", data_dir},
                                   {"peer_listen", options.get_or("peer-listen", "")}});
   std::thread signal_thread = start_signal_thread(server, signals);
   server.run();

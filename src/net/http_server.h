@@ -24,12 +24,12 @@ struct ServerOptions {
   size_t io_threads = 1;
   size_t worker_threads = 16;
   size_t connections_max = 4096;
-  size_t header_bytes_max = 16 * 1024;         // request line + headers: 431 above
-  uint64_t body_bytes_max = 2ULL << 30;        // any request body: 413 above
-  uint64_t header_timeout_ms = 10'000;         // slow headers: connection closed
-  uint64_t idle_timeout_ms = 60'000;           // keep-alive between requests
-  uint64_t body_read_timeout_ms = 30'000;      // no body bytes for this long: Errc::timeout
-  uint64_t write_timeout_ms = 60'000;          // client not reading for this long: closed
+  size_t header_bytes_max = 16 * 1024;     // request line + headers: 431 above
+  uint64_t body_bytes_max = 2ULL << 30;    // any request body: 413 above
+  uint64_t header_timeout_ms = 10'000;     // slow headers: connection closed
+  uint64_t idle_timeout_ms = 60'000;       // keep-alive between requests
+  uint64_t body_read_timeout_ms = 30'000;  // no body bytes for this long: Errc::timeout
+  uint64_t write_timeout_ms = 60'000;      // client not reading for this long: closed
   uint64_t shutdown_grace_ms = 5'000;
   std::function<void(const AccessRecord&)> on_access;  // optional, any thread
 };

@@ -37,7 +37,8 @@ void clean_temp_dir(const std::string& dir) {
     if (::unlink((dir + "/" + name).c_str()) == 0) ++removed;
   }
   ::closedir(d);
-  if (removed > 0) log::info("removed temporary files of interrupted writes", {{"dir", dir}, {"count", removed}});
+  if (removed > 0)
+    log::info("removed temporary files of interrupted writes", {{"dir", dir}, {"count", removed}});
 }
 
 class LocalBlobWriter final : public BlobWriter {
@@ -81,8 +82,8 @@ class LocalBlobWriter final : public BlobWriter {
     if (!finished_hash_) finished_hash_ = hasher_.finish_hex();
     const std::string& hash = *finished_hash_;
     if (!expected_hash.empty() && expected_hash != hash) {
-      return make_error(Errc::corrupt, "content hash " + hash + " does not match expected " +
-                                           std::string(expected_hash));
+      return make_error(Errc::corrupt,
+                        "content hash " + hash + " does not match expected " + std::string(expected_hash));
     }
     const std::string final_path = store_.blob_path(hash);
     const std::string dir = fs::dirname(final_path);
@@ -109,9 +110,8 @@ class LocalBlobWriter final : public BlobWriter {
     if (store_.options().min_free_bytes == 0) return {};
     DISPOTIFY_ASSIGN_OR_RETURN(const uint64_t free, store_.free_bytes());
     if (free < incoming + store_.options().min_free_bytes) {
-      return make_error(Errc::insufficient_storage,
-                        "write would leave less than --min-free-disk free (" + std::to_string(free) +
-                            " bytes free)");
+      return make_error(Errc::insufficient_storage, "write would leave less than --min-free-disk free (" +
+                                                        std::to_string(free) + " bytes free)");
     }
     return {};
   }
@@ -156,7 +156,7 @@ Result<std::unique_ptr<BlobWriter>> LocalBlobStore::begin_write() {
 
 Result<BlobInfo> LocalBlobStore::stat(std::string_view hash) const {
   DISPOTIFY_TRY(check_hash(hash));
-  struct stat st{};
+  struct stat st {};
   const std::string path = blob_path(hash);
   if (::stat(path.c_str(), &st) != 0) return fs::errno_error("stat", path, errno);
   return BlobInfo{std::string(hash), static_cast<uint64_t>(st.st_size)};

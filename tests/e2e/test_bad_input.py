@@ -124,14 +124,14 @@ def test_huge_headers_431(module_server):
 
 
 def test_huge_headers_431_error_body(module_server):
-    """docs/API.md: 431 carries the error JSON with code invalid_argument."""
+    """docs/API.md: 431 carries the error JSON with code too_large."""
     request = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n" % ("a" * 20 * 1024)).encode()
     status, headers, body = parse_raw_response(raw_request(module_server.port, request))
     assert status == 431
     assert headers.get("content-type", "").startswith("application/json")
     error = json.loads(body)["error"]
     assert set(error) == {"code", "message"}
-    assert error["code"] == "invalid_argument", "docs/API.md lists 431 as invalid_argument, got %r" % error
+    assert error["code"] == "too_large", "docs/API.md lists 431 as too_large, got %r" % error
 
 
 def test_many_headers_431(module_server):
