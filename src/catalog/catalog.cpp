@@ -84,4 +84,35 @@ Status Catalog::apply(uint64_t index, const Command& command) {
   return outcome;
 }
 
+// Group commit: one write transaction, one fsync, for the whole batch. Each
+// command runs inside a savepoint so that a deterministic rejection undoes
+// only that command, exactly as apply() would have.
+Result<std::vector<Status>> Catalog::apply_batch(uint64_t first_index, std::span<const Command> commands) {
+  DISPOTIFY_CHECK(!commands.empty());
+  std::lock_guard lock(impl_->write_mutex);
+  const uint64_t applied = impl_->applied_index.load(std::memory_order_relaxed);
+  DISPOTIFY_CHECK_MSG(first_index == applied + 1,
+                      "apply index " + std::to_string(first_index) + " after " + std::to_string(applied));
+  Db& db = *impl_->writer;
+  std::vector<Status> outcomes;
+  outcomes.reserve(commands.size());
+  DISPOTIFY_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db, TransactionKind::write));
+  for (const Command& command : commands) {
+    DISPOTIFY_TRY(db.exec("SAVEPOINT apply_one"));
+    Status outcome = apply_command(db, command);
+    if (!outcome.ok()) {
+      // A local failure must not be recorded as applied: give up the batch.
+      if (is_local_failure(outcome.error().code)) return std::move(outcome).error();
+      DISPOTIFY_TRY(db.exec("ROLLBACK TO apply_one"));
+    }
+    DISPOTIFY_TRY(db.exec("RELEASE apply_one"));
+    outcomes.push_back(std::move(outcome));
+  }
+  const uint64_t last_index = first_index + commands.size() - 1;
+  DISPOTIFY_TRY(record_applied_index(db, last_index));
+  DISPOTIFY_TRY(txn.commit());
+  impl_->applied_index.store(last_index, std::memory_order_release);
+  return outcomes;
+}
+
 }  // namespace dispotify::catalog

@@ -15,8 +15,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "catalog/command.h"
@@ -65,6 +67,12 @@ class Catalog {
   // in one transaction that also records the index. Deterministic errors are
   // returned after recording the index; I/O errors leave everything as it was.
   [[nodiscard]] Status apply(uint64_t index, const Command& command);
+  // Applies commands committed at first_index, first_index + 1, ... in one
+  // transaction (one fsync): each result is what apply() would have
+  // returned. A local failure (I/O) applies none of them and is returned
+  // as the error of the whole batch.
+  [[nodiscard]] Result<std::vector<Status>> apply_batch(uint64_t first_index,
+                                                        std::span<const Command> commands);
   uint64_t applied_index() const;
 
   [[nodiscard]] Result<std::optional<Track>> track(std::string_view id) const;

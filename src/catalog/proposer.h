@@ -5,7 +5,10 @@
 // Raft-backed proposer replaces it in a cluster without changing callers.
 #pragma once
 
+#include <condition_variable>
+#include <deque>
 #include <mutex>
+#include <optional>
 
 #include "base/result.h"
 #include "catalog/catalog.h"
@@ -23,17 +26,30 @@ class Proposer {
 };
 
 // A cluster of one: the log is the catalog's own applied index.
+//
+// Group commit (as LevelDB's writer queue): concurrent proposers queue their
+// commands; one of them, the applier, applies everything queued in one
+// transaction (one fsync) while the others wait, then wakes them with their
+// results. Thread-safe.
 class LocalProposer final : public Proposer {
  public:
+  static constexpr size_t kBatchCommandsMax = 256;
+
   explicit LocalProposer(Catalog& catalog) : catalog_(catalog) {}
-  Status propose(const Command& command) override {
-    std::lock_guard lock(mutex_);
-    return catalog_.apply(catalog_.applied_index() + 1, command);
-  }
+  Status propose(const Command& command) override;
 
  private:
+  struct Pending {
+    const Command* command;
+    std::optional<Status> outcome;
+  };
+  void apply_queued_batch(std::unique_lock<std::mutex>& lock);
+
   Catalog& catalog_;
-  std::mutex mutex_;  // orders proposals: index = applied_index + 1
+  std::mutex mutex_;
+  std::condition_variable done_;
+  std::deque<Pending*> queue_;  // guarded by mutex_; entries live on their proposers' stacks
+  bool applying_ = false;       // guarded by mutex_: an applier is at work
 };
 
 }  // namespace dispotify::catalog
