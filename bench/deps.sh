@@ -4,7 +4,7 @@
 # (nginx, supysonic) are NOT left running: the benchmarks start their own
 # instances on loopback ports.
 set -euo pipefail
-PKGS=(wrk nginx-light ffmpeg supysonic python3 strace procps curl bc linux-perf)
+PKGS=(time wrk nginx-light ffmpeg supysonic python3-waitress python3 strace procps curl bc linux-perf)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -37,17 +37,23 @@ for j in $JOBS; do
   data="$BENCH_TMP/data-j$j"
   start_dispotify "$data"
   token=$(login "$DSP_URL")
+  cpu0=$(cpu_ticks "$DSP_PID")
   t0=$(date +%s.%N)
-  timeout 1800 "$DISPOTIFY" import "$BENCH_TMP/files" --server "$DSP_URL" --token "$token" --jobs "$j" \
+  /usr/bin/time -f "%U %S" -o "$BENCH_TMP/time-j$j" timeout 1800 "$DISPOTIFY" import "$BENCH_TMP/files" \
+    --server "$DSP_URL" --token "$token" --jobs "$j" \
     >"$BENCH_TMP/import-j$j.log" 2>&1 || echo "import --jobs $j exited $? (see log tail below)" >&2
   t1=$(date +%s.%N)
+  cpu1=$(cpu_ticks "$DSP_PID")
+  server_cpu=$(echo "($cpu1 - $cpu0) / $(getconf CLK_TCK)" | bc -l)
+  client_cpu=$(awk '{print $1 + $2}' "$BENCH_TMP/time-j$j")
   total=$(curl -s -m 10 -H "Authorization: Bearer $token" "$DSP_URL/api/v1/tracks?limit=1" |
     "$PY" -c 'import json,sys; print(json.load(sys.stdin)["total"])')
   rss=$(rss_kb "$DSP_PID")
   secs=$(echo "$t1 - $t0" | bc -l)
   rate=$(echo "$total / $secs" | bc -l)
-  results+=("$(printf '| %6s | %8d | %8.1f | %10.0f | %8.1f | %8d |' "$j" "$total" "$secs" "$rate" \
-    "$(echo "$BYTES / $secs / 1000000" | bc -l)" "$((rss / 1024))")")
+  results+=("$(printf '| %6s | %8d | %8.1f | %8.0f | %5.1f | %6.2f | %6.2f | %8d |' "$j" "$total" "$secs" "$rate" \
+    "$(echo "$BYTES / $secs / 1000000" | bc -l)" "$(echo "$server_cpu * 1000 / $total" | bc -l)" \
+    "$(echo "$client_cpu * 1000 / $total" | bc -l)" "$((rss / 1024))")")
   tail -n 2 "$BENCH_TMP/import-j$j.log" | sed 's/\r/\n/g' | tail -n 2 | sed 's/^/  import log: /'
   bench_stop "$DSP_PID"
   du -sh "$data" | sed 's/^/  data dir size: /'
@@ -55,8 +61,8 @@ for j in $JOBS; do
 done
 
 echo
-echo "| --jobs | imported | seconds | tracks/s | MB/s | server RSS MiB |"
-echo "|-------:|---------:|--------:|---------:|-----:|---------------:|"
+echo "| --jobs | imported | seconds | tracks/s | MB/s | server CPU ms/track | importer CPU ms/track | server RSS MiB |"
+echo "|-------:|---------:|--------:|---------:|-----:|----:|----:|---------------:|"
 printf '%s\n' "${results[@]}"
 echo "goal: >= 1000 tracks/s"
 
@@ -67,7 +73,7 @@ if [ "$PROFILE" = 1 ]; then
   data="$BENCH_TMP/data-prof"
   start_dispotify "$data"
   token=$(login "$DSP_URL")
-  bench_bg "$BENCH_TMP/strace.txt" strace -f -c -S calls -p "$DSP_PID"
+  bench_bg "$BENCH_TMP/strace.log" strace -f -c -S calls -o "$BENCH_TMP/strace.txt" -p "$DSP_PID"
   spid=$BENCH_PID
   sleep 1
   t0=$(date +%s.%N)
@@ -77,7 +83,7 @@ if [ "$PROFILE" = 1 ]; then
   for _ in $(seq 50); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
   echo "import under strace: $(echo "$t1 - $t0" | bc -l | xargs printf '%.1f') s for 1000 files (strace slows it; count syscalls, not time)"
   echo "top syscalls of the server for 1000 uploads:"
-  head -n 25 "$BENCH_TMP/strace.txt"
+  head -n 30 "$BENCH_TMP/strace.txt" || true
   bench_stop "$DSP_PID"
   if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
     rm -rf "$data"
@@ -90,7 +96,12 @@ if [ "$PROFILE" = 1 ]; then
     timeout 900 "$DISPOTIFY" import "$BENCH_TMP/pfiles2" --server "$DSP_URL" --token "$token" --jobs 8 >/dev/null 2>&1 || true
     kill -INT "$ppid"; wait "$ppid" 2>/dev/null || true
     echo; echo "perf: top self-time symbols of the server (2000 uploads):"
-    perf report -i "$BENCH_TMP/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -n 30
+    perf report -i "$BENCH_TMP/perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -n 30 || true
+    echo; echo "perf: self time by library:"
+    perf report -i "$BENCH_TMP/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' | head -n 12 || true
+    echo; echo "perf: inclusive time of selected server functions (children):"
+    perf report -i "$BENCH_TMP/perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -v '^#' | grep '%' |
+      grep -Ei 'dispotify::|sqlite3_step|sqlite3_exec|TagLib::FileRef|fsync|sha256|SHA256|argon|crypto_pwhash|sendfile|rename' | head -n 40 || true
     bench_stop "$DSP_PID"
   else
     echo "(perf not usable here: skipped)"

@@ -97,3 +97,40 @@ machine_line() {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), $(uname -r)"
   echo "dispotify: $("$DISPOTIFY" version 2>/dev/null | head -1), git $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO_DIR" diff --quiet -- src 2>/dev/null || echo ' (+ uncommitted src changes)')"
 }
+
+# populate_catalog DATA_DIR N: imports N generated small tagged MP3 files into
+# a node on DATA_DIR (import --jobs 8), then stops the node. Prints the rate.
+# Files go to $BENCH_TMP/catalog-files and are deleted afterwards.
+populate_catalog() {
+  local data="$1" n="$2" t0 t1 token
+  "$PY" "$BENCH_DIR/gen_tagged_mp3.py" "$BENCH_TMP/catalog-files" --count "$n" \
+    ${QUERIES_OUT:+--queries "$QUERIES_OUT"} 2>&1
+  start_dispotify "$data"
+  token=$(login "$DSP_URL")
+  t0=$(date +%s.%N)
+  timeout 3600 "$DISPOTIFY" import "$BENCH_TMP/catalog-files" --server "$DSP_URL" --token "$token" --jobs 8 \
+    >"$BENCH_TMP/populate.log" 2>&1 || echo "import exited $?" >&2
+  t1=$(date +%s.%N)
+  echo "populated $data with $n tracks in $(echo "$t1 - $t0" | bc -l | xargs printf '%.1f') s: $(tail -c 200 "$BENCH_TMP/populate.log" | tr '\r' '\n' | tail -1)"
+  bench_stop "$DSP_PID"
+  rm -rf "$BENCH_TMP/catalog-files"
+}
+
+# catalog_dir N REUSE_DIR: echoes the data dir to use; builds it when missing.
+# With REUSE_DIR set, the populated data dir is kept there for later runs.
+ensure_catalog() {
+  local n="$1" reuse="${2:-}"
+  CATALOG_DIR="${reuse:-$BENCH_TMP/catalog-data}"
+  if [ -f "$CATALOG_DIR/catalog.db" ]; then
+    echo "reusing catalog in $CATALOG_DIR"
+    if [ -n "${QUERIES_OUT:-}" ] && [ ! -f "$QUERIES_OUT" ]; then
+      "$PY" "$BENCH_DIR/gen_tagged_mp3.py" "$BENCH_TMP/qgen" --count 0 --queries "$QUERIES_OUT" 2>/dev/null
+    fi
+  else
+    populate_catalog "$CATALOG_DIR" "$n"
+  fi
+}
+
+cpu_ticks() {  # utime + stime of a process, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}

@@ -83,9 +83,11 @@ net::Response get_album(ApiContext& ctx, Call& call) {
 }
 
 net::Response list_artists(ApiContext& ctx, Call& call) {
-  API_ASSIGN_OR_RESPOND(auto p, read_paging(call.request, "name"));
-  API_ASSIGN_OR_RESPOND(auto page, ctx.catalog.artists({p.offset, p.limit}));
-  return json_reply(200, page_json(page, p.offset, p.limit, artist_json));
+  // Artists have one order (by name), so sort and order are not read.
+  API_ASSIGN_OR_RESPOND(auto offset, query_int(call.request, "offset", 0, 0, INT64_MAX / 2));
+  API_ASSIGN_OR_RESPOND(auto limit, query_int(call.request, "limit", kPageLimitDefault, 1, kPageLimitMax));
+  API_ASSIGN_OR_RESPOND(auto page, ctx.catalog.artists({offset, limit}));
+  return json_reply(200, page_json(page, offset, limit, artist_json));
 }
 
 net::Response get_artist(ApiContext& ctx, Call& call) {

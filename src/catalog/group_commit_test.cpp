@@ -60,7 +60,8 @@ TEST(LocalProposer, ConcurrentProposalsAreAllAppliedOnceInOrderOfIndex) {
         const std::string id = "t" + std::to_string(t) + "-" + std::to_string(i);
         ASSERT_TRUE(proposer.propose(AddTrack{make_track(id, id, {"A"}, "Album")}).ok());
         // Every thread also proposes the same user: exactly one wins.
-        auto user = proposer.propose(CreateUser{make_user("same-" + std::to_string(i), "same" + std::to_string(i))});
+        auto user =
+            proposer.propose(CreateUser{make_user("same-" + std::to_string(i), "same" + std::to_string(i))});
         if (!user.ok()) {
           EXPECT_EQ(user.error().code, Errc::conflict);
           ++conflicts;
