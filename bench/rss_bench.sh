@@ -39,9 +39,10 @@ DATA="$CATALOG_DIR"
 start_dispotify "$DATA"
 sleep 2
 ROWS=()
-row() { ROWS+=("$(printf '| %-52s | %8.1f | %8.1f | %7s | %5s |' "$1" "$(echo "$(rss_kb "$DSP_PID") / 1024" | bc -l)" \
-  "$(echo "$(hwm_kb "$DSP_PID") / 1024" | bc -l)" "$(awk '/^Threads:/ {print $2}' /proc/$DSP_PID/status)" \
-  "$(ls /proc/$DSP_PID/fd | wc -l)")"); }
+st() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+row() { ROWS+=("$(printf '| %-52s | %8.1f | %8.1f | %8.1f | %8.1f | %7s | %5s |' "$1" "$(echo "$(rss_kb "$DSP_PID") / 1024" | bc -l)" \
+  "$(echo "$(st "$DSP_PID" RssAnon) / 1024" | bc -l)" "$(echo "$(st "$DSP_PID" RssFile) / 1024" | bc -l)" \
+  "$(echo "$(hwm_kb "$DSP_PID") / 1024" | bc -l)" "$(st "$DSP_PID" Threads)" "$(ls /proc/$DSP_PID/fd | wc -l)")"); }
 row "idle after start (catalog: $TRACKS tracks)"
 
 TOKEN=$(login "$DSP_URL")
@@ -79,15 +80,17 @@ SLOW=$(cat "$BENCH_TMP/slow.json")
 MAXRSS=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["max_rss_kb"])' "$SLOW")
 LAST=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); l=d["last"]; print(l["VmHWM"], l["Threads"], l["fds"], d["in_flight_at_sample"], d["errors"])' "$SLOW")
 read -r hwm thr fds inflight errs <<<"$LAST"
-ROWS+=("$(printf '| %-52s | %8.1f | %8.1f | %7s | %5s |' "$CONNS slow streams in flight (max over 10 s; $inflight open, $errs errors)" \
-  "$(echo "$MAXRSS / 1024" | bc -l)" "$(echo "$hwm / 1024" | bc -l)" "$thr" "$fds")")
+ROWS+=("$(printf '| %-52s | %8.1f | %8.1f | %8.1f | %8.1f | %7s | %5s |' "$CONNS slow streams in flight (max over 10 s; $inflight open, $errs errors)" \
+  "$(echo "$MAXRSS / 1024" | bc -l)" "$(echo "$(st "$DSP_PID" RssAnon) / 1024" | bc -l)" "$(echo "$(st "$DSP_PID" RssFile) / 1024" | bc -l)" \
+  "$(echo "$hwm / 1024" | bc -l)" "$thr" "$fds")")
 sleep 3
 row "after the streams closed"
 
 echo
 echo "catalog: $TOTAL tracks"
-echo "| state | VmRSS MiB | VmHWM MiB | threads | fds |"
-echo "|---|---:|---:|---:|---:|"
+echo "catalog.db: $(du -m "$DATA/catalog.db" | cut -f1) MiB"
+echo "| state | VmRSS MiB | RssAnon MiB | RssFile MiB | VmHWM MiB | threads | fds |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS[@]}"
 echo "goal: <= 64 MB idle with 100,000 tracks"
 echo "slow clients: $SLOW"

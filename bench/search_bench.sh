@@ -68,8 +68,9 @@ start_dispotify "$CATALOG_DIR"
 TOKEN=$(login "$DSP_URL")
 N_DSP=$(curl -s -m 10 -H "Authorization: Bearer $TOKEN" "$DSP_URL/api/v1/tracks?limit=1" |
   "$PY" -c 'import json,sys; print(json.load(sys.stdin)["total"])')
-curl -s -m 10 -H "Authorization: Bearer $TOKEN" "$DSP_URL/api/v1/search?q=cancion&limit=3" |
-  "$PY" -c 'import json,sys; d=json.load(sys.stdin); print("sample: q=cancion ->", [t["title"] for t in d["tracks"]])'
+SAMPLE_Q=$(awk -F'\t' '$1 == "diacritics" {print $2; exit}' "$QUERIES")
+curl -s -m 10 -H "Authorization: Bearer $TOKEN" "$DSP_URL/api/v1/search?q=$SAMPLE_Q&limit=3" |
+  "$PY" -c 'import json,sys; d=json.load(sys.stdin); print("sample: q=%s ->" % sys.argv[1], [t["title"] for t in d["tracks"]])' "$SAMPLE_Q"
 measure "dispotify $N_DSP tracks" "$DSP_PORT" "$BENCH_TMP/paths-dsp" "$TOKEN"
 measure "dispotify /healthz (client floor)" "$DSP_PORT" "$BENCH_TMP/paths-health" ""
 bench_stop "$DSP_PID"

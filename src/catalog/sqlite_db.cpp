@@ -7,7 +7,9 @@ namespace {
 // readers in WAL mode never wait for the writer.
 constexpr int kBusyTimeoutMs = 5000;
 // Page cache per connection, in KiB (negative in the pragma means KiB).
-constexpr int kCacheKib = 8192;
+// Reads come mostly through mmap (below), so a small private cache keeps
+// the resident size low with one connection per worker thread.
+constexpr int kCacheKib = 2048;
 // Memory-mapped reads: pages come from the shared OS page cache instead of
 // a pread() into each connection's private cache, which WAL mode empties
 // whenever another connection commits. Only address space is reserved.

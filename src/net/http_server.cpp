@@ -615,6 +615,10 @@ asio::awaitable<void> ServerState::accept_loop() {
     beast::error_code endpoint_ec;
     const auto remote = socket.remote_endpoint(endpoint_ec);
     if (endpoint_ec) continue;
+    // A file response is a header write then sendfile(2): without NODELAY,
+    // Nagle holds the body until the client's delayed ACK of the header
+    // (up to 40 ms per response, measured in bench/stream_bench.sh).
+    socket.set_option(tcp::no_delay(true), endpoint_ec);
     if (at_capacity()) {
       tcp::socket plain(std::move(socket));
       refuse(plain);

@@ -86,8 +86,7 @@ class LocalBlobWriter final : public BlobWriter {
                         "content hash " + hash + " does not match expected " + std::string(expected_hash));
     }
     const std::string final_path = store_.blob_path(hash);
-    const std::string dir = fs::dirname(final_path);
-    DISPOTIFY_TRY(fs::make_dirs(dir));
+    const std::string dir = fs::dirname(final_path);  // created by open()
     // rename(2) over an existing blob of the same hash replaces identical
     // bytes with identical bytes: dedupe needs no lock.
     if (::rename(temp_path_.c_str(), final_path.c_str()) != 0) {
@@ -132,7 +131,12 @@ class LocalBlobWriter final : public BlobWriter {
 Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(LocalBlobStoreOptions options) {
   if (options.root.empty()) return make_error(Errc::invalid_argument, "blob store root is empty");
   std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(std::move(options)));
-  DISPOTIFY_TRY(fs::make_dirs(store->options_.root + "/sha256"));
+  // All 256 fan-out directories up front: a commit then never mkdirs.
+  for (int i = 0; i < 256; ++i) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const char fan_out[3] = {kHex[i >> 4], kHex[i & 0xF], '\0'};
+    DISPOTIFY_TRY(fs::make_dirs(store->options_.root + "/sha256/" + fan_out));
+  }
   DISPOTIFY_TRY(fs::make_dirs(store->temp_dir()));
   clean_temp_dir(store->temp_dir());
   return store;
