@@ -6,6 +6,8 @@ BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc)
 # Debian's interpreter, which has python3-pytest, whatever else is first on PATH.
 PYTHON     ?= /usr/bin/python3
+# ccache hits across clones of the repo (CI builds a fresh clone).
+export CCACHE_BASEDIR := $(CURDIR)
 
 DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libboost1.81-dev libsqlite3-dev libtag1-dev libssl-dev libsodium-dev \

@@ -1,0 +1,30 @@
+// Advancing the leader's commit index (Raft paper §5.3, §5.4.2).
+#include <algorithm>
+#include <functional>
+
+#include "base/check.h"
+#include "raft/raft_node.h"
+
+namespace dispotify::raft {
+
+// An entry is committed once a majority stores it, but a leader only counts
+// replicas of entries from its own term (§5.4.2, Figure 8): an older entry
+// stored on a majority can still be overwritten by a future leader. Earlier
+// entries become committed indirectly, by Log Matching. Returns whether the
+// commit index advanced.
+bool RaftNode::maybe_commit() {
+  DISPOTIFY_CHECK(role_ == Role::leader);
+  std::vector<LogIndex> matches;
+  matches.reserve(config_.voters.size());
+  matches.push_back(log_.last_index());  // the leader holds its whole log
+  for (const auto& [peer, progress] : progress_) matches.push_back(progress.match);
+  DISPOTIFY_CHECK(matches.size() == config_.voters.size());
+  std::sort(matches.begin(), matches.end(), std::greater<>());
+  const LogIndex quorum_match = matches[quorum_size() - 1];  // held by a majority
+  if (quorum_match <= log_.commit_index()) return false;
+  if (log_.term_at(quorum_match) != current_term_) return false;  // §5.4.2
+  log_.commit_to(quorum_match);
+  return true;
+}
+
+}  // namespace dispotify::raft

@@ -1,0 +1,31 @@
+// Static configuration of one Raft node.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "raft/types.h"
+
+namespace dispotify::raft {
+
+struct Config {
+  NodeId id;
+  // Every voting member, including `id`. Static for now (no joint consensus
+  // or learners yet); all nodes of a cluster must be given the same list.
+  std::vector<NodeId> voters;
+  // A follower that hears no leader for a randomized timeout in
+  // [election_timeout_ticks, 2 * election_timeout_ticks) starts an election
+  // (§5.2); a CheckQuorum leader steps down after this long without a
+  // majority (thesis §6.2).
+  int64_t election_timeout_ticks = 10;
+  int64_t heartbeat_interval_ticks = 1;  // must be well below the election timeout (§5.6)
+  bool pre_vote = true;                  // thesis §9.6
+  bool check_quorum = true;              // thesis §6.2 and §4.2.3
+  // Seeds the election-timeout jitter; the core has no other randomness.
+  uint64_t random_seed = 0;
+  // The last index the state machine had applied before a restart; committed
+  // entries after it are handed out again.
+  LogIndex applied_index;
+};
+
+}  // namespace dispotify::raft

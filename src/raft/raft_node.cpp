@@ -1,0 +1,209 @@
+// RaftNode: construction, input dispatch by term and role, proposals, and
+// the Ready/advance cycle. The protocol procedures live in election.cpp,
+// replication.cpp and commit.cpp.
+#include "raft/raft_node.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+
+namespace dispotify::raft {
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::follower: return "follower";
+    case Role::pre_candidate: return "pre_candidate";
+    case Role::candidate: return "candidate";
+    case Role::leader: return "leader";
+  }
+  return "?";
+}
+
+RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log)
+    : config_(std::move(config)),
+      log_(std::move(log), hard_state.commit_index, config_.applied_index),
+      rng_(config_.random_seed),
+      current_term_(hard_state.current_term),
+      voted_for_(hard_state.voted_for),
+      last_ready_hard_state_(hard_state) {
+  DISPOTIFY_CHECK_MSG(!config_.id.is_zero(), "node id 0 is reserved for 'no node'");
+  DISPOTIFY_CHECK_MSG(is_voter(config_.id), "a node must be one of its voters");
+  DISPOTIFY_CHECK(config_.election_timeout_ticks > 0);
+  DISPOTIFY_CHECK_MSG(config_.heartbeat_interval_ticks > 0 &&
+                          config_.heartbeat_interval_ticks < config_.election_timeout_ticks,
+                      "heartbeats must come more often than elections (§5.6)");
+  for (size_t i = 0; i < config_.voters.size(); ++i) {
+    DISPOTIFY_CHECK(!config_.voters[i].is_zero());
+    DISPOTIFY_CHECK_MSG(std::count(config_.voters.begin(), config_.voters.end(), config_.voters[i]) == 1,
+                        "duplicate voter");
+  }
+  DISPOTIFY_CHECK(voted_for_.is_zero() || is_voter(voted_for_));
+  become_follower(current_term_, kNoNode);
+}
+
+void RaftNode::tick() {
+  switch (role_) {
+    case Role::leader: tick_heartbeat(); break;
+    case Role::follower:
+    case Role::pre_candidate:
+    case Role::candidate: tick_election(); break;
+  }
+  check_invariants();
+}
+
+void RaftNode::step(const Message& m) {
+  DISPOTIFY_CHECK_MSG(m.to == config_.id,
+                      "message for " + to_string(m.to) + " stepped into " + to_string(id()));
+  DISPOTIFY_CHECK_MSG(m.from != config_.id && is_voter(m.from), "message from unknown " + to_string(m.from));
+  if (m.term > current_term_) {
+    if (!step_higher_term(m)) return;
+  } else if (m.term < current_term_) {
+    step_lower_term(m);
+    return;
+  }
+  if (const auto* request = std::get_if<RequestVote>(&m.payload)) {
+    handle_request_vote(m, *request);
+  } else {
+    switch (role_) {
+      case Role::leader: step_leader(m); break;
+      case Role::pre_candidate:
+      case Role::candidate: step_candidate(m); break;
+      case Role::follower: step_follower(m); break;
+    }
+  }
+  check_invariants();
+}
+
+// §5.1: a larger term makes us a follower of that term, with three
+// exceptions that keep a partitioned node from disrupting a healthy cluster.
+// Returns whether to go on processing `m`.
+bool RaftNode::step_higher_term(const Message& m) {
+  const auto* vote = std::get_if<RequestVote>(&m.payload);
+  if (vote != nullptr) {
+    // Thesis §4.2.3: while we hear from a leader, ignore anyone who wants
+    // to replace it; with CheckQuorum that leader really has a majority.
+    const bool in_lease = config_.check_quorum && !leader_id_.is_zero() &&
+                          election_elapsed_ticks_ < config_.election_timeout_ticks;
+    if (in_lease) return false;
+    if (vote->pre_vote) return true;  // a PreVote never changes our term (thesis §9.6)
+  }
+  const auto* vote_response = std::get_if<RequestVoteResponse>(&m.payload);
+  if (vote_response != nullptr && vote_response->pre_vote && vote_response->granted) {
+    return true;  // it carries the term we asked about, not the voter's term
+  }
+  const bool from_leader = std::holds_alternative<AppendEntries>(m.payload);
+  become_follower(m.term, from_leader ? m.from : kNoNode);
+  return true;
+}
+
+// §5.1: a request with a stale term is rejected. Answering a stale leader
+// lets it learn our term and step down; answering a stale PreVote lets a
+// node that was partitioned catch up on the term without disrupting anyone.
+void RaftNode::step_lower_term(const Message& m) {
+  if ((config_.check_quorum || config_.pre_vote) && std::holds_alternative<AppendEntries>(m.payload)) {
+    send(m.from, current_term_, AppendEntriesResponse{.success = false});
+  } else if (const auto* vote = std::get_if<RequestVote>(&m.payload); vote != nullptr && vote->pre_vote) {
+    send(m.from, current_term_, RequestVoteResponse{.granted = false, .pre_vote = true});
+  }
+}
+
+void RaftNode::step_leader(const Message& m) {
+  if (const auto* response = std::get_if<AppendEntriesResponse>(&m.payload)) {
+    handle_append_response(m, *response);
+    return;
+  }
+  // Election Safety (§5.2): one leader per term. Another node's append at
+  // our own term means two leaders: the protocol is broken.
+  DISPOTIFY_CHECK_MSG(!std::holds_alternative<AppendEntries>(m.payload),
+                      "two leaders in " + to_string(current_term_) + ": " + to_string(m.from));
+  // Late vote responses: the election is over.
+}
+
+void RaftNode::step_candidate(const Message& m) {
+  if (const auto* request = std::get_if<AppendEntries>(&m.payload)) {
+    // §5.2: a candidate that hears from a leader of its term returns to follower.
+    become_follower(current_term_, m.from);
+    handle_append_entries(m, *request);
+  } else if (const auto* response = std::get_if<RequestVoteResponse>(&m.payload)) {
+    handle_vote_response(m, *response);
+  }
+}
+
+void RaftNode::step_follower(const Message& m) {
+  if (const auto* request = std::get_if<AppendEntries>(&m.payload)) {
+    DISPOTIFY_CHECK_MSG(leader_id_.is_zero() || leader_id_ == m.from,
+                        "two leaders in " + to_string(current_term_));
+    leader_id_ = m.from;
+    election_elapsed_ticks_ = 0;
+    handle_append_entries(m, *request);
+  }
+}
+
+Result<LogIndex> RaftNode::propose(std::string data) {
+  if (role_ != Role::leader) {
+    return make_error(Errc::unavailable, "not leader; leader hint: " + std::to_string(leader_id_.value()));
+  }
+  if (log_.last_index() - log_.commit_index() >= kUncommittedEntriesMax) {
+    return make_error(Errc::unavailable, "too many uncommitted entries; retry later");
+  }
+  const LogIndex index = log_.last_index() + 1;
+  log_.append(Entry{current_term_, index, EntryType::normal, std::move(data)});
+  broadcast_append();
+  maybe_commit();  // a cluster of one commits at once
+  check_invariants();
+  return index;
+}
+
+bool RaftNode::has_ready() const {
+  return hard_state() != last_ready_hard_state_ || log_.stable_index() < log_.last_index() ||
+         !messages_.empty() || log_.applied_index() < log_.commit_index();
+}
+
+Ready RaftNode::ready() {
+  DISPOTIFY_CHECK_MSG(!ready_outstanding_, "ready() called twice without advance()");
+  Ready ready;
+  if (hard_state() != last_ready_hard_state_) ready.hard_state = hard_state();
+  ready.entries = log_.unstable_entries();
+  ready.messages = std::move(messages_);
+  messages_.clear();
+  ready.committed_entries = log_.committed_to_apply(kReadyCommittedEntriesMax);
+  ready_outstanding_ = true;
+  return ready;
+}
+
+void RaftNode::advance(const Ready& ready) {
+  DISPOTIFY_CHECK_MSG(ready_outstanding_, "advance() without ready()");
+  ready_outstanding_ = false;
+  if (ready.hard_state.has_value()) last_ready_hard_state_ = *ready.hard_state;
+  if (!ready.entries.empty()) log_.stable_to(ready.entries.back().index, ready.entries.back().term);
+  if (!ready.committed_entries.empty()) log_.applied_to(ready.committed_entries.back().index);
+}
+
+const Progress& RaftNode::progress(NodeId peer) const {
+  DISPOTIFY_CHECK(role_ == Role::leader);
+  const auto it = progress_.find(peer);
+  DISPOTIFY_CHECK(it != progress_.end());
+  return it->second;
+}
+
+void RaftNode::send(NodeId to, Term term, Payload payload) {
+  DISPOTIFY_CHECK(to != config_.id && is_voter(to));
+  messages_.push_back(Message{config_.id, to, term, std::move(payload)});
+}
+
+bool RaftNode::is_voter(NodeId id) const {
+  return std::find(config_.voters.begin(), config_.voters.end(), id) != config_.voters.end();
+}
+
+void RaftNode::check_invariants() const {
+  DISPOTIFY_CHECK(log_.commit_index() <= log_.last_index());
+  DISPOTIFY_CHECK(voted_for_.is_zero() || is_voter(voted_for_));
+  DISPOTIFY_CHECK(role_ != Role::leader || leader_id_ == config_.id);
+  DISPOTIFY_CHECK(role_ != Role::candidate || voted_for_ == config_.id);
+  DISPOTIFY_CHECK((role_ == Role::leader) == !progress_.empty() || config_.voters.size() == 1);
+  DISPOTIFY_CHECK(role_ != Role::leader || log_.last_term() == current_term_);  // the no-op (§5.4.2)
+  DISPOTIFY_CHECK(log_.last_term() <= current_term_);
+  DISPOTIFY_CHECK(election_elapsed_ticks_ >= 0 && heartbeat_elapsed_ticks_ >= 0);
+}
+
+}  // namespace dispotify::raft

@@ -1,0 +1,143 @@
+// RaftNode: the Raft consensus algorithm as a pure state machine, in the
+// style of etcd's raft/RawNode. No I/O, clock, threads or hidden randomness.
+//
+// Inputs: tick() (logical time), step(message), propose(bytes).
+// Output: ready() returns what the caller must do, in this order:
+//   1. persist hard_state and append `entries` to stable storage (truncating
+//      any stored suffix from entries.front().index), and fsync; a crash
+//      must keep both or neither (the commit index may point into `entries`);
+//   2. send `messages`;
+//   3. apply `committed_entries` to the state machine in order;
+// then call advance() with that same Ready. (Step 1 must precede step 2: a
+// vote or an acknowledgement must never be sent for state that a crash could
+// lose, §5.1 / thesis §3.8.)
+//
+// Contract: single-threaded; the caller may tick/step/propose between ready()
+// and advance(), but must not call ready() again before advance(). Misuse
+// and impossible protocol states abort through DISPOTIFY_CHECK.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "raft/config.h"
+#include "raft/message.h"
+#include "raft/progress.h"
+#include "raft/raft_log.h"
+#include "raft/rng.h"
+
+namespace dispotify::raft {
+
+// Persistent state on all servers (Figure 2) plus the commit index, so a
+// restart need not re-learn what is committed.
+struct HardState {
+  Term current_term;
+  NodeId voted_for;
+  LogIndex commit_index;
+  friend bool operator==(const HardState&, const HardState&) = default;
+};
+
+struct Ready {
+  std::optional<HardState> hard_state;  // set only when it changed
+  std::vector<Entry> entries;           // to persist before sending messages
+  std::vector<Message> messages;
+  std::vector<Entry> committed_entries;  // to apply, in index order
+};
+
+enum class Role { follower, pre_candidate, candidate, leader };
+const char* role_name(Role role);
+
+// Limits, so a burst of proposals or a lagging follower stays bounded.
+inline constexpr size_t kAppendEntriesBatchMax = 64;       // entries per AppendEntries
+inline constexpr size_t kReadyCommittedEntriesMax = 1024;  // entries to apply per Ready
+inline constexpr uint64_t kUncommittedEntriesMax = 4096;   // leader refuses proposals beyond
+
+class RaftNode {
+ public:
+  // Starts (or restarts) as a follower from the persisted hard state and log.
+  RaftNode(Config config, HardState hard_state, std::vector<Entry> log);
+
+  void tick();
+  void step(const Message& message);
+  // Leader only: appends `data` and returns its index. Otherwise
+  // Errc::unavailable with the known leader in the message (see leader_hint).
+  Result<LogIndex> propose(std::string data);
+
+  bool has_ready() const;
+  Ready ready();
+  void advance(const Ready& ready);
+
+  NodeId id() const { return config_.id; }
+  Role role() const { return role_; }
+  Term current_term() const { return current_term_; }
+  NodeId voted_for() const { return voted_for_; }
+  NodeId leader_hint() const { return leader_id_; }
+  const RaftLog& log() const { return log_; }
+  HardState hard_state() const { return {current_term_, voted_for_, log_.commit_index()}; }
+  const std::vector<NodeId>& voters() const { return config_.voters; }
+  // Leader only: the follower's progress (for tests and status).
+  const Progress& progress(NodeId peer) const;
+
+ private:
+  // raft_node.cpp: dispatch.
+  bool step_higher_term(const Message& m);
+  void step_lower_term(const Message& m);
+  void step_leader(const Message& m);
+  void step_candidate(const Message& m);
+  void step_follower(const Message& m);
+  void send(NodeId to, Term term, Payload payload);
+  bool is_voter(NodeId id) const;
+  size_t quorum_size() const { return config_.voters.size() / 2 + 1; }
+  void check_invariants() const;
+
+  // election.cpp: §5.2, thesis §9.6 (PreVote), §6.2 (CheckQuorum).
+  void tick_election();
+  void campaign(bool pre_vote);
+  void handle_request_vote(const Message& m, const RequestVote& request);
+  void handle_vote_response(const Message& m, const RequestVoteResponse& response);
+  size_t count_votes(bool granted) const;
+  void reset(Term term);
+  void become_follower(Term term, NodeId leader);
+  void become_pre_candidate();
+  void become_candidate();
+  void become_leader();
+
+  // replication.cpp: §5.3.
+  void tick_heartbeat();
+  bool quorum_active();
+  void broadcast_heartbeat();
+  void broadcast_append();
+  bool send_append(NodeId to, bool send_if_empty);
+  void handle_append_entries(const Message& m, const AppendEntries& request);
+  void reject_append(const Message& m, const AppendEntries& request);
+  void handle_append_response(const Message& m, const AppendEntriesResponse& response);
+  void handle_append_rejection(NodeId from, Progress& progress, const AppendEntriesResponse& response);
+
+  // commit.cpp: §5.3, §5.4.2.
+  bool maybe_commit();
+
+  Config config_;
+  RaftLog log_;
+  SplitMix64 rng_;
+
+  Role role_ = Role::follower;
+  Term current_term_;
+  NodeId voted_for_;
+  NodeId leader_id_;
+
+  int64_t election_elapsed_ticks_ = 0;
+  int64_t heartbeat_elapsed_ticks_ = 0;
+  int64_t randomized_election_timeout_ticks_ = 0;
+
+  std::map<NodeId, bool> votes_;         // candidate / pre-candidate
+  std::map<NodeId, Progress> progress_;  // leader: every voter but us
+
+  std::vector<Message> messages_;
+  HardState last_ready_hard_state_;
+  bool ready_outstanding_ = false;
+};
+
+}  // namespace dispotify::raft

@@ -1,0 +1,162 @@
+// Log replication (Raft paper §5.3), heartbeats (§5.2), CheckQuorum
+// (thesis §6.2), flow control and pipelining (thesis §10.2.2), fast
+// backtracking with the conflict term (end of §5.3, thesis §5.3.2 fn).
+#include <algorithm>
+
+#include "base/check.h"
+#include "raft/raft_node.h"
+
+namespace dispotify::raft {
+
+void RaftNode::tick_heartbeat() {
+  DISPOTIFY_CHECK(role_ == Role::leader);
+  ++heartbeat_elapsed_ticks_;
+  ++election_elapsed_ticks_;
+  if (election_elapsed_ticks_ >= config_.election_timeout_ticks) {
+    election_elapsed_ticks_ = 0;
+    // Thesis §6.2: a leader that has not heard from a majority for an
+    // election timeout steps down, so clients on its side of a partition
+    // stop waiting on it and it stops holding a lease it may have lost.
+    if (config_.check_quorum && !quorum_active()) {
+      become_follower(current_term_, kNoNode);
+      return;
+    }
+  }
+  if (heartbeat_elapsed_ticks_ >= config_.heartbeat_interval_ticks) {
+    heartbeat_elapsed_ticks_ = 0;
+    broadcast_heartbeat();
+  }
+}
+
+// Counts who answered since the last check (ourselves included), then
+// starts a new round.
+bool RaftNode::quorum_active() {
+  size_t active = 1;
+  for (auto& [peer, progress] : progress_) {
+    if (progress.recent_active) ++active;
+    progress.recent_active = false;
+  }
+  return active >= quorum_size();
+}
+
+// A heartbeat is an empty AppendEntries anchored at the follower's match
+// index, which it is known to hold: it always succeeds, so it carries the
+// commit index safely (min(leader_commit, match)) and its answer unpauses a
+// probe. A replicating follower that made no progress for a while has lost
+// appends in flight: probe it again from its match index.
+void RaftNode::broadcast_heartbeat() {
+  for (auto& [peer, progress] : progress_) {
+    if (progress.state == Progress::State::replicate && !progress.inflight.empty() &&
+        progress.match == progress.match_at_last_heartbeat) {
+      if (++progress.stalled_heartbeats >= kStalledHeartbeatsMax) progress.become_probe(progress.match + 1);
+    } else {
+      progress.stalled_heartbeats = 0;
+    }
+    progress.match_at_last_heartbeat = progress.match;
+    const Term match_term = log_.term_at(progress.match).value();
+    send(peer, current_term_, AppendEntries{progress.match, match_term, {}, log_.commit_index()});
+  }
+}
+
+void RaftNode::broadcast_append() {
+  DISPOTIFY_CHECK(role_ == Role::leader);
+  for (const auto& entry : progress_) send_append(entry.first, /*send_if_empty=*/false);
+}
+
+// Sends the follower its next batch, unless flow control pauses it.
+bool RaftNode::send_append(NodeId to, bool send_if_empty) {
+  Progress& progress = progress_.at(to);
+  if (progress.is_paused()) return false;
+  DISPOTIFY_CHECK(progress.next <= log_.last_index() + 1);
+  const LogIndex prev_index = progress.next - 1;
+  const Term prev_term = log_.term_at(prev_index).value();  // no compaction yet: always present
+  std::vector<Entry> entries = log_.slice(progress.next, kAppendEntriesBatchMax);
+  if (entries.empty() && !send_if_empty) return false;
+  if (entries.empty()) {
+    progress.probe_sent = progress.state == Progress::State::probe;
+  } else {
+    progress.sent_entries(entries.back().index);
+  }
+  send(to, current_term_, AppendEntries{prev_index, prev_term, std::move(entries), log_.commit_index()});
+  return true;
+}
+
+// AppendEntries receiver (Figure 2, rules 1–5); the term was checked by step().
+void RaftNode::handle_append_entries(const Message& m, const AppendEntries& request) {
+  DISPOTIFY_CHECK(role_ == Role::follower && leader_id_ == m.from);
+  DISPOTIFY_CHECK(m.term == current_term_);
+  if (request.prev_log_index < log_.commit_index()) {
+    // Everything up to our commit index already matches the leader (Log
+    // Matching, §5.3); an old, reordered append has nothing new for us.
+    send(m.from, current_term_, AppendEntriesResponse{.success = true, .match_index = log_.commit_index()});
+    return;
+  }
+  const std::optional<LogIndex> matched =
+      log_.maybe_append(request.prev_log_index, request.prev_log_term, request.entries);
+  if (!matched.has_value()) {
+    reject_append(m, request);
+    return;
+  }
+  // Rule 5: commitIndex = min(leaderCommit, index of last new entry); only
+  // what this message proved to match may be committed.
+  log_.commit_to(std::min(request.leader_commit, *matched));
+  send(m.from, current_term_, AppendEntriesResponse{.success = true, .match_index = *matched});
+}
+
+void RaftNode::reject_append(const Message& m, const AppendEntries& request) {
+  AppendEntriesResponse response{.success = false, .rejected_index = request.prev_log_index};
+  if (request.prev_log_index > log_.last_index()) {
+    response.conflict_term = kNoTerm;  // our log is too short
+    response.conflict_index = log_.last_index() + 1;
+  } else {
+    response.conflict_term = log_.at(request.prev_log_index).term;
+    // Entries up to our commit index match the leader's, so skip no further back.
+    response.conflict_index =
+        std::max(log_.first_index_of_term_at(request.prev_log_index), log_.commit_index() + 1);
+  }
+  DISPOTIFY_CHECK(response.conflict_index > log_.commit_index());
+  send(m.from, current_term_, response);
+}
+
+void RaftNode::handle_append_response(const Message& m, const AppendEntriesResponse& response) {
+  DISPOTIFY_CHECK(role_ == Role::leader);
+  Progress& progress = progress_.at(m.from);
+  progress.recent_active = true;
+  if (!response.success) {
+    handle_append_rejection(m.from, progress, response);
+    return;
+  }
+  DISPOTIFY_CHECK_MSG(response.match_index <= log_.last_index(), "follower matched past our log");
+  const bool advanced = progress.update_match(response.match_index);
+  if (progress.state == Progress::State::probe) {
+    progress.probe_sent = false;  // the probe (or a heartbeat) was answered
+    if (advanced || progress.match + 1 == progress.next) progress.become_replicate();
+  }
+  if (advanced && maybe_commit()) broadcast_append();
+  // Pipelining: keep the follower's window full.
+  while (send_append(m.from, /*send_if_empty=*/false)) {
+  }
+}
+
+// The follower's log did not match at rejected_index. Jump next back using
+// the conflict hint, then probe one append at a time (§5.3).
+void RaftNode::handle_append_rejection(NodeId from, Progress& progress,
+                                       const AppendEntriesResponse& response) {
+  if (response.rejected_index.is_zero() && response.conflict_index.is_zero()) return;  // stale-term reply
+  const bool stale = progress.state == Progress::State::replicate
+                         ? response.rejected_index <= progress.match
+                         : response.rejected_index + 1 != progress.next;
+  if (stale) return;  // a duplicate or reordered answer to an append we already moved past
+  LogIndex next = response.conflict_index;
+  if (!response.conflict_term.is_zero()) {
+    // If we have entries of the follower's conflicting term, its log may
+    // match ours up to our last one of that term.
+    if (const std::optional<LogIndex> last = log_.last_index_of_term(response.conflict_term))
+      next = *last + 1;
+  }
+  next = std::max(progress.match + 1, std::min(next, response.rejected_index));
+  progress.become_probe(next);
+  send_append(from, /*send_if_empty=*/true);
+}
+
+}  // namespace dispotify::raft

@@ -1,0 +1,117 @@
+#include "raft/sim/invariants.h"
+
+#include <functional>
+
+namespace dispotify::raft::sim {
+namespace {
+
+Status violation(const std::string& what) {
+  return make_error(Errc::internal, "invariant violated: " + what);
+}
+
+std::string describe(const Entry& e) {
+  return "{" + to_string(e.term) + ", " + to_string(e.index) + ", " + std::to_string(e.data.size()) +
+         " bytes}";
+}
+
+}  // namespace
+
+Status InvariantChecker::check(const std::vector<const RaftNode*>& nodes) {
+  for (const RaftNode* node : nodes) DISPOTIFY_TRY(check_node(*node));
+  return ok_status();
+}
+
+Status InvariantChecker::check_node(const RaftNode& node) {
+  const NodeId id = node.id();
+  const Term term = node.current_term();
+  const LogIndex commit = node.log().commit_index();
+  auto [it, inserted] = previous_.try_emplace(id, NodeRecord{term, commit});
+  NodeRecord& before = it->second;
+  if (term < before.term) return violation(to_string(id) + " term went back to " + to_string(term));
+  if (commit < before.commit) return violation(to_string(id) + " commit went back to " + to_string(commit));
+  if (commit > node.log().last_index()) return violation(to_string(id) + " commit past its last index");
+  if (node.role() == Role::leader) {
+    const auto [leader, fresh] = leaders_.try_emplace(term, id);
+    if (leader->second != id) {
+      return violation("two leaders in " + to_string(term) + ": " + to_string(leader->second) + " and " +
+                       to_string(id));
+    }
+  }
+  const LogIndex from = inserted ? LogIndex(1) : before.commit + 1;
+  DISPOTIFY_TRY(check_committed_range(node, from, commit));
+  before = NodeRecord{term, commit};
+  return ok_status();
+}
+
+Status InvariantChecker::check_committed_range(const RaftNode& node, LogIndex from, LogIndex to) {
+  for (LogIndex i = from; i <= to; i = i + 1) {
+    const Entry& entry = node.log().at(i);
+    if (i.value() > committed_.size()) {
+      DISPOTIFY_CHECK(i.value() == committed_.size() + 1);  // committed prefixes grow by appending
+      committed_.push_back(entry);
+      committed_in_term_.push_back(node.current_term());
+    } else if (const Entry& known = committed_[i.value() - 1]; !(known == entry)) {
+      return violation(to_string(node.id()) + " committed " + describe(entry) + " where " + describe(known) +
+                       " was committed");
+    }
+  }
+  return ok_status();
+}
+
+Status InvariantChecker::check_full(const std::vector<const RaftNode*>& nodes) {
+  DISPOTIFY_TRY(check(nodes));
+  for (const RaftNode* node : nodes) {
+    // Committed prefixes never change: compare them whole, not just the new part.
+    DISPOTIFY_TRY(check_committed_range(*node, LogIndex(1), node->log().commit_index()));
+    if (node->role() == Role::leader) DISPOTIFY_TRY(check_leader_completeness(*node));
+  }
+  return check_log_matching(nodes);
+}
+
+// Hashes each log as a chain; equal (index, term) must mean equal chains.
+Status InvariantChecker::check_log_matching(const std::vector<const RaftNode*>& nodes) const {
+  std::map<std::pair<LogIndex, Term>, std::pair<size_t, NodeId>> seen;
+  for (const RaftNode* node : nodes) {
+    size_t chain = 0;
+    for (LogIndex i(1); i <= node->log().last_index(); i = i + 1) {
+      const Entry& e = node->log().at(i);
+      // FNV-style chaining of (term, type, data hash): cheap and order-sensitive.
+      const size_t fields[] = {e.term.value(), static_cast<size_t>(e.type), std::hash<std::string>{}(e.data)};
+      for (const size_t field : fields) chain = (chain ^ field) * 1099511628211ULL;
+      const auto [other, fresh] = seen.try_emplace({i, e.term}, chain, node->id());
+      if (!fresh && other->second.first != chain) {
+        return violation("Log Matching: " + to_string(node->id()) + " and " +
+                         to_string(other->second.second) + " agree on the term at " + to_string(i) +
+                         " but not on the entries before");
+      }
+    }
+  }
+  return ok_status();
+}
+
+Status InvariantChecker::check_leader_completeness(const RaftNode& leader) const {
+  for (size_t i = 0; i < committed_.size(); ++i) {
+    const Entry& entry = committed_[i];
+    if (committed_in_term_[i] >= leader.current_term()) continue;  // committed after its election
+    if (entry.index > leader.log().last_index() || !(leader.log().at(entry.index) == entry)) {
+      return violation("Leader Completeness: leader " + to_string(leader.id()) + " of " +
+                       to_string(leader.current_term()) + " lacks committed " + describe(entry));
+    }
+  }
+  return ok_status();
+}
+
+Status InvariantChecker::check_applied(NodeId node, uint64_t applied_count, const Entry& entry) {
+  if (entry.index != LogIndex(applied_count + 1)) {
+    return violation(to_string(node) + " applied " + to_string(entry.index) + " out of order");
+  }
+  if (entry.index.value() > committed_.size()) {
+    return violation(to_string(node) + " applied uncommitted " + describe(entry));
+  }
+  if (const Entry& known = committed_[entry.index.value() - 1]; !(known == entry)) {
+    return violation(to_string(node) + " applied " + describe(entry) + " instead of " + describe(known));
+  }
+  return ok_status();
+}
+
+}  // namespace dispotify::raft::sim

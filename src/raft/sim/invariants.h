@@ -1,0 +1,60 @@
+// The safety properties of Raft (Raft paper Figure 3), checked across a
+// whole simulated cluster after every step, in the style of LogCabin's
+// RaftConsensusInvariants: compare the state with the previous check and
+// with a global record of everything ever committed.
+//
+//   Election Safety      at most one leader per term
+//   Monotonicity         a node's term and commit index never go back, even
+//                        across restarts; commit <= last index
+//   State Machine Safety an index, once committed anywhere, holds the same
+//                        entry in every node's committed prefix and in every
+//                        applied sequence
+//   Log Matching         two logs with the same term at an index agree on
+//                        every entry up to it (full checks only)
+//   Leader Completeness  a leader elected after an entry was committed holds
+//                        it (full checks only)
+//
+// Violations are returned, not aborted on, so the simulator can print the
+// seed that replays them.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "raft/raft_node.h"
+
+namespace dispotify::raft::sim {
+
+class InvariantChecker {
+ public:
+  // Cheap checks; `nodes` are the running nodes (crashed ones are absent).
+  Status check(const std::vector<const RaftNode*>& nodes);
+  // Adds Log Matching and Leader Completeness over the whole logs.
+  Status check_full(const std::vector<const RaftNode*>& nodes);
+  // A node's state machine applied `entry` as its next entry; `applied_count`
+  // is how many it had applied before (state machines restart empty).
+  Status check_applied(NodeId node, uint64_t applied_count, const Entry& entry);
+
+  // Every entry ever committed anywhere, at position index - 1 (committed
+  // entries form a prefix of the log, so the record does too).
+  const std::vector<Entry>& committed() const { return committed_; }
+
+ private:
+  struct NodeRecord {
+    Term term;
+    LogIndex commit;
+  };
+  Status check_node(const RaftNode& node);
+  Status check_committed_range(const RaftNode& node, LogIndex from, LogIndex to);
+  Status check_log_matching(const std::vector<const RaftNode*>& nodes) const;
+  Status check_leader_completeness(const RaftNode& leader) const;
+
+  std::map<NodeId, NodeRecord> previous_;
+  std::map<Term, NodeId> leaders_;
+  std::vector<Entry> committed_;         // State Machine Safety record
+  std::vector<Term> committed_in_term_;  // term of the first node seen committing each
+};
+
+}  // namespace dispotify::raft::sim
