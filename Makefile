@@ -62,8 +62,10 @@ format-check: deps
 tidy: build
 	clang-tidy -p $(BUILD) --quiet $$(git ls-files 'src/*.cpp')
 
+# Benchmarks measure, they do not pass or fail: see docs/BENCHMARKS.md.
 bench: build
-	@echo "see docs/BENCHMARKS.md: each script in bench/ runs one benchmark"
+	bash bench/deps.sh
+	@echo "run one of: bench/stream_bench.sh bench/import_bench.sh bench/rss_bench.sh bench/search_bench.sh (each takes --quick)"
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

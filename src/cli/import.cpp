@@ -22,7 +22,7 @@ namespace {
 const std::vector<OptionSpec> kImportOptions = {
     {"server", "http://127.0.0.1:4533", "URL of a Dispotify node"},
     {"token", "", "API or session token (see POST /api/v1/tokens)"},
-    {"jobs", "8", "parallel uploads"},
+    {"jobs", "16", "parallel uploads"},
 };
 
 constexpr size_t kFailuresShownMax = 50;
