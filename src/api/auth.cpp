@@ -28,14 +28,22 @@ Result<std::pair<catalog::User, catalog::Token>> authenticate(ApiContext& ctx, c
   if (!secret || secret->empty()) {
     return make_error(Errc::unauthenticated, "missing credentials: send Authorization: Bearer <token>");
   }
-  DISPOTIFY_ASSIGN_OR_RETURN(auto token, ctx.catalog.token_by_hash(sha256_hex(*secret)));
-  if (!token) return make_error(Errc::unauthenticated, "invalid or revoked token");
-  if (token->expires_at_ms != 0 && token->expires_at_ms <= now_unix_ms()) {
+  const std::string hash = sha256_hex(*secret);
+  // Read the index before the lookups: the answer is at least this fresh.
+  const uint64_t index = ctx.catalog.applied_index();
+  auto who = ctx.auth_cache.find(hash, index);
+  if (!who) {
+    DISPOTIFY_ASSIGN_OR_RETURN(auto token, ctx.catalog.token_by_hash(hash));
+    if (!token) return make_error(Errc::unauthenticated, "invalid or revoked token");
+    DISPOTIFY_ASSIGN_OR_RETURN(auto user, ctx.catalog.user_by_id(token->user_id));
+    if (!user) return make_error(Errc::unauthenticated, "the token's user no longer exists");
+    who.emplace(std::move(*user), std::move(*token));
+    ctx.auth_cache.insert(hash, index, *who);
+  }
+  if (who->second.expires_at_ms != 0 && who->second.expires_at_ms <= now_unix_ms()) {
     return make_error(Errc::unauthenticated, "token expired: log in again");
   }
-  DISPOTIFY_ASSIGN_OR_RETURN(auto user, ctx.catalog.user_by_id(token->user_id));
-  if (!user) return make_error(Errc::unauthenticated, "the token's user no longer exists");
-  return std::make_pair(std::move(*user), std::move(*token));
+  return std::move(*who);
 }
 
 Result<IssuedToken> issue_token(ApiContext& ctx, const std::string& user_id, std::string kind,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "api/auth_cache.h"
 #include "api/metrics.h"
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
@@ -27,6 +28,7 @@ struct ApiContext {
   Metrics& metrics;
   ApiOptions options;
   std::atomic<bool> ready{false};  // /readyz: catalog open and serving
+  AuthCache auth_cache{};
 };
 
 }  // namespace dispotify::api

@@ -8,29 +8,12 @@
 #include <memory>
 #include <string>
 
+#include "base/test_dir.h"
 #include "catalog/catalog.h"
 
 namespace dispotify::catalog::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "catalog-test-XXXXXX").string();
-    char* made = ::mkdtemp(pattern.data());
-    if (made == nullptr) std::abort();
-    path_ = made;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::dispotify::TestDir;
 
 inline std::unique_ptr<Catalog> open_catalog(const std::string& path) {
   auto opened = Catalog::open(path);

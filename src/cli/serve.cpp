@@ -1,6 +1,9 @@
 // `dispotify serve`: a complete single node (catalog, blob store, public API).
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 
 #include <cstdio>
 #include <iostream>
@@ -85,10 +88,11 @@ Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, cons
 
 // SIGINT and SIGTERM are blocked in every thread and taken by this one, which
 // asks the server to stop gracefully.
-std::thread start_signal_thread(net::HttpServer& server, sigset_t signals) {
-  return std::thread([&server, signals] {
+std::thread start_signal_thread(net::HttpServer& server, sigset_t signals, std::atomic<bool>& received) {
+  return std::thread([&server, signals, &received] {
     int sig = 0;
     sigwait(&signals, &sig);
+    received = true;
     log::info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
     server.stop();
   });
@@ -181,11 +185,13 @@ int run_serve(const std::vector<std::string>& args) {
                                   {"node_id", *node_id},
                                   {"data_dir", data_dir},
                                   {"peer_listen", options.get_or("peer-listen", "")}});
-  std::thread signal_thread = start_signal_thread(server, signals);
+  std::atomic<bool> signal_received{false};
+  std::thread signal_thread = start_signal_thread(server, signals, signal_received);
   server.run();
   ctx.ready = false;
-  // If run() returned for another reason than a signal, wake the signal thread.
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  // If run() returned for another reason than a signal, wake the signal
+  // thread: SIGTERM is blocked everywhere, so sigwait() there takes it.
+  if (!signal_received.load()) ::kill(::getpid(), SIGTERM);
   signal_thread.join();
   log::info("stopped");
   return 0;

@@ -110,7 +110,7 @@ std::string clean_text(std::string_view raw, size_t bytes_max, bool multi_line) 
     uint32_t cp = decode_one(raw, pos);
     if (cp == '\r') continue;  // "\r\n" and lone "\r" line ends become "\n" or a space below
     if (cp == '\n' || cp == '\t') {
-      cp = (multi_line && cp == '\n') ? '\n' : ' ';
+      cp = (multi_line && cp == U'\n') ? U'\n' : U' ';
     } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xFEFF) {
       continue;  // control characters and stray byte-order marks carry no text
     }

@@ -714,7 +714,7 @@ void HttpServer::run() {
 
 void HttpServer::stop() {
   if (impl_->stopping.exchange(true)) return;
-  asio::post(impl_->acceptor.get_executor(), [impl = impl_.get()] { impl->begin_shutdown(); });
+  asio::post(impl_->control, [impl = impl_.get()] { impl->begin_shutdown(); });
 }
 
 }  // namespace dispotify::net
