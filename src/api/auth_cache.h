@@ -32,7 +32,7 @@ class AuthCache {
 
  private:
   std::mutex mutex_;
-  uint64_t applied_index_ = 0;  // guarded by mutex_: the index every entry was read at
+  uint64_t applied_index_ = 0;                      // guarded by mutex_: the index every entry was read at
   std::unordered_map<std::string, Entry> entries_;  // guarded by mutex_
 };
 

@@ -162,6 +162,12 @@ int run_serve(const std::vector<std::string>& args) {
   server_options.port = listen->port;
   server_options.worker_threads = static_cast<size_t>(*workers);
   server_options.body_bytes_max = *upload_max + (1 << 20);  // room for multipart framing
+  // Starting a stream is two catalog point lookups and an open(2): cheaper
+  // than handing the request to a worker thread and back.
+  server_options.run_inline = [](const net::Request& r) {
+    return (r.method == "GET" || r.method == "HEAD") && r.path.starts_with("/api/v1/tracks/") &&
+           r.path.ends_with("/stream");
+  };
   server_options.on_access = [&metrics](const net::AccessRecord& r) {
     metrics.observe(r);
     log::debug("request", {{"method", r.method},

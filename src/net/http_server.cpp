@@ -8,6 +8,8 @@
 // which posts a coroutine onto the session strand and blocks until it ends.
 #include "net/http_server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <strings.h>
 #include <sys/sendfile.h>
 
@@ -212,6 +214,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<bool> write_bytes(asio::const_buffer a, asio::const_buffer b = {},
                                     asio::const_buffer c = {});
   asio::awaitable<WriteOutcome> write_file(const FileBody& file);
+  void set_cork(bool on);
   asio::awaitable<WriteOutcome> write_chunks(ChunkSource& source, std::optional<uint64_t> declared_length);
   asio::awaitable<bool> wait_writable();
   asio::awaitable<void> linger_close();
@@ -335,9 +338,17 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
   request.body = &reader;
 
   const Handler& handler = server_.handler;
-  Response response = co_await asio::co_spawn(
-      server_.workers, [&]() -> asio::awaitable<Response> { co_return call_handler(handler, request); },
-      asio::use_awaitable);
+  Response response;
+  // A cheap request without a body is answered right here: the two thread
+  // hand-offs to and from the pool cost more than the handler itself.
+  const auto& run_inline = server_.options.run_inline;
+  if (run_inline && parser_->is_done() && run_inline(request)) {
+    response = call_handler(handler, request);
+  } else {
+    response = co_await asio::co_spawn(
+        server_.workers, [&]() -> asio::awaitable<Response> { co_return call_handler(handler, request); },
+        asio::use_awaitable);
+  }
 
   const bool body_consumed = parser_->is_done() && !body_failed_;
   const bool keep_alive = parser_->keep_alive() && body_consumed && !server_.stopping;
@@ -430,9 +441,15 @@ asio::awaitable<WriteOutcome> Session::write_response(Response& response, bool h
     if (length_allowed) framing.content_length = file->length;
     const std::string head =
         format_response_head(response.status, response.headers, framing, keep_alive, date);
+    // Cork the socket (like nginx's tcp_nopush) so that the head and the
+    // first bytes of the file leave in one segment instead of two.
+    const bool cork = !no_body && file->length > 0;
+    if (cork) set_cork(true);
     if (!co_await write_bytes(asio::buffer(head))) co_return WriteOutcome{0, false};
     if (no_body) co_return WriteOutcome{};
-    co_return co_await write_file(*file);
+    const WriteOutcome outcome = co_await write_file(*file);
+    if (cork) set_cork(false);  // flushes what is left
+    co_return outcome;
   }
   auto& source = std::get<std::shared_ptr<ChunkSource>>(response.body);
   BodyFraming framing;
@@ -444,6 +461,12 @@ asio::awaitable<WriteOutcome> Session::write_response(Response& response, bool h
   if (!co_await write_bytes(asio::buffer(head))) co_return WriteOutcome{0, false};
   if (no_body || !source) co_return WriteOutcome{};
   co_return co_await write_chunks(*source, framing.content_length);
+}
+
+void Session::set_cork(bool on) {
+  const int value = on ? 1 : 0;
+  // Best effort: a failure only costs an extra segment.
+  (void)::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
 }
 
 // Waits until the socket accepts more bytes, up to the write timeout.

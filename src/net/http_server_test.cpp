@@ -9,8 +9,10 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include "net/http_client.h"
 #include "net/net_test_util.h"
@@ -512,6 +514,37 @@ TEST(HttpServer, StopBeforeRunMakesRunReturn) {
   server.stop();  // idempotent
   server.run();   // returns at once
   SUCCEED();
+}
+
+}  // namespace
+}  // namespace dispotify::net
+
+namespace dispotify::net {
+namespace {
+
+// run_inline: matching body-less requests are handled on the I/O thread
+// (the one running HttpServer::run), the others on a worker thread.
+TEST(HttpServer, RunInlineHandlesMatchingRequestsOnTheIoThread) {
+  std::mutex mutex;
+  std::map<std::string, std::thread::id> handled_on;
+  ServerOptions options = small_options();
+  options.run_inline = [](const Request& r) { return r.path == "/inline"; };
+  RunningServer server(options, [&](Request& request) {
+    std::lock_guard lock(mutex);
+    handled_on[request.path] = std::this_thread::get_id();
+    return text_response(200, request.path);
+  });
+  for (const char* path : {"/inline", "/pooled"}) {
+    RawSocket socket(server.port());
+    ASSERT_TRUE(socket.send(std::string("GET ") + path + " HTTP/1.1\r\nHost: t\r\n\r\n"));
+    const std::string response = socket.read_response();
+    EXPECT_EQ(status_line_of(response), "HTTP/1.1 200 OK");
+    EXPECT_EQ(body_of(response), path);
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(handled_on.size(), 2u);
+  EXPECT_NE(handled_on["/inline"], handled_on["/pooled"]);
+  EXPECT_EQ(handled_on["/inline"], server.run_thread_id());
 }
 
 }  // namespace

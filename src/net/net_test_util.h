@@ -36,6 +36,9 @@ class RunningServer {
   }
   uint16_t port() const { return server_.port(); }
   HttpServer& server() { return server_; }
+  // The thread that runs HttpServer::run(), i.e. the only I/O thread when
+  // io_threads is 1.
+  std::thread::id run_thread_id() const { return thread_.get_id(); }
   // Joins run() after a stop() issued by the test; the destructor is then a no-op.
   void join() {
     if (thread_.joinable()) thread_.join();
