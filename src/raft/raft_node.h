@@ -28,17 +28,9 @@
 #include "raft/progress.h"
 #include "raft/raft_log.h"
 #include "raft/rng.h"
+#include "raft/state.h"
 
 namespace dispotify::raft {
-
-// Persistent state on all servers (Figure 2) plus the commit index, so a
-// restart need not re-learn what is committed.
-struct HardState {
-  Term current_term;
-  NodeId voted_for;
-  LogIndex commit_index;
-  friend bool operator==(const HardState&, const HardState&) = default;
-};
 
 struct Ready {
   std::optional<HardState> hard_state;  // set only when it changed
