@@ -37,4 +37,11 @@ std::string_view errc_name(Errc code) {
   return "internal";
 }
 
+Errc errc_from_name(std::string_view name) {
+  for (int code = 0; code <= static_cast<int>(Errc::internal); ++code) {
+    if (errc_name(static_cast<Errc>(code)) == name) return static_cast<Errc>(code);
+  }
+  return Errc::internal;
+}
+
 }  // namespace dispotify

@@ -33,6 +33,8 @@ enum class Errc {
 };
 
 std::string_view errc_name(Errc code);
+// The inverse of errc_name; Errc::internal for a name it does not know.
+Errc errc_from_name(std::string_view name);
 
 struct Error {
   Errc code;

@@ -19,6 +19,10 @@ Status apply_command(Db& db, const Command& command) {
     Status operator()(const AddPlaylistTracks& c) { return apply_add_playlist_tracks(db, c); }
     Status operator()(const RemovePlaylistTracks& c) { return apply_remove_playlist_tracks(db, c); }
     Status operator()(const MovePlaylistTrack& c) { return apply_move_playlist_track(db, c); }
+    Status operator()(const Noop&) { return ok_status(); }
+    Status operator()(const InitCluster& c) { return apply_init_cluster(db, c); }
+    Status operator()(const SetMember& c) { return apply_set_member(db, c); }
+    Status operator()(const RemoveMember& c) { return apply_remove_member(db, c); }
   };
   return std::visit(Dispatch{db}, command);
 }

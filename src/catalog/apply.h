@@ -29,6 +29,9 @@ namespace dispotify::catalog {
 [[nodiscard]] Status apply_add_playlist_tracks(Db& db, const AddPlaylistTracks& c);
 [[nodiscard]] Status apply_remove_playlist_tracks(Db& db, const RemovePlaylistTracks& c);
 [[nodiscard]] Status apply_move_playlist_track(Db& db, const MovePlaylistTrack& c);
+[[nodiscard]] Status apply_init_cluster(Db& db, const InitCluster& c);
+[[nodiscard]] Status apply_set_member(Db& db, const SetMember& c);
+[[nodiscard]] Status apply_remove_member(Db& db, const RemoveMember& c);
 
 // Shared by the apply_* files.
 [[nodiscard]] Result<bool> row_exists(Db& db, const char* sql, std::string_view key);

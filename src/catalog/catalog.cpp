@@ -2,6 +2,7 @@
 #include "catalog/catalog.h"
 
 #include "catalog/apply.h"
+#include "catalog/applied_requests.h"
 #include "catalog/catalog_impl.h"
 #include "catalog/schema.h"
 
@@ -87,8 +88,10 @@ Status Catalog::apply(uint64_t index, const Command& command) {
 // Group commit: one write transaction, one fsync, for the whole batch. Each
 // command runs inside a savepoint so that a deterministic rejection undoes
 // only that command, exactly as apply() would have.
-Result<std::vector<Status>> Catalog::apply_batch(uint64_t first_index, std::span<const Command> commands) {
+Result<std::vector<Status>> Catalog::apply_batch(uint64_t first_index, std::span<const Command> commands,
+                                                 std::span<const std::string> request_ids) {
   DISPOTIFY_CHECK(!commands.empty());
+  DISPOTIFY_CHECK(request_ids.empty() || request_ids.size() == commands.size());
   std::lock_guard lock(impl_->write_mutex);
   const uint64_t applied = impl_->applied_index.load(std::memory_order_relaxed);
   DISPOTIFY_CHECK_MSG(first_index == applied + 1,
@@ -97,18 +100,28 @@ Result<std::vector<Status>> Catalog::apply_batch(uint64_t first_index, std::span
   std::vector<Status> outcomes;
   outcomes.reserve(commands.size());
   DISPOTIFY_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db, TransactionKind::write));
-  for (const Command& command : commands) {
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const std::string_view request_id = request_ids.empty() ? std::string_view() : request_ids[i];
+    if (!request_id.empty()) {
+      DISPOTIFY_ASSIGN_OR_RETURN(std::optional<Status> earlier, applied_request_outcome(db, request_id));
+      if (earlier) {
+        outcomes.push_back(std::move(*earlier));
+        continue;
+      }
+    }
     DISPOTIFY_TRY(db.exec("SAVEPOINT apply_one"));
-    Status outcome = apply_command(db, command);
+    Status outcome = apply_command(db, commands[i]);
     if (!outcome.ok()) {
       // A local failure must not be recorded as applied: give up the batch.
       if (is_local_failure(outcome.error().code)) return std::move(outcome).error();
       DISPOTIFY_TRY(db.exec("ROLLBACK TO apply_one"));
     }
     DISPOTIFY_TRY(db.exec("RELEASE apply_one"));
+    if (!request_id.empty()) DISPOTIFY_TRY(record_request_outcome(db, request_id, first_index + i, outcome));
     outcomes.push_back(std::move(outcome));
   }
   const uint64_t last_index = first_index + commands.size() - 1;
+  if (!request_ids.empty()) DISPOTIFY_TRY(forget_old_requests(db, last_index));
   DISPOTIFY_TRY(record_applied_index(db, last_index));
   DISPOTIFY_TRY(txn.commit());
   impl_->applied_index.store(last_index, std::memory_order_release);

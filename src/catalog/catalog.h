@@ -71,8 +71,23 @@ class Catalog {
   // transaction (one fsync): each result is what apply() would have
   // returned. A local failure (I/O) applies none of them and is returned
   // as the error of the whole batch.
-  [[nodiscard]] Result<std::vector<Status>> apply_batch(uint64_t first_index,
-                                                        std::span<const Command> commands);
+  //
+  // request_ids is empty or holds one id per command ("" for none): a
+  // command whose id was already applied within the last
+  // kAppliedRequestsWindow indexes is not applied again and gets the first
+  // outcome, so a client's retry of a write never applies it twice.
+  [[nodiscard]] Result<std::vector<Status>> apply_batch(uint64_t first_index, std::span<const Command> commands,
+                                                        std::span<const std::string> request_ids = {});
+  static constexpr uint64_t kAppliedRequestsWindow = 100'000;
+
+  // Writes a consistent copy of the catalog to `path` (which must not
+  // exist) and returns the applied index that copy holds. Concurrent
+  // applies go on meanwhile.
+  [[nodiscard]] Result<uint64_t> write_snapshot(const std::string& path) const;
+  // Replaces the whole catalog by the database at `path` (a copy made by
+  // write_snapshot, here or on another node) in one write transaction, and
+  // returns its applied index. Readers see the old or the new catalog.
+  [[nodiscard]] Result<uint64_t> restore_snapshot(const std::string& path);
   uint64_t applied_index() const;
 
   [[nodiscard]] Result<std::optional<Track>> track(std::string_view id) const;
@@ -98,6 +113,9 @@ class Catalog {
   [[nodiscard]] Result<std::optional<PlaylistDetail>> playlist(std::string_view id) const;
 
   [[nodiscard]] Result<Counts> counts() const;
+
+  [[nodiscard]] Result<std::vector<Member>> members() const;  // by node id
+  [[nodiscard]] Result<std::optional<ClusterInfo>> cluster_info() const;
 
  private:
   struct Impl;

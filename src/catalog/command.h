@@ -107,9 +107,32 @@ struct MovePlaylistTrack {
   bool operator==(const MovePlaylistTrack&) const = default;
 };
 
+// Changes nothing but the applied index: Raft's own entries (a new
+// leader's no-op, membership changes) occupy log indexes too, and the
+// catalog's applied index stays equal to the Raft index.
+struct Noop {
+  bool operator==(const Noop&) const = default;
+};
+struct InitCluster {  // conflict if the cluster is already initialized
+  ClusterInfo info;
+
+  bool operator==(const InitCluster&) const = default;
+};
+struct SetMember {  // adds the member or updates its addresses
+  Member member;
+
+  bool operator==(const SetMember&) const = default;
+};
+struct RemoveMember {
+  std::string node_id;
+
+  bool operator==(const RemoveMember&) const = default;
+};
+
 using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,
                              AddTrack, DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist,
-                             AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack>;
+                             AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster,
+                             SetMember, RemoveMember>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

@@ -32,7 +32,11 @@ constexpr std::array<std::string_view, std::variant_size_v<Command>> kTypeNames 
                                                                                    "delete_playlist",
                                                                                    "add_playlist_tracks",
                                                                                    "remove_playlist_tracks",
-                                                                                   "move_playlist_track"};
+                                                                                   "move_playlist_track",
+                                                                                   "noop",
+                                                                                   "init_cluster",
+                                                                                   "set_member",
+                                                                                   "remove_member"};
 
 boost::json::value to_json(const std::string& v) { return boost::json::value(v); }
 boost::json::value to_json(int64_t v) { return boost::json::value(v); }

@@ -63,6 +63,10 @@ std::vector<Command> one_of_each() {
       AddPlaylistTracks{"p1", "u1", {"t1", "t2"}, 3, 9},
       RemovePlaylistTracks{"p1", "u1", {0, 4}, 10},
       MovePlaylistTrack{"p1", "u1", 1, 0, 11},
+      Noop{},
+      InitCluster{ClusterInfo{"c1", std::string(64, 'd'), 12}},
+      SetMember{Member{"00000000000000a1", "node1:4534", "node1:4533", 13}},
+      RemoveMember{"00000000000000a1"},
   };
 }
 

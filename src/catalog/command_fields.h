@@ -13,7 +13,8 @@ namespace dispotify::catalog {
 template <class T>
 inline constexpr bool kIsRecord =
     std::is_same_v<std::remove_const_t<T>, User> || std::is_same_v<std::remove_const_t<T>, Token> ||
-    std::is_same_v<std::remove_const_t<T>, Track> || std::is_same_v<std::remove_const_t<T>, Playlist>;
+    std::is_same_v<std::remove_const_t<T>, Track> || std::is_same_v<std::remove_const_t<T>, Playlist> ||
+    std::is_same_v<std::remove_const_t<T>, Member> || std::is_same_v<std::remove_const_t<T>, ClusterInfo>;
 
 template <class T, class F>
 requires std::is_same_v<std::remove_const_t<T>, User>
@@ -90,6 +91,23 @@ void visit_fields(T& t, F&& f) {
 }
 
 template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, Member>
+void visit_fields(T& m, F&& f) {
+  f("node_id", m.node_id);
+  f("peer_address", m.peer_address);
+  f("api_address", m.api_address);
+  f("joined_at_ms", m.joined_at_ms);
+}
+
+template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, ClusterInfo>
+void visit_fields(T& i, F&& f) {
+  f("cluster_id", i.cluster_id);
+  f("join_token_hash", i.join_token_hash);
+  f("created_at_ms", i.created_at_ms);
+}
+
+template <class T, class F>
 void visit_command_fields(T& c, F&& f) {
   using C = std::remove_const_t<T>;
   if constexpr (std::is_same_v<C, CreateUser>) {
@@ -131,13 +149,21 @@ void visit_command_fields(T& c, F&& f) {
     f("actor_id", c.actor_id);
     f("positions", c.positions);
     f("at_ms", c.at_ms);
-  } else {
-    static_assert(std::is_same_v<C, MovePlaylistTrack>, "every command needs its fields listed");
+  } else if constexpr (std::is_same_v<C, MovePlaylistTrack>) {
     f("playlist_id", c.playlist_id);
     f("actor_id", c.actor_id);
     f("from", c.from);
     f("to", c.to);
     f("at_ms", c.at_ms);
+  } else if constexpr (std::is_same_v<C, Noop>) {
+    // no fields
+  } else if constexpr (std::is_same_v<C, InitCluster>) {
+    f("info", c.info);
+  } else if constexpr (std::is_same_v<C, SetMember>) {
+    f("member", c.member);
+  } else {
+    static_assert(std::is_same_v<C, RemoveMember>, "every command needs its fields listed");
+    f("node_id", c.node_id);
   }
 }
 

@@ -213,10 +213,26 @@ CREATE TRIGGER counts_playlist_delete AFTER DELETE ON playlists BEGIN
 END;
 )sql";
 
+// Version 4: the cluster (its identity and members) and the outcomes of
+// recent client requests, so that a retried request is not applied twice.
+constexpr std::string_view kClusterTables = R"sql(
+CREATE TABLE cluster (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  cluster_id TEXT NOT NULL, join_token_hash TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
+CREATE TABLE members (
+  node_id TEXT PRIMARY KEY, peer_address TEXT NOT NULL, api_address TEXT NOT NULL,
+  joined_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE applied_requests (
+  request_id TEXT PRIMARY KEY, applied_index INTEGER NOT NULL,
+  error_code TEXT, error_message TEXT) WITHOUT ROWID;
+CREATE INDEX applied_requests_by_index ON applied_requests (applied_index);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kCoreTables},
     {2, kSearchTables},
     {3, kCountTables},
+    {4, kClusterTables},
 };
 
 Status apply_step(Db& db, const Migration& step) {

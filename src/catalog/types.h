@@ -143,6 +143,27 @@ struct SearchResult {
   std::vector<Artist> artists;
 };
 
+// A node of the cluster, as the catalog records it (the Raft configuration
+// holds only ids; addresses live here so that they are replicated and
+// snapshotted with everything else).
+struct Member {
+  std::string node_id;       // 16 hex digits, the node's persistent id
+  std::string peer_address;  // host:port of its peer port (may be a DNS name)
+  std::string api_address;   // host:port of its public port
+  int64_t joined_at_ms = 0;
+
+  bool operator==(const Member&) const = default;
+};
+
+// Set once when the cluster is created.
+struct ClusterInfo {
+  std::string cluster_id;
+  std::string join_token_hash;  // sha256 hex of the join token
+  int64_t created_at_ms = 0;
+
+  bool operator==(const ClusterInfo&) const = default;
+};
+
 struct Counts {
   int64_t tracks = 0;
   int64_t albums = 0;

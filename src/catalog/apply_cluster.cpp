@@ -1,0 +1,63 @@
+// The cluster's identity and members.
+#include "catalog/apply.h"
+
+namespace dispotify::catalog {
+namespace {
+
+constexpr size_t kAddressBytesMax = 255 + 6;  // a DNS name and ":port"
+constexpr size_t kNodeIdHexLength = 16;
+
+bool is_node_id(std::string_view id) {
+  if (id.size() != kNodeIdHexLength) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+Status check_address(std::string_view what, std::string_view address) {
+  if (address.empty() || address.size() > kAddressBytesMax || address.find(':') == std::string_view::npos) {
+    return invalid(std::string(what) + " must be host:port");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status apply_init_cluster(Db& db, const InitCluster& c) {
+  if (c.info.cluster_id.empty()) return invalid("cluster id is empty");
+  if (c.info.join_token_hash.size() != 64) return invalid("join token hash must be sha256 hex");
+  DISPOTIFY_ASSIGN_OR_RETURN(bool exists, row_exists(db, "SELECT 1 FROM cluster WHERE id = ?1", "1"));
+  if (exists) return make_error(Errc::conflict, "the cluster is already initialized");
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                             db.prepare_cached("INSERT INTO cluster (id, cluster_id, join_token_hash, "
+                                               "created_at_ms) VALUES (1, ?1, ?2, ?3)"));
+  stmt.bind(1, c.info.cluster_id).bind(2, c.info.join_token_hash).bind(3, c.info.created_at_ms);
+  return stmt.run();
+}
+
+Status apply_set_member(Db& db, const SetMember& c) {
+  const Member& m = c.member;
+  if (!is_node_id(m.node_id)) return invalid("node id must be 16 lowercase hex digits");
+  DISPOTIFY_TRY(check_address("peer address", m.peer_address));
+  DISPOTIFY_TRY(check_address("api address", m.api_address));
+  // An existing member keeps its join time; only its addresses move.
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare_cached("INSERT INTO members (node_id, peer_address, api_address, joined_at_ms) "
+                        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (node_id) DO UPDATE SET "
+                        "peer_address = excluded.peer_address, api_address = excluded.api_address"));
+  stmt.bind(1, m.node_id).bind(2, m.peer_address).bind(3, m.api_address).bind(4, m.joined_at_ms);
+  return stmt.run();
+}
+
+Status apply_remove_member(Db& db, const RemoveMember& c) {
+  DISPOTIFY_ASSIGN_OR_RETURN(bool exists,
+                             row_exists(db, "SELECT 1 FROM members WHERE node_id = ?1", c.node_id));
+  if (!exists) return make_error(Errc::not_found, "no member with node id '" + c.node_id + "'");
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM members WHERE node_id = ?1"));
+  stmt.bind(1, c.node_id);
+  return stmt.run();
+}
+
+}  // namespace dispotify::catalog

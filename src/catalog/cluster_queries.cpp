@@ -1,0 +1,34 @@
+// The cluster's identity and members.
+#include "catalog/catalog_impl.h"
+#include "catalog/record_rows.h"
+
+namespace dispotify::catalog {
+namespace {
+
+Member read_member(const Statement& stmt, int) {
+  return Member{stmt.column_string(0), stmt.column_string(1), stmt.column_string(2), stmt.column_int64(3)};
+}
+
+}  // namespace
+
+Result<std::vector<Member>> Catalog::members() const {
+  return impl_->read([&](Db& db) -> Result<std::vector<Member>> {
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                               db.prepare_cached("SELECT node_id, peer_address, api_address, joined_at_ms "
+                                                 "FROM members ORDER BY node_id"));
+    return read_all<Member>(stmt, read_member);
+  });
+}
+
+Result<std::optional<ClusterInfo>> Catalog::cluster_info() const {
+  return impl_->read([&](Db& db) -> Result<std::optional<ClusterInfo>> {
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement stmt, db.prepare_cached("SELECT cluster_id, join_token_hash, created_at_ms FROM cluster"));
+    DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) return std::optional<ClusterInfo>();
+    return std::optional<ClusterInfo>(
+        ClusterInfo{stmt.column_string(0), stmt.column_string(1), stmt.column_int64(2)});
+  });
+}
+
+}  // namespace dispotify::catalog
