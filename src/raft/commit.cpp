@@ -24,7 +24,14 @@ bool RaftNode::maybe_commit() {
   if (quorum_match <= log_.commit_index()) return false;
   if (log_.term_at(quorum_match) != current_term_) return false;  // §5.4.2
   log_.commit_to(quorum_match);
+  advance_reads();  // reads waiting for a commit in our term (thesis §6.4)
   return true;
+}
+
+// Thesis §6.4 step 1: until a leader has committed an entry of its own term
+// it may not know the latest commit index (its no-op settles that).
+bool RaftNode::committed_in_current_term() const {
+  return log_.term_at(log_.commit_index()) == current_term_;
 }
 
 }  // namespace dispotify::raft

@@ -91,6 +91,7 @@ size_t RaftNode::count_votes(bool granted) const {
 // Clears the per-role state; a new term forgets the vote (Figure 2).
 void RaftNode::reset(Term term) {
   DISPOTIFY_CHECK_MSG(term >= current_term_, "term goes back: " + to_string(term));
+  fail_pending_reads();  // answered at the old term, to whoever still follows it
   if (term != current_term_) {
     current_term_ = term;
     voted_for_ = kNoNode;
@@ -119,6 +120,7 @@ void RaftNode::become_pre_candidate() {
   DISPOTIFY_CHECK_MSG(role_ != Role::leader, "leader -> pre_candidate is not a legal transition");
   DISPOTIFY_CHECK(config_.pre_vote);
   // Keeps term and vote: nothing persistent changes until a real election.
+  fail_pending_reads();
   votes_.clear();
   progress_.clear();
   leader_id_ = kNoNode;

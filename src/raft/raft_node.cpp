@@ -42,6 +42,8 @@ RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log)
 }
 
 void RaftNode::tick() {
+  ++now_ticks_;
+  expire_reads();
   switch (role_) {
     case Role::leader: tick_heartbeat(); break;
     case Role::follower:
@@ -63,6 +65,11 @@ void RaftNode::step(const Message& m) {
   }
   if (const auto* request = std::get_if<RequestVote>(&m.payload)) {
     handle_request_vote(m, *request);
+  } else if (const auto* read_request = std::get_if<ReadIndexRequest>(&m.payload)) {
+    handle_read_index_request(m, *read_request);
+  } else if (const auto* read_response = std::get_if<ReadIndexResponse>(&m.payload)) {
+    // A leader failed its forwarded reads when it last changed role.
+    if (role_ != Role::leader) handle_read_index_response(*read_response);
   } else {
     switch (role_) {
       case Role::leader: step_leader(m); break;
@@ -156,7 +163,7 @@ Result<LogIndex> RaftNode::propose(std::string data) {
 
 bool RaftNode::has_ready() const {
   return hard_state() != last_ready_hard_state_ || log_.stable_index() < log_.last_index() ||
-         !messages_.empty() || log_.applied_index() < log_.commit_index();
+         !messages_.empty() || log_.applied_index() < log_.commit_index() || !read_states_.empty();
 }
 
 Ready RaftNode::ready() {
@@ -167,6 +174,8 @@ Ready RaftNode::ready() {
   ready.messages = std::move(messages_);
   messages_.clear();
   ready.committed_entries = log_.committed_to_apply(kReadyCommittedEntriesMax);
+  ready.read_states = std::move(read_states_);
+  read_states_.clear();
   ready_outstanding_ = true;
   return ready;
 }
@@ -204,6 +213,9 @@ void RaftNode::check_invariants() const {
   DISPOTIFY_CHECK(role_ != Role::leader || log_.last_term() == current_term_);  // the no-op (§5.4.2)
   DISPOTIFY_CHECK(log_.last_term() <= current_term_);
   DISPOTIFY_CHECK(election_elapsed_ticks_ >= 0 && heartbeat_elapsed_ticks_ >= 0);
+  DISPOTIFY_CHECK(pending_reads_.size() <= kPendingReadsMax);
+  DISPOTIFY_CHECK(role_ == Role::leader || role_ == Role::follower || pending_reads_.empty());
+  DISPOTIFY_CHECK(pending_reads_.empty() || role_ == Role::leader || !leader_id_.is_zero());
 }
 
 }  // namespace dispotify::raft

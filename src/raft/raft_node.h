@@ -17,6 +17,7 @@
 // and impossible protocol states abort through DISPOTIFY_CHECK.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,11 +33,24 @@
 
 namespace dispotify::raft {
 
+// The answer to read_index(context) (thesis §6.4). With ok, the caller may
+// serve the reads of that batch once its state machine has applied up to
+// `index`: the result is linearizable. Without ok (no known leader, the
+// leader stepped down, too many reads pending, or no confirmation in time)
+// the caller retries or fails the reads; `index` is then meaningless.
+struct ReadState {
+  uint64_t context = 0;
+  LogIndex index;
+  bool ok = false;
+  friend bool operator==(const ReadState&, const ReadState&) = default;
+};
+
 struct Ready {
   std::optional<HardState> hard_state;  // set only when it changed
   std::vector<Entry> entries;           // to persist before sending messages
   std::vector<Message> messages;
   std::vector<Entry> committed_entries;  // to apply, in index order
+  std::vector<ReadState> read_states;    // answered reads, after committed_entries are applied
 };
 
 enum class Role { follower, pre_candidate, candidate, leader };
@@ -46,6 +60,12 @@ const char* role_name(Role role);
 inline constexpr size_t kAppendEntriesBatchMax = 64;       // entries per AppendEntries
 inline constexpr size_t kReadyCommittedEntriesMax = 1024;  // entries to apply per Ready
 inline constexpr uint64_t kUncommittedEntriesMax = 4096;   // leader refuses proposals beyond
+// Reads waiting for a leadership confirmation (leader) or for the leader's
+// answer (follower); beyond this read_index() fails at once.
+inline constexpr size_t kPendingReadsMax = 1024;
+// A read that is not answered within this many election timeouts fails
+// (lost messages, a leader without a majority): no read hangs forever.
+inline constexpr int64_t kReadTimeoutElectionsMax = 2;
 
 class RaftNode {
  public:
@@ -57,6 +77,12 @@ class RaftNode {
   // Leader only: appends `data` and returns its index. Otherwise
   // Errc::unavailable with the known leader in the message (see leader_hint).
   Result<LogIndex> propose(std::string data);
+  // Any role: asks for a linearizable read point for the batch of reads
+  // identified by `context` (thesis §6.4). The answer comes later as a
+  // ReadState in Ready::read_states (at once on a single-voter leader, or
+  // with ok = false when it cannot be served). Contexts are the caller's;
+  // reusing one while it is pending makes the answers ambiguous.
+  void read_index(uint64_t context);
 
   bool has_ready() const;
   Ready ready();
@@ -101,6 +127,7 @@ class RaftNode {
   void tick_heartbeat();
   bool quorum_active();
   void broadcast_heartbeat();
+  void send_heartbeat(NodeId to, const Progress& progress);
   void broadcast_append();
   bool send_append(NodeId to, bool send_if_empty);
   void handle_append_entries(const Message& m, const AppendEntries& request);
@@ -110,6 +137,25 @@ class RaftNode {
 
   // commit.cpp: §5.3, §5.4.2.
   bool maybe_commit();
+  bool committed_in_current_term() const;
+
+  // read_index.cpp: thesis §6.4.
+  struct PendingRead {
+    uint64_t context = 0;
+    NodeId requester;               // who gets the answer: us, or a follower
+    uint64_t round = 0;             // leader: the heartbeat round that confirms it
+    std::optional<LogIndex> index;  // leader: commit index, once committed in our term
+    int64_t deadline_ticks = 0;
+  };
+  void leader_read(uint64_t context, NodeId requester);
+  void handle_read_index_request(const Message& m, const ReadIndexRequest& request);
+  void handle_read_index_response(const ReadIndexResponse& response);
+  void record_read_ack(Progress& progress, uint64_t round);
+  void advance_reads();
+  bool read_confirmed(uint64_t round) const;
+  void finish_read(const PendingRead& read, LogIndex index, bool ok);
+  void fail_pending_reads();
+  void expire_reads();
 
   Config config_;
   RaftLog log_;
@@ -126,6 +172,12 @@ class RaftNode {
 
   std::map<NodeId, bool> votes_;         // candidate / pre-candidate
   std::map<NodeId, Progress> progress_;  // leader: every voter but us
+
+  int64_t now_ticks_ = 0;  // ticks since construction: deadlines of pending reads
+
+  std::deque<PendingRead> pending_reads_;  // in round (and deadline) order
+  std::vector<ReadState> read_states_;
+  uint64_t read_round_ = 0;  // leader: last heartbeat round started for reads
 
   std::vector<Message> messages_;
   HardState last_ready_hard_state_;

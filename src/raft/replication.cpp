@@ -53,9 +53,16 @@ void RaftNode::broadcast_heartbeat() {
       progress.stalled_heartbeats = 0;
     }
     progress.match_at_last_heartbeat = progress.match;
-    const Term match_term = log_.term_at(progress.match).value();
-    send(peer, current_term_, AppendEntries{progress.match, match_term, {}, log_.commit_index()});
+    send_heartbeat(peer, progress);
   }
+}
+
+// While reads are pending every heartbeat carries the latest read round, so
+// a lost one is made up for by the next (thesis §6.4).
+void RaftNode::send_heartbeat(NodeId to, const Progress& progress) {
+  const Term match_term = log_.term_at(progress.match).value();
+  const uint64_t read_context = pending_reads_.empty() ? 0 : read_round_;
+  send(to, current_term_, AppendEntries{progress.match, match_term, {}, log_.commit_index(), read_context});
 }
 
 void RaftNode::broadcast_append() {
@@ -88,7 +95,9 @@ void RaftNode::handle_append_entries(const Message& m, const AppendEntries& requ
   if (request.prev_log_index < log_.commit_index()) {
     // Everything up to our commit index already matches the leader (Log
     // Matching, §5.3); an old, reordered append has nothing new for us.
-    send(m.from, current_term_, AppendEntriesResponse{.success = true, .match_index = log_.commit_index()});
+    send(m.from, current_term_,
+         AppendEntriesResponse{
+             .success = true, .match_index = log_.commit_index(), .read_context = request.read_context});
     return;
   }
   const std::optional<LogIndex> matched =
@@ -100,11 +109,14 @@ void RaftNode::handle_append_entries(const Message& m, const AppendEntries& requ
   // Rule 5: commitIndex = min(leaderCommit, index of last new entry); only
   // what this message proved to match may be committed.
   log_.commit_to(std::min(request.leader_commit, *matched));
-  send(m.from, current_term_, AppendEntriesResponse{.success = true, .match_index = *matched});
+  send(m.from, current_term_,
+       AppendEntriesResponse{.success = true, .match_index = *matched, .read_context = request.read_context});
 }
 
 void RaftNode::reject_append(const Message& m, const AppendEntries& request) {
-  AppendEntriesResponse response{.success = false, .rejected_index = request.prev_log_index};
+  // Even a rejection acknowledges us as leader of this term (thesis §6.4).
+  AppendEntriesResponse response{
+      .success = false, .rejected_index = request.prev_log_index, .read_context = request.read_context};
   if (request.prev_log_index > log_.last_index()) {
     response.conflict_term = kNoTerm;  // our log is too short
     response.conflict_index = log_.last_index() + 1;
@@ -122,6 +134,7 @@ void RaftNode::handle_append_response(const Message& m, const AppendEntriesRespo
   DISPOTIFY_CHECK(role_ == Role::leader);
   Progress& progress = progress_.at(m.from);
   progress.recent_active = true;
+  record_read_ack(progress, response.read_context);
   if (!response.success) {
     handle_append_rejection(m.from, progress, response);
     return;
