@@ -14,14 +14,16 @@ void RaftNode::tick_election() {
   ++election_elapsed_ticks_;
   if (election_elapsed_ticks_ < randomized_election_timeout_ticks_) return;
   election_elapsed_ticks_ = 0;
-  campaign(config_.pre_vote);  // §5.2: no leader heard from, start an election
+  // §5.2: no leader heard from, start an election.
+  campaign(config_.pre_vote ? Campaign::pre_vote : Campaign::election);
 }
 
-void RaftNode::campaign(bool pre_vote) {
+void RaftNode::campaign(Campaign kind) {
+  const bool pre_vote = kind == Campaign::pre_vote;
   if (pre_vote) {
     become_pre_candidate();
   } else {
-    become_candidate();
+    become_candidate(kind == Campaign::transfer);
   }
   // A PreVote asks about the term a real election would use, without
   // adopting it: a node that cannot win never inflates the term.
@@ -30,7 +32,7 @@ void RaftNode::campaign(bool pre_vote) {
   if (count_votes(true) >= quorum_size()) {
     // A cluster of one: we are the majority.
     if (pre_vote) {
-      campaign(false);
+      campaign(Campaign::election);
     } else {
       become_leader();
     }
@@ -38,7 +40,8 @@ void RaftNode::campaign(bool pre_vote) {
   }
   for (const NodeId peer : config_.voters) {
     if (peer == config_.id) continue;
-    send(peer, election_term, RequestVote{log_.last_index(), log_.last_term(), pre_vote});
+    send(peer, election_term,
+         RequestVote{log_.last_index(), log_.last_term(), pre_vote, kind == Campaign::transfer});
   }
 }
 
@@ -70,7 +73,7 @@ void RaftNode::handle_vote_response(const Message& m, const RequestVoteResponse&
   votes_.emplace(m.from, response.granted);  // the first answer counts; duplicates do not
   if (count_votes(true) >= quorum_size()) {
     if (pre_campaign) {
-      campaign(false);  // thesis §9.6: a majority would vote for us; run for real
+      campaign(Campaign::election);  // thesis §9.6: a majority would vote for us; run for real
     } else {
       become_leader();
     }
@@ -105,6 +108,8 @@ void RaftNode::reset(Term term) {
       static_cast<int64_t>(rng_.uniform(static_cast<uint64_t>(config_.election_timeout_ticks)));
   votes_.clear();
   progress_.clear();
+  transfer_target_ = kNoNode;
+  transfer_elapsed_ticks_ = 0;
 }
 
 void RaftNode::become_follower(Term term, NodeId leader) {
@@ -127,9 +132,11 @@ void RaftNode::become_pre_candidate() {
   role_ = Role::pre_candidate;
 }
 
-void RaftNode::become_candidate() {
+// A transfer skips PreVote (thesis §3.10): the leader vouched for us.
+void RaftNode::become_candidate(bool transfer) {
   DISPOTIFY_CHECK_MSG(role_ != Role::leader, "leader -> candidate is not a legal transition");
-  DISPOTIFY_CHECK(role_ == Role::pre_candidate || !config_.pre_vote);
+  DISPOTIFY_CHECK(role_ == Role::pre_candidate || !config_.pre_vote || transfer);
+  DISPOTIFY_CHECK(!transfer || role_ == Role::follower);
   reset(next_term(current_term_));  // §5.2: increment currentTerm
   voted_for_ = config_.id;
   role_ = Role::candidate;

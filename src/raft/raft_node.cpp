@@ -89,9 +89,10 @@ bool RaftNode::step_higher_term(const Message& m) {
   if (vote != nullptr) {
     // Thesis §4.2.3: while we hear from a leader, ignore anyone who wants
     // to replace it; with CheckQuorum that leader really has a majority.
+    // A transfer (thesis §3.10) was asked for by that leader itself.
     const bool in_lease = config_.check_quorum && !leader_id_.is_zero() &&
                           election_elapsed_ticks_ < config_.election_timeout_ticks;
-    if (in_lease) return false;
+    if (in_lease && !vote->transfer) return false;
     if (vote->pre_vote) return true;  // a PreVote never changes our term (thesis §9.6)
   }
   const auto* vote_response = std::get_if<RequestVoteResponse>(&m.payload);
@@ -143,12 +144,18 @@ void RaftNode::step_follower(const Message& m) {
     leader_id_ = m.from;
     election_elapsed_ticks_ = 0;
     handle_append_entries(m, *request);
+  } else if (std::holds_alternative<TimeoutNow>(m.payload)) {
+    handle_timeout_now(m);
   }
 }
 
 Result<LogIndex> RaftNode::propose(std::string data) {
   if (role_ != Role::leader) {
     return make_error(Errc::unavailable, "not leader; leader hint: " + std::to_string(leader_id_.value()));
+  }
+  if (!transfer_target_.is_zero()) {
+    return make_error(Errc::unavailable, "leadership transfer in progress; leader hint: " +
+                                             std::to_string(transfer_target_.value()));
   }
   if (log_.last_index() - log_.commit_index() >= kUncommittedEntriesMax) {
     return make_error(Errc::unavailable, "too many uncommitted entries; retry later");
@@ -214,6 +221,9 @@ void RaftNode::check_invariants() const {
   DISPOTIFY_CHECK(log_.last_term() <= current_term_);
   DISPOTIFY_CHECK(election_elapsed_ticks_ >= 0 && heartbeat_elapsed_ticks_ >= 0);
   DISPOTIFY_CHECK(pending_reads_.size() <= kPendingReadsMax);
+  DISPOTIFY_CHECK(transfer_target_.is_zero() ||
+                  (role_ == Role::leader && progress_.contains(transfer_target_)));
+  DISPOTIFY_CHECK(transfer_elapsed_ticks_ >= 0 && transfer_elapsed_ticks_ < config_.election_timeout_ticks);
   DISPOTIFY_CHECK(role_ == Role::leader || role_ == Role::follower || pending_reads_.empty());
   DISPOTIFY_CHECK(pending_reads_.empty() || role_ == Role::leader || !leader_id_.is_zero());
 }

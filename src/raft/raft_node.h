@@ -83,6 +83,14 @@ class RaftNode {
   // with ok = false when it cannot be served). Contexts are the caller's;
   // reusing one while it is pending makes the answers ambiguous.
   void read_index(uint64_t context);
+  // Leader only: hands leadership to `target`, a voter (thesis §3.10). The
+  // leader refuses proposals (Errc::unavailable) while it brings the target
+  // up to date and tells it to campaign (TimeoutNow); it gives up after an
+  // election timeout. Errc::invalid_argument for ourselves or a non-voter.
+  // Whether it worked shows as a new leader (leader_hint()).
+  Status transfer_leadership(NodeId target);
+  // The voter leadership is being handed to, or kNoNode.
+  NodeId transfer_target() const { return transfer_target_; }
 
   bool has_ready() const;
   Ready ready();
@@ -113,14 +121,15 @@ class RaftNode {
 
   // election.cpp: §5.2, thesis §9.6 (PreVote), §6.2 (CheckQuorum).
   void tick_election();
-  void campaign(bool pre_vote);
+  enum class Campaign { pre_vote, election, transfer };
+  void campaign(Campaign kind);
   void handle_request_vote(const Message& m, const RequestVote& request);
   void handle_vote_response(const Message& m, const RequestVoteResponse& response);
   size_t count_votes(bool granted) const;
   void reset(Term term);
   void become_follower(Term term, NodeId leader);
   void become_pre_candidate();
-  void become_candidate();
+  void become_candidate(bool transfer = false);
   void become_leader();
 
   // replication.cpp: §5.3.
@@ -138,6 +147,11 @@ class RaftNode {
   // commit.cpp: §5.3, §5.4.2.
   bool maybe_commit();
   bool committed_in_current_term() const;
+
+  // transfer.cpp: thesis §3.10.
+  void tick_transfer();
+  void maybe_send_timeout_now();
+  void handle_timeout_now(const Message& m);
 
   // read_index.cpp: thesis §6.4.
   struct PendingRead {
@@ -173,6 +187,8 @@ class RaftNode {
   std::map<NodeId, bool> votes_;         // candidate / pre-candidate
   std::map<NodeId, Progress> progress_;  // leader: every voter but us
 
+  NodeId transfer_target_;  // leader: handing leadership to it (thesis §3.10)
+  int64_t transfer_elapsed_ticks_ = 0;
   int64_t now_ticks_ = 0;  // ticks since construction: deadlines of pending reads
 
   std::deque<PendingRead> pending_reads_;  // in round (and deadline) order

@@ -12,6 +12,7 @@ void RaftNode::tick_heartbeat() {
   DISPOTIFY_CHECK(role_ == Role::leader);
   ++heartbeat_elapsed_ticks_;
   ++election_elapsed_ticks_;
+  tick_transfer();
   if (election_elapsed_ticks_ >= config_.election_timeout_ticks) {
     election_elapsed_ticks_ = 0;
     // Thesis §6.2: a leader that has not heard from a majority for an
@@ -149,6 +150,7 @@ void RaftNode::handle_append_response(const Message& m, const AppendEntriesRespo
   // Pipelining: keep the follower's window full.
   while (send_append(m.from, /*send_if_empty=*/false)) {
   }
+  if (m.from == transfer_target_) maybe_send_timeout_now();
 }
 
 // The follower's log did not match at rejected_index. Jump next back using
