@@ -14,6 +14,7 @@ void RaftNode::tick_election() {
   ++election_elapsed_ticks_;
   if (election_elapsed_ticks_ < randomized_election_timeout_ticks_) return;
   election_elapsed_ticks_ = 0;
+  if (!is_voter(config_.id)) return;  // learners and servers outside the configuration never campaign
   // §5.2: no leader heard from, start an election.
   campaign(config_.pre_vote ? Campaign::pre_vote : Campaign::election);
 }
@@ -38,7 +39,7 @@ void RaftNode::campaign(Campaign kind) {
     }
     return;
   }
-  for (const NodeId peer : config_.voters) {
+  for (const NodeId peer : conf_.voters) {
     if (peer == config_.id) continue;
     send(peer, election_term,
          RequestVote{log_.last_index(), log_.last_term(), pre_vote, kind == Campaign::transfer});
@@ -85,8 +86,7 @@ void RaftNode::handle_vote_response(const Message& m, const RequestVoteResponse&
 size_t RaftNode::count_votes(bool granted) const {
   size_t count = 0;
   for (const auto& [voter, vote] : votes_) {
-    DISPOTIFY_CHECK(is_voter(voter));
-    if (vote == granted) ++count;
+    if (is_voter(voter) && vote == granted) ++count;  // only our configuration's voters count
   }
   return count;
 }
@@ -113,7 +113,6 @@ void RaftNode::reset(Term term) {
 }
 
 void RaftNode::become_follower(Term term, NodeId leader) {
-  DISPOTIFY_CHECK(leader.is_zero() || is_voter(leader));
   DISPOTIFY_CHECK_MSG(!(role_ == Role::leader && term == current_term_ && leader != kNoNode),
                       "a leader cannot follow another leader of its own term");
   reset(term);
@@ -144,17 +143,13 @@ void RaftNode::become_candidate(bool transfer) {
 
 void RaftNode::become_leader() {
   DISPOTIFY_CHECK_MSG(role_ == Role::candidate, "only a candidate can become leader");
+  DISPOTIFY_CHECK(is_voter(config_.id));
   DISPOTIFY_CHECK(count_votes(true) >= quorum_size());
   const Term term = current_term_;
   reset(term);
   role_ = Role::leader;
   leader_id_ = config_.id;
-  for (const NodeId peer : config_.voters) {
-    if (peer == config_.id) continue;
-    Progress& progress = progress_[peer];
-    progress.next = log_.last_index() + 1;  // Figure 2: leader's last index + 1
-    progress.recent_active = true;          // give everyone a full timeout (CheckQuorum)
-  }
+  sync_progress_with_conf();  // Figure 2: next = leader's last index + 1
   // §5.4.2 / thesis §6.4: a leader commits entries of earlier terms only by
   // committing one of its own, so it appends a no-op right away.
   log_.append(Entry{term, log_.last_index() + 1, EntryType::noop, {}});

@@ -15,7 +15,7 @@ inline const NodeId n1(1), n2(2), n3(3), n4(4);
 inline Config config_of(NodeId id, std::vector<NodeId> voters = {n1, n2, n3}) {
   Config config;
   config.id = id;
-  config.voters = std::move(voters);
+  config.initial_conf.voters = std::move(voters);
   config.election_timeout_ticks = 10;
   config.heartbeat_interval_ticks = 1;
   config.pre_vote = false;

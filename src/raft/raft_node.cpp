@@ -27,17 +27,16 @@ RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log)
       voted_for_(hard_state.voted_for),
       last_ready_hard_state_(hard_state) {
   DISPOTIFY_CHECK_MSG(!config_.id.is_zero(), "node id 0 is reserved for 'no node'");
-  DISPOTIFY_CHECK_MSG(is_voter(config_.id), "a node must be one of its voters");
   DISPOTIFY_CHECK(config_.election_timeout_ticks > 0);
   DISPOTIFY_CHECK_MSG(config_.heartbeat_interval_ticks > 0 &&
                           config_.heartbeat_interval_ticks < config_.election_timeout_ticks,
                       "heartbeats must come more often than elections (§5.6)");
-  for (size_t i = 0; i < config_.voters.size(); ++i) {
-    DISPOTIFY_CHECK(!config_.voters[i].is_zero());
-    DISPOTIFY_CHECK_MSG(std::count(config_.voters.begin(), config_.voters.end(), config_.voters[i]) == 1,
-                        "duplicate voter");
-  }
-  DISPOTIFY_CHECK(voted_for_.is_zero() || is_voter(voted_for_));
+  const Status initial_valid = validate_conf_state(config_.initial_conf);
+  DISPOTIFY_CHECK_MSG(initial_valid.ok(), "initial_conf: " + initial_valid.error().message);
+  // Thesis §4.1: the latest configuration in the log is in force.
+  track_conf_entries(log_.slice(LogIndex(1), log_.last_index().value()));
+  forget_committed_confs();
+  apply_conf();
   become_follower(current_term_, kNoNode);
 }
 
@@ -56,7 +55,10 @@ void RaftNode::tick() {
 void RaftNode::step(const Message& m) {
   DISPOTIFY_CHECK_MSG(m.to == config_.id,
                       "message for " + to_string(m.to) + " stepped into " + to_string(id()));
-  DISPOTIFY_CHECK_MSG(m.from != config_.id && is_voter(m.from), "message from unknown " + to_string(m.from));
+  // Senders need not be members we know of (thesis §4.1: servers process
+  // requests without consulting their configuration): a joining server
+  // hears from a leader before its log holds the configuration.
+  DISPOTIFY_CHECK_MSG(m.from != config_.id && !m.from.is_zero(), "message from " + to_string(m.from));
   if (m.term > current_term_) {
     if (!step_higher_term(m)) return;
   } else if (m.term < current_term_) {
@@ -72,7 +74,10 @@ void RaftNode::step(const Message& m) {
     if (role_ != Role::leader) handle_read_index_response(*read_response);
   } else {
     switch (role_) {
-      case Role::leader: step_leader(m); break;
+      case Role::leader:
+        step_leader(m);
+        maybe_step_down_removed();
+        break;
       case Role::pre_candidate:
       case Role::candidate: step_candidate(m); break;
       case Role::follower: step_follower(m); break;
@@ -203,20 +208,22 @@ const Progress& RaftNode::progress(NodeId peer) const {
 }
 
 void RaftNode::send(NodeId to, Term term, Payload payload) {
-  DISPOTIFY_CHECK(to != config_.id && is_voter(to));
+  DISPOTIFY_CHECK(to != config_.id && !to.is_zero());
   messages_.push_back(Message{config_.id, to, term, std::move(payload)});
-}
-
-bool RaftNode::is_voter(NodeId id) const {
-  return std::find(config_.voters.begin(), config_.voters.end(), id) != config_.voters.end();
 }
 
 void RaftNode::check_invariants() const {
   DISPOTIFY_CHECK(log_.commit_index() <= log_.last_index());
-  DISPOTIFY_CHECK(voted_for_.is_zero() || is_voter(voted_for_));
   DISPOTIFY_CHECK(role_ != Role::leader || leader_id_ == config_.id);
   DISPOTIFY_CHECK(role_ != Role::candidate || voted_for_ == config_.id);
-  DISPOTIFY_CHECK((role_ == Role::leader) == !progress_.empty() || config_.voters.size() == 1);
+  DISPOTIFY_CHECK(role_ == Role::leader || progress_.empty());
+  // A leader tracks every other member (thesis §4.2.1: learners too); only
+  // voters campaign (a leader that removed itself is the exception, §4.2.2).
+  DISPOTIFY_CHECK(role_ != Role::leader || progress_.size() + (is_member(config_.id) ? 1 : 0) ==
+                                               conf_.voters.size() + conf_.learners.size());
+  DISPOTIFY_CHECK((role_ != Role::candidate && role_ != Role::pre_candidate) || is_voter(config_.id));
+  DISPOTIFY_CHECK(conf_history_.empty() || conf_history_.back().index <= log_.last_index());
+  DISPOTIFY_CHECK(conf_history_.size() <= 1 || conf_history_[1].index > log_.commit_index());
   DISPOTIFY_CHECK(role_ != Role::leader || log_.last_term() == current_term_);  // the no-op (§5.4.2)
   DISPOTIFY_CHECK(log_.last_term() <= current_term_);
   DISPOTIFY_CHECK(election_elapsed_ticks_ >= 0 && heartbeat_elapsed_ticks_ >= 0);

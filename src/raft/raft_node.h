@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "raft/conf_change.h"
 #include "raft/config.h"
 #include "raft/message.h"
 #include "raft/progress.h"
@@ -66,6 +67,20 @@ inline constexpr size_t kPendingReadsMax = 1024;
 // A read that is not answered within this many election timeouts fails
 // (lost messages, a leader without a majority): no read hangs forever.
 inline constexpr int64_t kReadTimeoutElectionsMax = 2;
+// A learner is promoted only once its match index is within this many
+// entries of the leader's last index (thesis §4.2.1: a new server must
+// catch up first, or the cluster stalls while it does).
+inline constexpr uint64_t kLearnerCatchUpEntriesMax = kAppendEntriesBatchMax;
+
+// A leader's view of one other member, for status pages.
+struct PeerProgress {
+  NodeId node;
+  bool learner = false;
+  LogIndex match;
+  LogIndex next;
+  Progress::State state = Progress::State::probe;
+  bool recent_active = false;
+};
 
 class RaftNode {
  public:
@@ -91,6 +106,16 @@ class RaftNode {
   Status transfer_leadership(NodeId target);
   // The voter leadership is being handed to, or kNoNode.
   NodeId transfer_target() const { return transfer_target_; }
+  // Leader only: appends a config entry and returns its index (thesis
+  // §4.1: one server at a time). The new configuration takes effect at
+  // once, on every server as soon as the entry is in its log, and is rolled
+  // back if the entry is truncated. Errc::unavailable when not leader, while
+  // transferring leadership, before an entry of this term is committed, while
+  // another config entry is uncommitted, or when promoting a learner that has
+  // not caught up (kLearnerCatchUpEntriesMax); Errc::invalid_argument for a
+  // change that does not apply (see apply_conf_change). A leader that
+  // removes itself steps down once the removal is committed (thesis §4.2.2).
+  Result<LogIndex> propose_conf_change(ConfChange change);
 
   bool has_ready() const;
   Ready ready();
@@ -103,9 +128,15 @@ class RaftNode {
   NodeId leader_hint() const { return leader_id_; }
   const RaftLog& log() const { return log_; }
   HardState hard_state() const { return {current_term_, voted_for_, log_.commit_index()}; }
-  const std::vector<NodeId>& voters() const { return config_.voters; }
+  const std::vector<NodeId>& voters() const { return conf_.voters; }
+  // The configuration in force: the latest in the log, else the initial one.
+  ConfState conf_state() const { return conf_; }
+  // The index of the config entry conf_state() comes from (0: initial).
+  LogIndex conf_index() const { return conf_history_.empty() ? LogIndex() : conf_history_.back().index; }
   // Leader only: the follower's progress (for tests and status).
   const Progress& progress(NodeId peer) const;
+  // Leader: every other member's progress, by node id; empty otherwise.
+  std::vector<PeerProgress> peer_progress() const;
 
  private:
   // raft_node.cpp: dispatch.
@@ -115,8 +146,7 @@ class RaftNode {
   void step_candidate(const Message& m);
   void step_follower(const Message& m);
   void send(NodeId to, Term term, Payload payload);
-  bool is_voter(NodeId id) const;
-  size_t quorum_size() const { return config_.voters.size() / 2 + 1; }
+  size_t quorum_size() const { return conf_.voters.size() / 2 + 1; }
   void check_invariants() const;
 
   // election.cpp: §5.2, thesis §9.6 (PreVote), §6.2 (CheckQuorum).
@@ -147,6 +177,22 @@ class RaftNode {
   // commit.cpp: §5.3, §5.4.2.
   bool maybe_commit();
   bool committed_in_current_term() const;
+
+  // membership.cpp: thesis §4.1, §4.2.
+  struct ConfRecord {
+    LogIndex index;
+    Term term;
+    ConfState conf;
+  };
+  bool is_voter(NodeId id) const { return is_voter_in(conf_, id); }
+  bool is_member(NodeId id) const { return is_voter_in(conf_, id) || is_learner_in(conf_, id); }
+  Status check_conf_change_allowed(const ConfChange& change) const;
+  void track_conf_entries(const std::vector<Entry>& entries);
+  void forget_truncated_confs();
+  void forget_committed_confs();
+  void apply_conf();
+  void sync_progress_with_conf();
+  void maybe_step_down_removed();
 
   // transfer.cpp: thesis §3.10.
   void tick_transfer();
@@ -186,6 +232,11 @@ class RaftNode {
 
   std::map<NodeId, bool> votes_;         // candidate / pre-candidate
   std::map<NodeId, Progress> progress_;  // leader: every voter but us
+
+  ConfState conf_;  // in force: the last of conf_history_, else config_.initial_conf
+  // Config entries in the log that a truncation could still roll back to or
+  // from: the last committed one and every one after it, by index.
+  std::vector<ConfRecord> conf_history_;
 
   NodeId transfer_target_;  // leader: handing leadership to it (thesis §3.10)
   int64_t transfer_elapsed_ticks_ = 0;

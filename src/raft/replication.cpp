@@ -32,9 +32,9 @@ void RaftNode::tick_heartbeat() {
 // Counts who answered since the last check (ourselves included), then
 // starts a new round.
 bool RaftNode::quorum_active() {
-  size_t active = 1;
+  size_t active = is_voter(config_.id) ? 1 : 0;
   for (auto& [peer, progress] : progress_) {
-    if (progress.recent_active) ++active;
+    if (progress.recent_active && is_voter(peer)) ++active;  // learners do not count (thesis §4.2.1)
     progress.recent_active = false;
   }
   return active >= quorum_size();
@@ -107,9 +107,15 @@ void RaftNode::handle_append_entries(const Message& m, const AppendEntries& requ
     reject_append(m, request);
     return;
   }
+  // Thesis §4.1: a configuration is in force once in the log, and a
+  // truncated one is rolled back.
+  forget_truncated_confs();
+  track_conf_entries(request.entries);
+  apply_conf();
   // Rule 5: commitIndex = min(leaderCommit, index of last new entry); only
   // what this message proved to match may be committed.
   log_.commit_to(std::min(request.leader_commit, *matched));
+  forget_committed_confs();
   send(m.from, current_term_,
        AppendEntriesResponse{.success = true, .match_index = *matched, .read_context = request.read_context});
 }
@@ -133,7 +139,9 @@ void RaftNode::reject_append(const Message& m, const AppendEntries& request) {
 
 void RaftNode::handle_append_response(const Message& m, const AppendEntriesResponse& response) {
   DISPOTIFY_CHECK(role_ == Role::leader);
-  Progress& progress = progress_.at(m.from);
+  const auto it = progress_.find(m.from);
+  if (it == progress_.end()) return;  // from a server we removed
+  Progress& progress = it->second;
   progress.recent_active = true;
   record_read_ack(progress, response.read_context);
   if (!response.success) {
