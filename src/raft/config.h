@@ -4,15 +4,20 @@
 #include <cstdint>
 #include <vector>
 
+#include "raft/state.h"
 #include "raft/types.h"
 
 namespace dispotify::raft {
 
 struct Config {
   NodeId id;
-  // Every voting member, including `id`. Static for now (no joint consensus
-  // or learners yet); all nodes of a cluster must be given the same list.
-  std::vector<NodeId> voters;
+  // The configuration before any config entry in the log (thesis §4.1: a
+  // server uses the latest configuration in its log, whether committed or
+  // not; this one only until its log has one). A brand-new cluster of one
+  // is {voters = {id}}; a server that joins an existing cluster starts with
+  // none and learns the membership from its leader's log. Servers that
+  // bootstrap a cluster together must be given the same one.
+  ConfState initial_conf;
   // A follower that hears no leader for a randomized timeout in
   // [election_timeout_ticks, 2 * election_timeout_ticks) starts an election
   // (§5.2); a CheckQuorum leader steps down after this long without a

@@ -14,14 +14,17 @@ void RaftNode::tick_election() {
   ++election_elapsed_ticks_;
   if (election_elapsed_ticks_ < randomized_election_timeout_ticks_) return;
   election_elapsed_ticks_ = 0;
-  campaign(config_.pre_vote);  // §5.2: no leader heard from, start an election
+  if (!is_voter(config_.id)) return;  // learners and servers outside the configuration never campaign
+  // §5.2: no leader heard from, start an election.
+  campaign(config_.pre_vote ? Campaign::pre_vote : Campaign::election);
 }
 
-void RaftNode::campaign(bool pre_vote) {
+void RaftNode::campaign(Campaign kind) {
+  const bool pre_vote = kind == Campaign::pre_vote;
   if (pre_vote) {
     become_pre_candidate();
   } else {
-    become_candidate();
+    become_candidate(kind == Campaign::transfer);
   }
   // A PreVote asks about the term a real election would use, without
   // adopting it: a node that cannot win never inflates the term.
@@ -30,15 +33,16 @@ void RaftNode::campaign(bool pre_vote) {
   if (count_votes(true) >= quorum_size()) {
     // A cluster of one: we are the majority.
     if (pre_vote) {
-      campaign(false);
+      campaign(Campaign::election);
     } else {
       become_leader();
     }
     return;
   }
-  for (const NodeId peer : config_.voters) {
+  for (const NodeId peer : conf_.voters) {
     if (peer == config_.id) continue;
-    send(peer, election_term, RequestVote{log_.last_index(), log_.last_term(), pre_vote});
+    send(peer, election_term,
+         RequestVote{log_.last_index(), log_.last_term(), pre_vote, kind == Campaign::transfer});
   }
 }
 
@@ -70,7 +74,7 @@ void RaftNode::handle_vote_response(const Message& m, const RequestVoteResponse&
   votes_.emplace(m.from, response.granted);  // the first answer counts; duplicates do not
   if (count_votes(true) >= quorum_size()) {
     if (pre_campaign) {
-      campaign(false);  // thesis §9.6: a majority would vote for us; run for real
+      campaign(Campaign::election);  // thesis §9.6: a majority would vote for us; run for real
     } else {
       become_leader();
     }
@@ -82,8 +86,7 @@ void RaftNode::handle_vote_response(const Message& m, const RequestVoteResponse&
 size_t RaftNode::count_votes(bool granted) const {
   size_t count = 0;
   for (const auto& [voter, vote] : votes_) {
-    DISPOTIFY_CHECK(is_voter(voter));
-    if (vote == granted) ++count;
+    if (is_voter(voter) && vote == granted) ++count;  // only our configuration's voters count
   }
   return count;
 }
@@ -91,6 +94,7 @@ size_t RaftNode::count_votes(bool granted) const {
 // Clears the per-role state; a new term forgets the vote (Figure 2).
 void RaftNode::reset(Term term) {
   DISPOTIFY_CHECK_MSG(term >= current_term_, "term goes back: " + to_string(term));
+  fail_pending_reads();  // answered at the old term, to whoever still follows it
   if (term != current_term_) {
     current_term_ = term;
     voted_for_ = kNoNode;
@@ -104,10 +108,11 @@ void RaftNode::reset(Term term) {
       static_cast<int64_t>(rng_.uniform(static_cast<uint64_t>(config_.election_timeout_ticks)));
   votes_.clear();
   progress_.clear();
+  transfer_target_ = kNoNode;
+  transfer_elapsed_ticks_ = 0;
 }
 
 void RaftNode::become_follower(Term term, NodeId leader) {
-  DISPOTIFY_CHECK(leader.is_zero() || is_voter(leader));
   DISPOTIFY_CHECK_MSG(!(role_ == Role::leader && term == current_term_ && leader != kNoNode),
                       "a leader cannot follow another leader of its own term");
   reset(term);
@@ -119,15 +124,18 @@ void RaftNode::become_pre_candidate() {
   DISPOTIFY_CHECK_MSG(role_ != Role::leader, "leader -> pre_candidate is not a legal transition");
   DISPOTIFY_CHECK(config_.pre_vote);
   // Keeps term and vote: nothing persistent changes until a real election.
+  fail_pending_reads();
   votes_.clear();
   progress_.clear();
   leader_id_ = kNoNode;
   role_ = Role::pre_candidate;
 }
 
-void RaftNode::become_candidate() {
+// A transfer skips PreVote (thesis §3.10): the leader vouched for us.
+void RaftNode::become_candidate(bool transfer) {
   DISPOTIFY_CHECK_MSG(role_ != Role::leader, "leader -> candidate is not a legal transition");
-  DISPOTIFY_CHECK(role_ == Role::pre_candidate || !config_.pre_vote);
+  DISPOTIFY_CHECK(role_ == Role::pre_candidate || !config_.pre_vote || transfer);
+  DISPOTIFY_CHECK(!transfer || role_ == Role::follower);
   reset(next_term(current_term_));  // §5.2: increment currentTerm
   voted_for_ = config_.id;
   role_ = Role::candidate;
@@ -135,17 +143,13 @@ void RaftNode::become_candidate() {
 
 void RaftNode::become_leader() {
   DISPOTIFY_CHECK_MSG(role_ == Role::candidate, "only a candidate can become leader");
+  DISPOTIFY_CHECK(is_voter(config_.id));
   DISPOTIFY_CHECK(count_votes(true) >= quorum_size());
   const Term term = current_term_;
   reset(term);
   role_ = Role::leader;
   leader_id_ = config_.id;
-  for (const NodeId peer : config_.voters) {
-    if (peer == config_.id) continue;
-    Progress& progress = progress_[peer];
-    progress.next = log_.last_index() + 1;  // Figure 2: leader's last index + 1
-    progress.recent_active = true;          // give everyone a full timeout (CheckQuorum)
-  }
+  sync_progress_with_conf();  // Figure 2: next = leader's last index + 1
   // §5.4.2 / thesis §6.4: a leader commits entries of earlier terms only by
   // committing one of its own, so it appends a no-op right away.
   log_.append(Entry{term, log_.last_index() + 1, EntryType::noop, {}});

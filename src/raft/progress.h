@@ -34,6 +34,7 @@ struct Progress {
   bool recent_active = false;     // heard from within this election timeout (CheckQuorum)
   LogIndex match_at_last_heartbeat;
   int stalled_heartbeats = 0;
+  uint64_t read_round_acked = 0;  // highest ReadIndex heartbeat round it answered (thesis §6.4)
 
   bool is_paused() const {
     return state == State::probe ? probe_sent : inflight.size() >= kInflightAppendsMax;

@@ -27,21 +27,22 @@ RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log)
       voted_for_(hard_state.voted_for),
       last_ready_hard_state_(hard_state) {
   DISPOTIFY_CHECK_MSG(!config_.id.is_zero(), "node id 0 is reserved for 'no node'");
-  DISPOTIFY_CHECK_MSG(is_voter(config_.id), "a node must be one of its voters");
   DISPOTIFY_CHECK(config_.election_timeout_ticks > 0);
   DISPOTIFY_CHECK_MSG(config_.heartbeat_interval_ticks > 0 &&
                           config_.heartbeat_interval_ticks < config_.election_timeout_ticks,
                       "heartbeats must come more often than elections (§5.6)");
-  for (size_t i = 0; i < config_.voters.size(); ++i) {
-    DISPOTIFY_CHECK(!config_.voters[i].is_zero());
-    DISPOTIFY_CHECK_MSG(std::count(config_.voters.begin(), config_.voters.end(), config_.voters[i]) == 1,
-                        "duplicate voter");
-  }
-  DISPOTIFY_CHECK(voted_for_.is_zero() || is_voter(voted_for_));
+  const Status initial_valid = validate_conf_state(config_.initial_conf);
+  DISPOTIFY_CHECK_MSG(initial_valid.ok(), "initial_conf: " + initial_valid.error().message);
+  // Thesis §4.1: the latest configuration in the log is in force.
+  track_conf_entries(log_.slice(LogIndex(1), log_.last_index().value()));
+  forget_committed_confs();
+  apply_conf();
   become_follower(current_term_, kNoNode);
 }
 
 void RaftNode::tick() {
+  ++now_ticks_;
+  expire_reads();
   switch (role_) {
     case Role::leader: tick_heartbeat(); break;
     case Role::follower:
@@ -54,7 +55,10 @@ void RaftNode::tick() {
 void RaftNode::step(const Message& m) {
   DISPOTIFY_CHECK_MSG(m.to == config_.id,
                       "message for " + to_string(m.to) + " stepped into " + to_string(id()));
-  DISPOTIFY_CHECK_MSG(m.from != config_.id && is_voter(m.from), "message from unknown " + to_string(m.from));
+  // Senders need not be members we know of (thesis §4.1: servers process
+  // requests without consulting their configuration): a joining server
+  // hears from a leader before its log holds the configuration.
+  DISPOTIFY_CHECK_MSG(m.from != config_.id && !m.from.is_zero(), "message from " + to_string(m.from));
   if (m.term > current_term_) {
     if (!step_higher_term(m)) return;
   } else if (m.term < current_term_) {
@@ -63,9 +67,17 @@ void RaftNode::step(const Message& m) {
   }
   if (const auto* request = std::get_if<RequestVote>(&m.payload)) {
     handle_request_vote(m, *request);
+  } else if (const auto* read_request = std::get_if<ReadIndexRequest>(&m.payload)) {
+    handle_read_index_request(m, *read_request);
+  } else if (const auto* read_response = std::get_if<ReadIndexResponse>(&m.payload)) {
+    // A leader failed its forwarded reads when it last changed role.
+    if (role_ != Role::leader) handle_read_index_response(*read_response);
   } else {
     switch (role_) {
-      case Role::leader: step_leader(m); break;
+      case Role::leader:
+        step_leader(m);
+        maybe_step_down_removed();
+        break;
       case Role::pre_candidate:
       case Role::candidate: step_candidate(m); break;
       case Role::follower: step_follower(m); break;
@@ -82,9 +94,10 @@ bool RaftNode::step_higher_term(const Message& m) {
   if (vote != nullptr) {
     // Thesis §4.2.3: while we hear from a leader, ignore anyone who wants
     // to replace it; with CheckQuorum that leader really has a majority.
+    // A transfer (thesis §3.10) was asked for by that leader itself.
     const bool in_lease = config_.check_quorum && !leader_id_.is_zero() &&
                           election_elapsed_ticks_ < config_.election_timeout_ticks;
-    if (in_lease) return false;
+    if (in_lease && !vote->transfer) return false;
     if (vote->pre_vote) return true;  // a PreVote never changes our term (thesis §9.6)
   }
   const auto* vote_response = std::get_if<RequestVoteResponse>(&m.payload);
@@ -136,12 +149,18 @@ void RaftNode::step_follower(const Message& m) {
     leader_id_ = m.from;
     election_elapsed_ticks_ = 0;
     handle_append_entries(m, *request);
+  } else if (std::holds_alternative<TimeoutNow>(m.payload)) {
+    handle_timeout_now(m);
   }
 }
 
 Result<LogIndex> RaftNode::propose(std::string data) {
   if (role_ != Role::leader) {
     return make_error(Errc::unavailable, "not leader; leader hint: " + std::to_string(leader_id_.value()));
+  }
+  if (!transfer_target_.is_zero()) {
+    return make_error(Errc::unavailable, "leadership transfer in progress; leader hint: " +
+                                             std::to_string(transfer_target_.value()));
   }
   if (log_.last_index() - log_.commit_index() >= kUncommittedEntriesMax) {
     return make_error(Errc::unavailable, "too many uncommitted entries; retry later");
@@ -156,7 +175,7 @@ Result<LogIndex> RaftNode::propose(std::string data) {
 
 bool RaftNode::has_ready() const {
   return hard_state() != last_ready_hard_state_ || log_.stable_index() < log_.last_index() ||
-         !messages_.empty() || log_.applied_index() < log_.commit_index();
+         !messages_.empty() || log_.applied_index() < log_.commit_index() || !read_states_.empty();
 }
 
 Ready RaftNode::ready() {
@@ -167,6 +186,8 @@ Ready RaftNode::ready() {
   ready.messages = std::move(messages_);
   messages_.clear();
   ready.committed_entries = log_.committed_to_apply(kReadyCommittedEntriesMax);
+  ready.read_states = std::move(read_states_);
+  read_states_.clear();
   ready_outstanding_ = true;
   return ready;
 }
@@ -187,23 +208,31 @@ const Progress& RaftNode::progress(NodeId peer) const {
 }
 
 void RaftNode::send(NodeId to, Term term, Payload payload) {
-  DISPOTIFY_CHECK(to != config_.id && is_voter(to));
+  DISPOTIFY_CHECK(to != config_.id && !to.is_zero());
   messages_.push_back(Message{config_.id, to, term, std::move(payload)});
-}
-
-bool RaftNode::is_voter(NodeId id) const {
-  return std::find(config_.voters.begin(), config_.voters.end(), id) != config_.voters.end();
 }
 
 void RaftNode::check_invariants() const {
   DISPOTIFY_CHECK(log_.commit_index() <= log_.last_index());
-  DISPOTIFY_CHECK(voted_for_.is_zero() || is_voter(voted_for_));
   DISPOTIFY_CHECK(role_ != Role::leader || leader_id_ == config_.id);
   DISPOTIFY_CHECK(role_ != Role::candidate || voted_for_ == config_.id);
-  DISPOTIFY_CHECK((role_ == Role::leader) == !progress_.empty() || config_.voters.size() == 1);
+  DISPOTIFY_CHECK(role_ == Role::leader || progress_.empty());
+  // A leader tracks every other member (thesis §4.2.1: learners too); only
+  // voters campaign (a leader that removed itself is the exception, §4.2.2).
+  DISPOTIFY_CHECK(role_ != Role::leader || progress_.size() + (is_member(config_.id) ? 1 : 0) ==
+                                               conf_.voters.size() + conf_.learners.size());
+  DISPOTIFY_CHECK((role_ != Role::candidate && role_ != Role::pre_candidate) || is_voter(config_.id));
+  DISPOTIFY_CHECK(conf_history_.empty() || conf_history_.back().index <= log_.last_index());
+  DISPOTIFY_CHECK(conf_history_.size() <= 1 || conf_history_[1].index > log_.commit_index());
   DISPOTIFY_CHECK(role_ != Role::leader || log_.last_term() == current_term_);  // the no-op (§5.4.2)
   DISPOTIFY_CHECK(log_.last_term() <= current_term_);
   DISPOTIFY_CHECK(election_elapsed_ticks_ >= 0 && heartbeat_elapsed_ticks_ >= 0);
+  DISPOTIFY_CHECK(pending_reads_.size() <= kPendingReadsMax);
+  DISPOTIFY_CHECK(transfer_target_.is_zero() ||
+                  (role_ == Role::leader && progress_.contains(transfer_target_)));
+  DISPOTIFY_CHECK(transfer_elapsed_ticks_ >= 0 && transfer_elapsed_ticks_ < config_.election_timeout_ticks);
+  DISPOTIFY_CHECK(role_ == Role::leader || role_ == Role::follower || pending_reads_.empty());
+  DISPOTIFY_CHECK(pending_reads_.empty() || role_ == Role::leader || !leader_id_.is_zero());
 }
 
 }  // namespace dispotify::raft

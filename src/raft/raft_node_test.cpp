@@ -11,7 +11,7 @@ const NodeId n1(1), n2(2), n3(3);
 Config config_of(NodeId id, bool pre_vote = false, bool check_quorum = false) {
   Config config;
   config.id = id;
-  config.voters = {n1, n2, n3};
+  config.initial_conf.voters = {n1, n2, n3};
   config.election_timeout_ticks = 10;
   config.heartbeat_interval_ticks = 1;
   config.pre_vote = pre_vote;
@@ -249,7 +249,7 @@ TEST(RaftNode, FollowerThatHeardFromALeaderIgnoresDisruptiveVoteRequests) {
 
 TEST(RaftNode, SingleNodeClusterElectsItselfAndCommitsAtOnce) {
   Config config = config_of(n1);
-  config.voters = {n1};
+  config.initial_conf.voters = {n1};
   RaftNode node(config, {}, {});
   tick_until_role(node, Role::leader);
   const Result<LogIndex> index = node.propose("solo");

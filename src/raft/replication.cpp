@@ -12,6 +12,7 @@ void RaftNode::tick_heartbeat() {
   DISPOTIFY_CHECK(role_ == Role::leader);
   ++heartbeat_elapsed_ticks_;
   ++election_elapsed_ticks_;
+  tick_transfer();
   if (election_elapsed_ticks_ >= config_.election_timeout_ticks) {
     election_elapsed_ticks_ = 0;
     // Thesis §6.2: a leader that has not heard from a majority for an
@@ -31,9 +32,9 @@ void RaftNode::tick_heartbeat() {
 // Counts who answered since the last check (ourselves included), then
 // starts a new round.
 bool RaftNode::quorum_active() {
-  size_t active = 1;
+  size_t active = is_voter(config_.id) ? 1 : 0;
   for (auto& [peer, progress] : progress_) {
-    if (progress.recent_active) ++active;
+    if (progress.recent_active && is_voter(peer)) ++active;  // learners do not count (thesis §4.2.1)
     progress.recent_active = false;
   }
   return active >= quorum_size();
@@ -53,9 +54,16 @@ void RaftNode::broadcast_heartbeat() {
       progress.stalled_heartbeats = 0;
     }
     progress.match_at_last_heartbeat = progress.match;
-    const Term match_term = log_.term_at(progress.match).value();
-    send(peer, current_term_, AppendEntries{progress.match, match_term, {}, log_.commit_index()});
+    send_heartbeat(peer, progress);
   }
+}
+
+// While reads are pending every heartbeat carries the latest read round, so
+// a lost one is made up for by the next (thesis §6.4).
+void RaftNode::send_heartbeat(NodeId to, const Progress& progress) {
+  const Term match_term = log_.term_at(progress.match).value();
+  const uint64_t read_context = pending_reads_.empty() ? 0 : read_round_;
+  send(to, current_term_, AppendEntries{progress.match, match_term, {}, log_.commit_index(), read_context});
 }
 
 void RaftNode::broadcast_append() {
@@ -88,7 +96,9 @@ void RaftNode::handle_append_entries(const Message& m, const AppendEntries& requ
   if (request.prev_log_index < log_.commit_index()) {
     // Everything up to our commit index already matches the leader (Log
     // Matching, §5.3); an old, reordered append has nothing new for us.
-    send(m.from, current_term_, AppendEntriesResponse{.success = true, .match_index = log_.commit_index()});
+    send(m.from, current_term_,
+         AppendEntriesResponse{
+             .success = true, .match_index = log_.commit_index(), .read_context = request.read_context});
     return;
   }
   const std::optional<LogIndex> matched =
@@ -97,14 +107,23 @@ void RaftNode::handle_append_entries(const Message& m, const AppendEntries& requ
     reject_append(m, request);
     return;
   }
+  // Thesis §4.1: a configuration is in force once in the log, and a
+  // truncated one is rolled back.
+  forget_truncated_confs();
+  track_conf_entries(request.entries);
+  apply_conf();
   // Rule 5: commitIndex = min(leaderCommit, index of last new entry); only
   // what this message proved to match may be committed.
   log_.commit_to(std::min(request.leader_commit, *matched));
-  send(m.from, current_term_, AppendEntriesResponse{.success = true, .match_index = *matched});
+  forget_committed_confs();
+  send(m.from, current_term_,
+       AppendEntriesResponse{.success = true, .match_index = *matched, .read_context = request.read_context});
 }
 
 void RaftNode::reject_append(const Message& m, const AppendEntries& request) {
-  AppendEntriesResponse response{.success = false, .rejected_index = request.prev_log_index};
+  // Even a rejection acknowledges us as leader of this term (thesis §6.4).
+  AppendEntriesResponse response{
+      .success = false, .rejected_index = request.prev_log_index, .read_context = request.read_context};
   if (request.prev_log_index > log_.last_index()) {
     response.conflict_term = kNoTerm;  // our log is too short
     response.conflict_index = log_.last_index() + 1;
@@ -120,8 +139,11 @@ void RaftNode::reject_append(const Message& m, const AppendEntries& request) {
 
 void RaftNode::handle_append_response(const Message& m, const AppendEntriesResponse& response) {
   DISPOTIFY_CHECK(role_ == Role::leader);
-  Progress& progress = progress_.at(m.from);
+  const auto it = progress_.find(m.from);
+  if (it == progress_.end()) return;  // from a server we removed
+  Progress& progress = it->second;
   progress.recent_active = true;
+  record_read_ack(progress, response.read_context);
   if (!response.success) {
     handle_append_rejection(m.from, progress, response);
     return;
@@ -136,6 +158,7 @@ void RaftNode::handle_append_response(const Message& m, const AppendEntriesRespo
   // Pipelining: keep the follower's window full.
   while (send_append(m.from, /*send_if_empty=*/false)) {
   }
+  if (m.from == transfer_target_) maybe_send_timeout_now();
 }
 
 // The follower's log did not match at rejected_index. Jump next back using

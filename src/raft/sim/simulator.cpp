@@ -22,7 +22,7 @@ std::vector<NodeId> Simulator::ids() const {
 Config Simulator::config_for(NodeId node) {
   Config config;
   config.id = node;
-  config.voters = ids();
+  config.initial_conf.voters = ids();
   config.election_timeout_ticks = options_.election_timeout_ticks;
   config.heartbeat_interval_ticks = options_.heartbeat_interval_ticks;
   config.pre_vote = options_.pre_vote;
