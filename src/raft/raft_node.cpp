@@ -221,7 +221,7 @@ void RaftNode::check_invariants() const {
   // voters campaign (a leader that removed itself is the exception, §4.2.2).
   DISPOTIFY_CHECK(role_ != Role::leader || progress_.size() + (is_member(config_.id) ? 1 : 0) ==
                                                conf_.voters.size() + conf_.learners.size());
-  DISPOTIFY_CHECK((role_ != Role::candidate && role_ != Role::pre_candidate) || is_voter(config_.id));
+  DISPOTIFY_CHECK((role_ != Role::candidate && role_ != Role::pre_candidate) || may_campaign());
   DISPOTIFY_CHECK(conf_history_.empty() || conf_history_.back().index <= log_.last_index());
   DISPOTIFY_CHECK(conf_history_.size() <= 1 || conf_history_[1].index > log_.commit_index());
   DISPOTIFY_CHECK(role_ != Role::leader || log_.last_term() == current_term_);  // the no-op (§5.4.2)

@@ -186,6 +186,7 @@ class RaftNode {
   };
   bool is_voter(NodeId id) const { return is_voter_in(conf_, id); }
   bool is_member(NodeId id) const { return is_voter_in(conf_, id) || is_learner_in(conf_, id); }
+  bool may_campaign() const;
   Status check_conf_change_allowed(const ConfChange& change) const;
   void track_conf_entries(const std::vector<Entry>& entries);
   void forget_truncated_confs();
