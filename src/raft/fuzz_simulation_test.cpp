@@ -11,7 +11,8 @@
 // after healing).
 //
 // Replay one seed:  DISPOTIFY_RAFT_SEED=1234 raft_tests --gtest_filter='*Fuzz*'
-// Run more seeds:   DISPOTIFY_RAFT_SEEDS=2000 raft_tests --gtest_filter='*Fuzz*'
+// Run more seeds:   DISPOTIFY_RAFT_SEEDS=20000 raft_tests --gtest_filter='*Fuzz*'
+//                   (DISPOTIFY_RAFT_FIRST_SEED=N starts at seed N instead of 1)
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ constexpr uint64_t kSeedsDefault = 100;
 #else
 constexpr uint64_t kSeedsDefault = 2000;
 #endif
+constexpr uint64_t kSeedsForAverages = 50;  // the averages below are checked over at least this many
 constexpr int64_t kFaultyTicks = 2000;
 constexpr int64_t kHealedCommitTicksMax = 400;  // several election timeouts plus catch-up
 constexpr uint64_t kSeedScheduleSalt = 0x5eed5eed5eed5eedULL;
@@ -83,6 +85,8 @@ void inject_fault(Simulator& sim, SplitMix64& rng) {
   const std::vector<NodeId> down = up_nodes(sim, false);
   switch (rng.uniform(6)) {
     case 0:
+      // Crashes before sending (NetworkFaults) may have taken every node down.
+      if (up.empty()) break;
       if (const NodeId victim = pick(rng, up); crash_keeps_majorities(sim, victim)) sim.crash(victim);
       break;
     case 1:
@@ -263,7 +267,7 @@ std::string run_seed(uint64_t seed, FuzzStats* stats) {
 
 TEST(FuzzSimulation, InvariantsHoldUnderRandomFaultsAndCommitsResumeAfterHealing) {
   const uint64_t only = env_or("DISPOTIFY_RAFT_SEED", 0);
-  const uint64_t first = only != 0 ? only : 1;
+  const uint64_t first = only != 0 ? only : env_or("DISPOTIFY_RAFT_FIRST_SEED", 1);
   const uint64_t last = only != 0 ? only : env_or("DISPOTIFY_RAFT_SEEDS", kSeedsDefault);
   auto* previous = std::signal(SIGABRT, print_seed_on_abort);
   FuzzStats stats;
@@ -281,6 +285,7 @@ TEST(FuzzSimulation, InvariantsHoldUnderRandomFaultsAndCommitsResumeAfterHealing
       static_cast<unsigned long>(seeds), static_cast<unsigned long>(stats.committed_entries),
       static_cast<unsigned long>(stats.elections), static_cast<unsigned long>(stats.conf_changes),
       static_cast<unsigned long>(stats.reads_ok), static_cast<unsigned long>(stats.reads_failed));
+  if (seeds < kSeedsForAverages) return;  // one replayed seed may be a quiet one
   EXPECT_GE(stats.committed_entries, seeds * 100);
   EXPECT_GE(stats.elections, seeds * 2);
   EXPECT_GE(stats.conf_changes, seeds) << "membership changes must actually happen";
