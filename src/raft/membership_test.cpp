@@ -169,6 +169,19 @@ TEST(Membership, JoiningServerFollowsItsLeaderAndNeverCampaigns) {
   EXPECT_EQ(node.role(), Role::follower);
 }
 
+// Figure 2: "Reply false if term < currentTerm". A learner that raised its
+// term while it was a voter cut off from the cluster never campaigns to
+// pass that term on, so it answers a stale leader even without CheckQuorum
+// or PreVote; the leader then learns the term and a new election follows.
+TEST(Membership, LearnerWithAHigherTermAnswersAStaleLeader) {
+  RaftNode node(config_of(n4, {}), HardState{Term(9), kNoNode, LogIndex(0)}, {});
+  node.step(Message{n1, n4, Term(3), AppendEntries{LogIndex(0), kNoTerm, {}, LogIndex(0)}});
+  const std::vector<Message> answers = of_type<AppendEntriesResponse>(drain(node).messages);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].term, Term(9));
+  EXPECT_FALSE(std::get<AppendEntriesResponse>(answers[0].payload).success);
+}
+
 TEST(Membership, PeerProgressListsEveryOtherMember) {
   RaftNode node = leader_with_learner();
   const std::vector<PeerProgress> peers = node.peer_progress();

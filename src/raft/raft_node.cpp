@@ -112,8 +112,12 @@ bool RaftNode::step_higher_term(const Message& m) {
 // §5.1: a request with a stale term is rejected. Answering a stale leader
 // lets it learn our term and step down; answering a stale PreVote lets a
 // node that was partitioned catch up on the term without disrupting anyone.
+// With neither CheckQuorum nor PreVote a voter with a higher term disrupts
+// the cluster by campaigning anyway (as in etcd); a learner never
+// campaigns, so it must answer or it would never rejoin at the leader's term.
 void RaftNode::step_lower_term(const Message& m) {
-  if ((config_.check_quorum || config_.pre_vote) && std::holds_alternative<AppendEntries>(m.payload)) {
+  const bool answer_stale_leader = config_.check_quorum || config_.pre_vote || !may_campaign();
+  if (answer_stale_leader && std::holds_alternative<AppendEntries>(m.payload)) {
     send(m.from, current_term_, AppendEntriesResponse{.success = false});
   } else if (const auto* vote = std::get_if<RequestVote>(&m.payload); vote != nullptr && vote->pre_vote) {
     send(m.from, current_term_, RequestVoteResponse{.granted = false, .pre_vote = true});
