@@ -28,7 +28,7 @@ namespace {
 // Sanitizer builds run unoptimized and about 40x slower: fewer seeds keep the
 // suite under 20 s there; optimized builds cover more.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr uint64_t kSeedsDefault = 100;
+constexpr uint64_t kSeedsDefault = 60;
 #else
 constexpr uint64_t kSeedsDefault = 2000;
 #endif

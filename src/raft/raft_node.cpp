@@ -34,7 +34,9 @@ RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log)
   const Status initial_valid = validate_conf_state(config_.initial_conf);
   DISPOTIFY_CHECK_MSG(initial_valid.ok(), "initial_conf: " + initial_valid.error().message);
   // Thesis §4.1: the latest configuration in the log is in force.
-  track_conf_entries(log_.slice(LogIndex(1), log_.last_index().value()));
+  for (LogIndex i(1); i <= log_.last_index(); i = i + 1) {
+    if (log_.at(i).type == EntryType::config) track_conf_entries({log_.at(i)});
+  }
   forget_committed_confs();
   apply_conf();
   become_follower(current_term_, kNoNode);
