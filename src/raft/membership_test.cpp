@@ -182,6 +182,30 @@ TEST(Membership, LearnerWithAHigherTermAnswersAStaleLeader) {
   EXPECT_FALSE(std::get<AppendEntriesResponse>(answers[0].payload).success);
 }
 
+// Thesis §6.4 needs a majority of the voters; a learner's heartbeat
+// acknowledgement confirms nothing.
+TEST(Membership, LearnerAcknowledgementsDoNotConfirmReads) {
+  RaftNode node = leader_with_learner();
+  node.read_index(1);
+  const std::vector<Message> heartbeats = of_type<AppendEntries>(drain(node).messages);
+  const uint64_t round = std::get<AppendEntries>(heartbeats.at(0).payload).read_context;
+  node.step(append_response(n4, n1, node.current_term(), LogIndex(2), round));
+  EXPECT_TRUE(drain(node).read_states.empty());
+  node.step(append_response(n3, n1, node.current_term(), LogIndex(2), round));
+  EXPECT_EQ(drain(node).read_states.size(), 1u);
+}
+
+TEST(Membership, ChangeIsRefusedDuringALeadershipTransfer) {
+  RaftNode node = leader_with_learner();
+  ASSERT_TRUE(node.transfer_leadership(n3).ok());
+  EXPECT_EQ(node.propose_conf_change(remove(n4)).error().code, Errc::unavailable);
+}
+
+TEST(Membership, LearnerCannotBeTheTargetOfALeadershipTransfer) {
+  RaftNode node = leader_with_learner();
+  EXPECT_EQ(node.transfer_leadership(n4).error().code, Errc::invalid_argument);
+}
+
 TEST(Membership, PeerProgressListsEveryOtherMember) {
   RaftNode node = leader_with_learner();
   const std::vector<PeerProgress> peers = node.peer_progress();
