@@ -13,8 +13,15 @@ void RaftNode::tick_election() {
   DISPOTIFY_CHECK(role_ != Role::leader);
   ++election_elapsed_ticks_;
   if (election_elapsed_ticks_ < randomized_election_timeout_ticks_) return;
+  if (!may_campaign()) {
+    // Learners and servers outside the configuration do not campaign. The
+    // timer stays expired, so that this server is out of its leader lease
+    // (thesis §4.2.3) and answers the votes of a configuration in which it
+    // may already be a voter without knowing it.
+    election_elapsed_ticks_ = randomized_election_timeout_ticks_;
+    return;
+  }
   election_elapsed_ticks_ = 0;
-  if (!is_voter(config_.id)) return;  // learners and servers outside the configuration never campaign
   // §5.2: no leader heard from, start an election.
   campaign(config_.pre_vote ? Campaign::pre_vote : Campaign::election);
 }
@@ -143,7 +150,7 @@ void RaftNode::become_candidate(bool transfer) {
 
 void RaftNode::become_leader() {
   DISPOTIFY_CHECK_MSG(role_ == Role::candidate, "only a candidate can become leader");
-  DISPOTIFY_CHECK(is_voter(config_.id));
+  DISPOTIFY_CHECK(may_campaign());
   DISPOTIFY_CHECK(count_votes(true) >= quorum_size());
   const Term term = current_term_;
   reset(term);

@@ -64,6 +64,19 @@ Status RaftNode::check_conf_change_allowed(const ConfChange& change) const {
   return ok_status();
 }
 
+// Voters campaign; so does a voter that its latest configuration removes
+// while that is not committed (thesis §4.2.2: "a server that is not part of
+// its own latest configuration should still start new elections, as it
+// might still be needed until the Cnew entry is committed"; Figure 4.6). It
+// does not count its own vote. Learners and joining servers never do.
+bool RaftNode::may_campaign() const {
+  if (is_voter(config_.id)) return true;
+  if (conf_index() <= log_.commit_index()) return false;
+  const ConfState& previous =
+      conf_history_.size() >= 2 ? conf_history_[conf_history_.size() - 2].conf : config_.initial_conf;
+  return is_voter_in(previous, config_.id);
+}
+
 // Records the config entries among `entries`, all now in the log. An entry
 // already recorded (a duplicate append) is skipped.
 void RaftNode::track_conf_entries(const std::vector<Entry>& entries) {

@@ -169,6 +169,43 @@ TEST(Membership, JoiningServerFollowsItsLeaderAndNeverCampaigns) {
   EXPECT_EQ(node.role(), Role::follower);
 }
 
+// Figure 2: "Reply false if term < currentTerm". A learner that raised its
+// term while it was a voter cut off from the cluster never campaigns to
+// pass that term on, so it answers a stale leader even without CheckQuorum
+// or PreVote; the leader then learns the term and a new election follows.
+TEST(Membership, LearnerWithAHigherTermAnswersAStaleLeader) {
+  RaftNode node(config_of(n4, {}), HardState{Term(9), kNoNode, LogIndex(0)}, {});
+  node.step(Message{n1, n4, Term(3), AppendEntries{LogIndex(0), kNoTerm, {}, LogIndex(0)}});
+  const std::vector<Message> answers = of_type<AppendEntriesResponse>(drain(node).messages);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].term, Term(9));
+  EXPECT_FALSE(std::get<AppendEntriesResponse>(answers[0].payload).success);
+}
+
+// Thesis §6.4 needs a majority of the voters; a learner's heartbeat
+// acknowledgement confirms nothing.
+TEST(Membership, LearnerAcknowledgementsDoNotConfirmReads) {
+  RaftNode node = leader_with_learner();
+  node.read_index(1);
+  const std::vector<Message> heartbeats = of_type<AppendEntries>(drain(node).messages);
+  const uint64_t round = std::get<AppendEntries>(heartbeats.at(0).payload).read_context;
+  node.step(append_response(n4, n1, node.current_term(), LogIndex(2), round));
+  EXPECT_TRUE(drain(node).read_states.empty());
+  node.step(append_response(n3, n1, node.current_term(), LogIndex(2), round));
+  EXPECT_EQ(drain(node).read_states.size(), 1u);
+}
+
+TEST(Membership, ChangeIsRefusedDuringALeadershipTransfer) {
+  RaftNode node = leader_with_learner();
+  ASSERT_TRUE(node.transfer_leadership(n3).ok());
+  EXPECT_EQ(node.propose_conf_change(remove(n4)).error().code, Errc::unavailable);
+}
+
+TEST(Membership, LearnerCannotBeTheTargetOfALeadershipTransfer) {
+  RaftNode node = leader_with_learner();
+  EXPECT_EQ(node.transfer_leadership(n4).error().code, Errc::invalid_argument);
+}
+
 TEST(Membership, PeerProgressListsEveryOtherMember) {
   RaftNode node = leader_with_learner();
   const std::vector<PeerProgress> peers = node.peer_progress();

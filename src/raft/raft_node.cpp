@@ -34,7 +34,9 @@ RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log)
   const Status initial_valid = validate_conf_state(config_.initial_conf);
   DISPOTIFY_CHECK_MSG(initial_valid.ok(), "initial_conf: " + initial_valid.error().message);
   // Thesis §4.1: the latest configuration in the log is in force.
-  track_conf_entries(log_.slice(LogIndex(1), log_.last_index().value()));
+  for (LogIndex i(1); i <= log_.last_index(); i = i + 1) {
+    if (log_.at(i).type == EntryType::config) track_conf_entries({log_.at(i)});
+  }
   forget_committed_confs();
   apply_conf();
   become_follower(current_term_, kNoNode);
@@ -112,8 +114,12 @@ bool RaftNode::step_higher_term(const Message& m) {
 // §5.1: a request with a stale term is rejected. Answering a stale leader
 // lets it learn our term and step down; answering a stale PreVote lets a
 // node that was partitioned catch up on the term without disrupting anyone.
+// With neither CheckQuorum nor PreVote a voter with a higher term disrupts
+// the cluster by campaigning anyway (as in etcd); a learner never
+// campaigns, so it must answer or it would never rejoin at the leader's term.
 void RaftNode::step_lower_term(const Message& m) {
-  if ((config_.check_quorum || config_.pre_vote) && std::holds_alternative<AppendEntries>(m.payload)) {
+  const bool answer_stale_leader = config_.check_quorum || config_.pre_vote || !may_campaign();
+  if (answer_stale_leader && std::holds_alternative<AppendEntries>(m.payload)) {
     send(m.from, current_term_, AppendEntriesResponse{.success = false});
   } else if (const auto* vote = std::get_if<RequestVote>(&m.payload); vote != nullptr && vote->pre_vote) {
     send(m.from, current_term_, RequestVoteResponse{.granted = false, .pre_vote = true});
@@ -221,7 +227,7 @@ void RaftNode::check_invariants() const {
   // voters campaign (a leader that removed itself is the exception, §4.2.2).
   DISPOTIFY_CHECK(role_ != Role::leader || progress_.size() + (is_member(config_.id) ? 1 : 0) ==
                                                conf_.voters.size() + conf_.learners.size());
-  DISPOTIFY_CHECK((role_ != Role::candidate && role_ != Role::pre_candidate) || is_voter(config_.id));
+  DISPOTIFY_CHECK((role_ != Role::candidate && role_ != Role::pre_candidate) || may_campaign());
   DISPOTIFY_CHECK(conf_history_.empty() || conf_history_.back().index <= log_.last_index());
   DISPOTIFY_CHECK(conf_history_.size() <= 1 || conf_history_[1].index > log_.commit_index());
   DISPOTIFY_CHECK(role_ != Role::leader || log_.last_term() == current_term_);  // the no-op (§5.4.2)

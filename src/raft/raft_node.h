@@ -1,13 +1,17 @@
 // RaftNode: the Raft consensus algorithm as a pure state machine, in the
 // style of etcd's raft/RawNode. No I/O, clock, threads or hidden randomness.
 //
-// Inputs: tick() (logical time), step(message), propose(bytes).
+// Inputs: tick() (logical time), step(message), propose(bytes),
+// propose_conf_change(), read_index(context), transfer_leadership(target).
 // Output: ready() returns what the caller must do, in this order:
 //   1. persist hard_state and append `entries` to stable storage (truncating
 //      any stored suffix from entries.front().index), and fsync; a crash
 //      must keep both or neither (the commit index may point into `entries`);
 //   2. send `messages`;
-//   3. apply `committed_entries` to the state machine in order;
+//   3. apply `committed_entries` to the state machine in order (config
+//      entries too: the shell learns committed membership from them);
+//   4. hand out `read_states`: a read with ok may be served once the state
+//      machine has applied up to its index;
 // then call advance() with that same Ready. (Step 1 must precede step 2: a
 // vote or an acknowledgement must never be sent for state that a crash could
 // lose, §5.1 / thesis §3.8.)
@@ -186,6 +190,7 @@ class RaftNode {
   };
   bool is_voter(NodeId id) const { return is_voter_in(conf_, id); }
   bool is_member(NodeId id) const { return is_voter_in(conf_, id) || is_learner_in(conf_, id); }
+  bool may_campaign() const;
   Status check_conf_change_allowed(const ConfChange& change) const;
   void track_conf_entries(const std::vector<Entry>& entries);
   void forget_truncated_confs();

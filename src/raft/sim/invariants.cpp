@@ -1,6 +1,9 @@
 #include "raft/sim/invariants.h"
 
+#include <algorithm>
 #include <functional>
+
+#include "raft/conf_change.h"
 
 namespace dispotify::raft::sim {
 namespace {
@@ -37,6 +40,7 @@ Status InvariantChecker::check_node(const RaftNode& node) {
                        to_string(id));
     }
   }
+  DISPOTIFY_TRY(check_membership(node));
   const LogIndex from = inserted ? LogIndex(1) : before.commit + 1;
   DISPOTIFY_TRY(check_committed_range(node, from, commit));
   before = NodeRecord{term, commit};
@@ -50,6 +54,7 @@ Status InvariantChecker::check_committed_range(const RaftNode& node, LogIndex fr
       DISPOTIFY_CHECK(i.value() == committed_.size() + 1);  // committed prefixes grow by appending
       committed_.push_back(entry);
       committed_in_term_.push_back(node.current_term());
+      if (entry.type == EntryType::config) DISPOTIFY_TRY(record_committed_conf(entry));
     } else if (const Entry& known = committed_[i.value() - 1]; !(known == entry)) {
       return violation(to_string(node.id()) + " committed " + describe(entry) + " where " + describe(known) +
                        " was committed");
@@ -64,6 +69,7 @@ Status InvariantChecker::check_full(const std::vector<const RaftNode*>& nodes) {
     // Committed prefixes never change: compare them whole, not just the new part.
     DISPOTIFY_TRY(check_committed_range(*node, LogIndex(1), node->log().commit_index()));
     if (node->role() == Role::leader) DISPOTIFY_TRY(check_leader_completeness(*node));
+    if (node->role() == Role::leader) DISPOTIFY_TRY(check_uncommitted_confs(*node));
   }
   return check_log_matching(nodes);
 }
@@ -111,6 +117,51 @@ Status InvariantChecker::check_applied(NodeId node, uint64_t applied_count, cons
   if (const Entry& known = committed_[entry.index.value() - 1]; !(known == entry)) {
     return violation(to_string(node) + " applied " + describe(entry) + " instead of " + describe(known));
   }
+  return ok_status();
+}
+
+Status InvariantChecker::check_membership(const RaftNode& node) const {
+  const ConfState conf = node.conf_state();
+  if (const Status valid = validate_conf_state(conf); !valid.ok()) {
+    return violation(to_string(node.id()) + " has an invalid configuration: " + valid.error().message);
+  }
+  if (node.role() == Role::leader && !is_voter_in(conf, node.id()) &&
+      node.conf_index() <= node.log().commit_index()) {
+    return violation("leader " + to_string(node.id()) + " is not a voter of its committed configuration");
+  }
+  if (node.role() == Role::candidate && !is_voter_in(conf, node.id()) &&
+      node.conf_index() <= node.log().commit_index()) {
+    return violation("candidate " + to_string(node.id()) + " is not a voter of its committed configuration");
+  }
+  return ok_status();
+}
+
+// Thesis §4.1: a leader starts a change only once the previous one committed.
+Status InvariantChecker::check_uncommitted_confs(const RaftNode& leader) const {
+  // A new leader may not know yet what was committed before it: count from
+  // what anyone committed.
+  const LogIndex committed = std::max(leader.log().commit_index(), LogIndex(committed_.size()));
+  size_t uncommitted = 0;
+  for (LogIndex i = committed + 1; i <= leader.log().last_index(); i = i + 1) {
+    if (leader.log().at(i).type == EntryType::config) ++uncommitted;
+  }
+  if (uncommitted > 1) {
+    return violation("leader " + to_string(leader.id()) + " has " + std::to_string(uncommitted) +
+                     " uncommitted config entries");
+  }
+  return ok_status();
+}
+
+Status InvariantChecker::record_committed_conf(const Entry& entry) {
+  const Result<ConfChangeEntry> decoded = decode_conf_change_entry(entry.data);
+  if (!decoded.ok())
+    return violation("committed config entry " + describe(entry) + ": " + decoded.error().message);
+  const Result<ConfState> expected = apply_conf_change(committed_conf_, decoded->change);
+  if (!expected.ok() || !(*expected == decoded->conf)) {
+    return violation("committed config entry at " + to_string(entry.index) +
+                     " is not one change away from the previous committed configuration");
+  }
+  committed_conf_ = decoded->conf;
   return ok_status();
 }
 

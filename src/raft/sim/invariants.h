@@ -13,6 +13,11 @@
 //                        every entry up to it (full checks only)
 //   Leader Completeness  a leader elected after an entry was committed holds
 //                        it (full checks only)
+//   Serial membership    each committed configuration is the one before it
+//                        plus exactly its change (thesis §4.1); a leader has
+//                        at most one uncommitted config entry (full checks);
+//                        a leader outside its configuration is one whose
+//                        removal is not committed yet (thesis §4.2.2)
 //
 // Violations are returned, not aborted on, so the simulator can print the
 // seed that replays them.
@@ -29,6 +34,9 @@ namespace dispotify::raft::sim {
 
 class InvariantChecker {
  public:
+  // `initial_conf`: the configuration the cluster was bootstrapped with.
+  explicit InvariantChecker(ConfState initial_conf = {}) : committed_conf_(std::move(initial_conf)) {}
+
   // Cheap checks; `nodes` are the running nodes (crashed ones are absent).
   Status check(const std::vector<const RaftNode*>& nodes);
   // Adds Log Matching and Leader Completeness over the whole logs.
@@ -40,6 +48,8 @@ class InvariantChecker {
   // Every entry ever committed anywhere, at position index - 1 (committed
   // entries form a prefix of the log, so the record does too).
   const std::vector<Entry>& committed() const { return committed_; }
+  // The configuration of the last committed config entry (or the initial one).
+  const ConfState& committed_conf() const { return committed_conf_; }
 
  private:
   struct NodeRecord {
@@ -50,11 +60,15 @@ class InvariantChecker {
   Status check_committed_range(const RaftNode& node, LogIndex from, LogIndex to);
   Status check_log_matching(const std::vector<const RaftNode*>& nodes) const;
   Status check_leader_completeness(const RaftNode& leader) const;
+  Status check_membership(const RaftNode& node) const;
+  Status check_uncommitted_confs(const RaftNode& leader) const;
+  Status record_committed_conf(const Entry& entry);
 
   std::map<NodeId, NodeRecord> previous_;
   std::map<Term, NodeId> leaders_;
   std::vector<Entry> committed_;         // State Machine Safety record
   std::vector<Term> committed_in_term_;  // term of the first node seen committing each
+  ConfState committed_conf_;
 };
 
 }  // namespace dispotify::raft::sim

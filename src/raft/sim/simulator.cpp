@@ -6,7 +6,21 @@
 
 namespace dispotify::raft::sim {
 
-Simulator::Simulator(SimOptions options) : options_(options), rng_(options.seed), nodes_(options.node_count) {
+namespace {
+
+ConfState initial_conf_of(size_t voter_count) {
+  ConfState conf;
+  for (size_t i = 1; i <= voter_count; ++i) conf.voters.push_back(NodeId(i));
+  return conf;
+}
+
+}  // namespace
+
+Simulator::Simulator(SimOptions options)
+    : options_(options),
+      rng_(options.seed),
+      nodes_(options.node_count + options.spare_node_count),
+      checker_(initial_conf_of(options.node_count)) {
   DISPOTIFY_CHECK(options_.node_count >= 1);
   DISPOTIFY_CHECK(options_.faults.delay_ticks_min >= 1);
   DISPOTIFY_CHECK(options_.faults.delay_ticks_max >= options_.faults.delay_ticks_min);
@@ -22,7 +36,8 @@ std::vector<NodeId> Simulator::ids() const {
 Config Simulator::config_for(NodeId node) {
   Config config;
   config.id = node;
-  config.initial_conf.voters = ids();
+  // The initial voters bootstrap together; spares join later (thesis §4.1).
+  if (node.value() <= options_.node_count) config.initial_conf = initial_conf_of(options_.node_count);
   config.election_timeout_ticks = options_.election_timeout_ticks;
   config.heartbeat_interval_ticks = options_.heartbeat_interval_ticks;
   config.pre_vote = options_.pre_vote;
@@ -79,6 +94,7 @@ void Simulator::tick() {
     process_ready(id);
   }
   deliver_due();
+  check_reads_answered();
   if (failure_.empty() && now_ticks_ % options_.full_check_interval_ticks == 0) fail(check_full());
 }
 
@@ -93,11 +109,70 @@ Result<LogIndex> Simulator::propose(NodeId id, std::string data) {
   return index;
 }
 
+Result<LogIndex> Simulator::propose_conf_change(NodeId id, ConfChange change) {
+  if (!is_up(id)) return make_error(Errc::unavailable, to_string(id) + " is down");
+  Result<LogIndex> index = node(id).propose_conf_change(change);
+  process_ready(id);
+  return index;
+}
+
+Status Simulator::transfer_leadership(NodeId id, NodeId target) {
+  if (!is_up(id)) return make_error(Errc::unavailable, to_string(id) + " is down");
+  Status status = node(id).transfer_leadership(target);
+  process_ready(id);
+  return status;
+}
+
+void Simulator::read_index(NodeId id) {
+  if (!is_up(id)) return;
+  const uint64_t context = ++read_contexts_;
+  reads_[{id, context}] = PendingRead{LogIndex(checker_.committed().size()), now_ticks_};
+  node(id).read_index(context);
+  process_ready(id);
+}
+
+// Thesis §6.4: a read may be served at `index` only if that includes every
+// entry committed before the read began (linearizability), and the index
+// must itself be committed.
+void Simulator::check_read(NodeId id, const ReadState& read) {
+  const auto it = reads_.find({id, read.context});
+  if (it == reads_.end()) {
+    fail(make_error(Errc::internal, "invariant violated: " + to_string(id) + " answered read " +
+                                        std::to_string(read.context) + " it was not asked or twice"));
+    return;
+  }
+  const PendingRead asked = it->second;
+  reads_.erase(it);
+  if (!read.ok) {
+    ++reads_failed_;
+    return;
+  }
+  ++reads_ok_;
+  if (read.index < asked.committed_before || read.index.value() > checker_.committed().size()) {
+    fail(make_error(Errc::internal, "invariant violated: read at " + to_string(id) + " got " +
+                                        to_string(read.index) + " but " + to_string(asked.committed_before) +
+                                        " was committed before it and " +
+                                        std::to_string(checker_.committed().size()) + " is committed now"));
+  }
+}
+
+void Simulator::check_reads_answered() {
+  for (const auto& [key, read] : reads_) {
+    if (now_ticks_ - read.asked_at_ticks > read_answer_ticks_max()) {
+      fail(make_error(Errc::internal, "read " + std::to_string(key.second) + " at " + to_string(key.first) +
+                                          " not answered for " +
+                                          std::to_string(now_ticks_ - read.asked_at_ticks) + " ticks"));
+      return;
+    }
+  }
+}
+
 void Simulator::crash(NodeId id) {
   SimNode& n = sim_node(id);
   DISPOTIFY_CHECK(n.raft.has_value());
   n.raft.reset();  // volatile state and the state machine are gone; the disk stays
   n.applied.clear();
+  std::erase_if(reads_, [&](const auto& read) { return read.first.first == id; });  // the clients went too
 }
 
 void Simulator::restart(NodeId id) {
@@ -146,6 +221,7 @@ void Simulator::process_ready(NodeId id) {
       fail(checker_.check_applied(id, n.applied.size(), entry));
       n.applied.push_back(entry);
     }
+    for (const ReadState& read : ready.read_states) check_read(id, read);
     raft.advance(ready);
   }
 }

@@ -6,9 +6,14 @@
 // One seed drives every random choice, so a run replays exactly from its
 // seed. After every step the InvariantChecker runs; the first violation is
 // kept (with the seed and tick) in failure() and the run stops advancing.
+//
+// Reads (read_index) are checked for linearizability: a read's index must be
+// at least every index committed anywhere before it was asked for (thesis
+// §6.4), and every read must be answered, ok or not, within a bound.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,7 +35,8 @@ struct NetworkFaults {
 };
 
 struct SimOptions {
-  size_t node_count = 3;
+  size_t node_count = 3;        // voters of the initial configuration: ids 1..node_count
+  size_t spare_node_count = 0;  // more nodes, running with no configuration, to be added
   uint64_t seed = 1;
   NetworkFaults faults;
   bool pre_vote = true;
@@ -59,6 +65,10 @@ class Simulator {
   void run(int64_t ticks);
 
   Result<LogIndex> propose(NodeId node, std::string data);
+  Result<LogIndex> propose_conf_change(NodeId node, ConfChange change);
+  Status transfer_leadership(NodeId node, NodeId target);
+  // Asks `node` for a read index; the answer is checked when it comes.
+  void read_index(NodeId node);
   void crash(NodeId node);    // stops; keeps only what it persisted
   void restart(NodeId node);  // back from its disk, with an empty state machine
   // Replaces any earlier partition or cut: nodes in different groups cannot
@@ -84,6 +94,12 @@ class Simulator {
   const std::string& failure() const { return failure_; }
   Status check_full();
   uint64_t messages_delivered() const { return messages_delivered_; }
+  uint64_t reads_ok() const { return reads_ok_; }
+  uint64_t reads_failed() const { return reads_failed_; }
+  // Every read is answered within this many ticks (ok or not).
+  int64_t read_answer_ticks_max() const {
+    return kReadTimeoutElectionsMax * options_.election_timeout_ticks + 2;
+  }
   const InvariantChecker& checker() const { return checker_; }
 
  private:
@@ -95,6 +111,10 @@ class Simulator {
     std::optional<RaftNode> raft;  // nullopt while crashed
     Disk disk;
     std::vector<Entry> applied;
+  };
+  struct PendingRead {
+    LogIndex committed_before;  // the highest index committed anywhere when asked
+    int64_t asked_at_ticks;
   };
   struct InFlight {
     int64_t deliver_at_ticks;
@@ -115,6 +135,8 @@ class Simulator {
   bool link_up(NodeId from, NodeId to) const;
   void deliver_due();
   void after_step();
+  void check_read(NodeId node, const ReadState& read);
+  void check_reads_answered();
   void fail(const Status& status);
 
   SimOptions options_;
@@ -126,6 +148,10 @@ class Simulator {
   int64_t now_ticks_ = 0;
   uint64_t sequence_ = 0;
   uint64_t messages_delivered_ = 0;
+  std::map<std::pair<NodeId, uint64_t>, PendingRead> reads_;  // by node and context
+  uint64_t read_contexts_ = 0;
+  uint64_t reads_ok_ = 0;
+  uint64_t reads_failed_ = 0;
   std::string failure_;
 };
 
