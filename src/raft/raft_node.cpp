@@ -23,7 +23,7 @@ const char* role_name(Role role) {
 RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log,
                    std::optional<SnapshotMeta> snapshot)
     : config_(std::move(config)),
-      log_(entries_after(std::move(log), snapshot), hard_state.commit_index, config_.applied_index,
+      log_(entries_after_snapshot(std::move(log), snapshot), hard_state.commit_index, config_.applied_index,
            snapshot.has_value() ? snapshot->index : LogIndex(),
            snapshot.has_value() ? snapshot->term : kNoTerm),
       rng_(config_.random_seed),
@@ -214,7 +214,15 @@ void RaftNode::advance(const Ready& ready) {
   // A snapshot installed since ready() replaced the log and the applied
   // index; the next Ready rewrites the stored log from the snapshot on.
   if (restored_since_ready_) return;
-  if (!ready.entries.empty()) log_.stable_to(ready.entries.back().index, ready.entries.back().term);
+  // The entries are stored up to the last one our log still holds with the
+  // same term (a truncation since ready() may have replaced later ones; by
+  // Log Matching everything before it agrees too).
+  for (auto it = ready.entries.rbegin(); it != ready.entries.rend(); ++it) {
+    if (log_.term_at(it->index) == it->term) {
+      log_.stable_to(it->index, it->term);
+      break;
+    }
+  }
   if (!ready.committed_entries.empty()) log_.applied_to(ready.committed_entries.back().index);
 }
 

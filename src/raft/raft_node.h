@@ -10,10 +10,12 @@
 //         a new partial file, discarding any other); fsync it on `done`;
 //      b. if `snapshot` is set, the partial file for it is complete: make it
 //         the current snapshot atomically (rename, fsync the directory),
-//         then replace the whole stored log by `entries` (all of which
-//         follow snapshot->index; none may be kept from before);
-//      c. otherwise append `entries` (truncating any stored suffix from
-//         entries.front().index);
+//         then reduce the stored log to entries_after_snapshot() (snapshot.h);
+//      c. write `entries` in order: an entry whose index is stored with the
+//         same term is already there; one whose term differs replaces the
+//         stored entry and everything after it (§5.3 rule 3). Never
+//         truncate ahead of the writes: a crash may keep any prefix of
+//         them, and must not lose entries acknowledged before;
 //      d. hard_state, after the entries: a crash may lose a suffix of the
 //         entries, or the new hard state, but never keeps a hard state
 //         whose commit index points at lost entries (write it last);
@@ -31,8 +33,8 @@
 // lose, §5.1 / thesis §3.8.) After a restart the caller discards any partial
 // snapshot file and passes its current snapshot's meta to the constructor;
 // a log that a crash left between 1b's rename and its log rewrite is
-// repaired by the constructor (entries that do not follow the snapshot are
-// dropped, §7 receiver rule 6).
+// repaired by the constructor, which uses entries_after_snapshot()
+// (snapshot.h); the caller should store that same result.
 //
 // Snapshots (§7): the caller may at any time snapshot its state machine at
 // its applied index, keep the file, and call compact(snapshot_meta_at(

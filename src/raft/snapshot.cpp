@@ -9,14 +9,9 @@
 
 namespace dispotify::raft {
 
-// The stored log may still hold entries the snapshot covers (the caller
-// deletes them lazily), and a crash while installing a received snapshot
-// can leave the old log behind it. §7 receiver rule 6 decides what
-// survives: the entries after the snapshot's index are kept only if the log
-// holds that index with the snapshot's term; otherwise they belong to a
-// different history and the whole log goes.
-std::vector<Entry> RaftNode::entries_after(std::vector<Entry> log,
-                                           const std::optional<SnapshotMeta>& snapshot) {
+// Figure 13 rule 6, applied to a stored log (see snapshot.h).
+std::vector<Entry> entries_after_snapshot(std::vector<Entry> log,
+                                          const std::optional<SnapshotMeta>& snapshot) {
   if (!snapshot.has_value() || log.empty()) return log;
   DISPOTIFY_CHECK_MSG(!snapshot->index.is_zero() && !snapshot->term.is_zero(),
                       "a snapshot covers index >= 1");

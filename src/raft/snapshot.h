@@ -5,8 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "raft/message.h"
 #include "raft/state.h"
 
 namespace dispotify::raft {
@@ -36,5 +39,16 @@ struct SnapshotChunk {
   bool done = false;
   friend bool operator==(const SnapshotChunk&, const SnapshotChunk&) = default;
 };
+
+// The part of a stored log that follows `snapshot`, as a restart sees it.
+// The stored log may still hold entries the snapshot covers (deleted
+// lazily), and a crash while installing a received snapshot can leave an
+// older log behind it. §7 receiver rule 6 decides what survives: entries
+// after the snapshot's index are kept only if the log holds that index with
+// the snapshot's term (or starts right after it); otherwise they belong to
+// another history and the whole log goes. Aborts if entries are missing
+// between the snapshot and the log.
+std::vector<Entry> entries_after_snapshot(std::vector<Entry> log,
+                                          const std::optional<SnapshotMeta>& snapshot);
 
 }  // namespace dispotify::raft

@@ -334,6 +334,26 @@ TEST(Snapshot, RestartDropsAStoredLogThatDisagreesWithTheSnapshot) {
   EXPECT_EQ(node.log().commit_index(), LogIndex(10));
 }
 
+// Storage: a Ready whose last entry was replaced before advance() (a new
+// leader truncated it) still stored the entries before it; they must not be
+// written again, since a crash halfway through a rewrite could lose
+// entries already acknowledged.
+TEST(Snapshot, AdvanceAfterATruncationKeepsTheUnchangedPrefixStable) {
+  RaftNode node(config_of(n2), {}, {});
+  node.step(Message{n1, n2, Term(1),
+                    AppendEntries{LogIndex(0), kNoTerm, entries_with_terms({1, 1, 1}), LogIndex(0)}});
+  Ready outstanding = node.ready();
+  ASSERT_EQ(outstanding.entries.size(), 3u);
+  node.step(
+      Message{n3, n2, Term(2), AppendEntries{LogIndex(2), Term(1), entries_with_terms({2}, 3), LogIndex(0)}});
+  node.advance(outstanding);
+  EXPECT_EQ(node.log().stable_index(), LogIndex(2));
+  Ready ready = node.ready();
+  ASSERT_EQ(ready.entries.size(), 1u);
+  EXPECT_EQ(ready.entries[0].term, Term(2));
+  node.advance(ready);
+}
+
 TEST(SnapshotDeathTest, CompactingBeyondTheAppliedIndexAborts) {
   RaftNode node(config_of(n2), HardState{Term(1), kNoNode, LogIndex(2)}, entries_with_terms({1, 1, 1}));
   EXPECT_DEATH(node.compact(SnapshotMeta{LogIndex(3), Term(1), kConf}, 0), "unapplied");
