@@ -60,6 +60,7 @@ void Progress::reset_state(State new_state) {
   snapshot_offset_sent = 0;
   snapshot_offset_at_last_heartbeat = 0;
   snapshot_chunk_bytes = 0;
+  snapshot_offset_resent_from = kNoOffset;
 }
 
 void Progress::sent_entries(LogIndex last) {
@@ -84,15 +85,32 @@ void Progress::sent_snapshot_chunk() {
 
 void Progress::snapshot_acked(uint64_t next_offset, bool rejected) {
   DISPOTIFY_CHECK(state == State::snapshot);
-  if (rejected) {
-    // Go back to where the follower is (go-back-N): after a lost chunk, or
-    // to 0 when it lost its partial file or holds a different snapshot.
-    snapshot_offset_acked = next_offset;
-    snapshot_offset_sent = next_offset;
-  } else if (next_offset > snapshot_offset_acked) {
+  if (next_offset > snapshot_offset_acked) {
+    // Accepted, or the follower is further than we knew (an answer was lost).
     snapshot_offset_acked = next_offset;
     snapshot_offset_sent = std::max(snapshot_offset_sent, next_offset);
+  } else if (rejected && next_offset < snapshot_offset_acked) {
+    // It lost its partial file (a restart) or holds another snapshot:
+    // start again where it is. (A stale answer costs a window of resends.)
+    snapshot_offset_acked = next_offset;
+    snapshot_offset_sent = next_offset;
+    snapshot_offset_resent_from = next_offset;
+  } else if (rejected && snapshot_offset_resent_from != next_offset) {
+    // A gap: the chunk at next_offset was lost or overtaken. Resend from it
+    // once; every later chunk in flight is answered the same way, and
+    // resending for each of them would multiply the traffic. If the resent
+    // chunk is lost too, the stall timer resends.
+    snapshot_offset_sent = next_offset;
+    snapshot_offset_resent_from = next_offset;
   }
+  check();
+}
+
+void Progress::snapshot_retry() {
+  DISPOTIFY_CHECK(state == State::snapshot);
+  snapshot_offset_sent = snapshot_offset_acked;
+  snapshot_offset_resent_from = snapshot_offset_acked;
+  stalled_heartbeats = 0;
   check();
 }
 

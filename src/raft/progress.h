@@ -45,6 +45,8 @@ struct Progress {
   uint64_t snapshot_offset_sent = 0;
   uint64_t snapshot_offset_at_last_heartbeat = 0;
   uint64_t snapshot_chunk_bytes = 0;  // every chunk but the last has this size
+  static constexpr uint64_t kNoOffset = ~uint64_t{0};
+  uint64_t snapshot_offset_resent_from = kNoOffset;  // the last offset we went back to
 
   bool is_paused() const;
 
@@ -58,8 +60,10 @@ struct Progress {
   void sent_snapshot_chunk();
   // The follower expects `next_offset`; `rejected` says the chunk it answers
   // was not the one it expected (a gap, or it restarted the transfer), so
-  // sending resumes there.
+  // sending resumes there (once per offset: see progress.cpp).
   void snapshot_acked(uint64_t next_offset, bool rejected);
+  // No progress for a while: resend from the last confirmed offset.
+  void snapshot_retry();
   // Records an append whose last entry is `last` (replicate: optimistic next).
   void sent_entries(LogIndex last);
   void check() const;

@@ -174,6 +174,13 @@ void RaftNode::handle_append_response(const Message& m, const AppendEntriesRespo
 void RaftNode::handle_append_rejection(NodeId from, Progress& progress,
                                        const AppendEntriesResponse& response) {
   if (response.rejected_index.is_zero() && response.conflict_index.is_zero()) return;  // stale-term reply
+  if (response.rejected_index > progress.match && response.rejected_index <= log_.compacted_index()) {
+    // It lacks an entry at or below our compaction boundary (typically a
+    // heartbeat anchored there): whatever it agrees with lies in the
+    // compacted prefix, so only a snapshot can bring it forward (§7).
+    start_snapshot(from);
+    return;
+  }
   const bool stale = progress.state == Progress::State::replicate
                          ? response.rejected_index <= progress.match
                          : response.rejected_index + 1 != progress.next;

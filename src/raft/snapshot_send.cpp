@@ -47,8 +47,7 @@ void RaftNode::tick_snapshot_transfer(NodeId to, Progress& progress) {
   if (++progress.stalled_heartbeats < kStalledHeartbeatsMax) return;
   // Chunks or their answers were lost (or the last answer, "installed", is
   // still to come after the follower's fsync): resend from what it confirmed.
-  progress.snapshot_acked(progress.snapshot_offset_acked, /*rejected=*/true);
-  progress.stalled_heartbeats = 0;
+  progress.snapshot_retry();
   send_snapshot_chunks(to);
 }
 
