@@ -8,9 +8,12 @@
 //      a. snapshot_chunks, in order: write each chunk's data at its offset
 //         into the partial file for chunk.meta (a chunk at offset 0 starts
 //         a new partial file, discarding any other); fsync it on `done`;
-//      b. if `snapshot` is set, the partial file for it is complete: make it
-//         the current snapshot atomically (rename, fsync the directory),
-//         then reduce the stored log to entries_after_snapshot() (snapshot.h);
+//      b. if `snapshot` is set, the partial file for it is complete: verify
+//         it (its own checksum; if it is damaged, abort the process without
+//         persisting more: the restart discards it and the leader resends),
+//         make it the current snapshot atomically (rename, fsync the
+//         directory), then reduce the stored log to entries_after_snapshot()
+//         (snapshot.h);
 //      c. write `entries` in order: an entry whose index is stored with the
 //         same term is already there; one whose term differs replaces the
 //         stored entry and everything after it (§5.3 rule 3). Never
@@ -36,9 +39,11 @@
 // repaired by the constructor, which uses entries_after_snapshot()
 // (snapshot.h); the caller should store that same result.
 //
-// Snapshots (§7): the caller may at any time snapshot its state machine at
-// its applied index, keep the file, and call compact(snapshot_meta_at(
-// applied)); afterwards it may delete stored entries up to that index.
+// Snapshots (§7): outside a ready()/advance() pair, the caller may snapshot
+// its state machine at its applied index (== log().applied_index()), store
+// the file durably, and call compact(snapshot_meta_at(that index));
+// afterwards it may delete stored entries up to that index. It keeps that
+// file (to send it) until it stores a newer one, through compact() or 1b.
 //
 // Contract: single-threaded; the caller may tick/step/propose/compact between
 // ready() and advance(), but must not call ready() again before advance().

@@ -264,6 +264,20 @@ TEST(Snapshot, FollowerRetainsEntriesFollowingAMatchingLastIncludedEntry) {
   node.advance(ready);
 }
 
+// Figure 13 rule 1: "Reply immediately if term < currentTerm"; the reply
+// carries our term, so a deposed leader learns of it and steps down.
+TEST(Snapshot, ChunkWithAStaleTermIsAnsweredWithOurTerm) {
+  Config config = config_of(n2);
+  config.check_quorum = true;
+  RaftNode node(config, HardState{Term(3), kNoNode, LogIndex(0)}, {});
+  node.step(chunk(LogIndex(10), 0, "abcd", false));  // term 1
+  const std::vector<Message> sent = drain(node);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].term, Term(3));
+  EXPECT_TRUE(std::get<InstallSnapshotResponse>(sent[0].payload).rejected);
+  EXPECT_EQ(node.log().commit_index(), LogIndex(0));
+}
+
 // A snapshot the follower's log already commits needs no transfer (rule 5
 // is moot; replacing the log would lose entries).
 TEST(Snapshot, SnapshotAtOrBelowCommitIsAcknowledgedAsInstalledWithoutTransfer) {
