@@ -248,7 +248,6 @@ void RaftNode::check_invariants() const {
   DISPOTIFY_CHECK(log_.compacted_index().is_zero() ||
                   (snapshot_.has_value() && snapshot_->index >= log_.compacted_index()));
   DISPOTIFY_CHECK(!snapshot_.has_value() || snapshot_->index <= log_.applied_index());
-
   DISPOTIFY_CHECK(voted_for_.is_zero() || is_voter(voted_for_));
   DISPOTIFY_CHECK(role_ != Role::leader || leader_id_ == config_.id);
   DISPOTIFY_CHECK(role_ != Role::candidate || voted_for_ == config_.id);

@@ -63,8 +63,8 @@ void RaftNode::broadcast_heartbeat() {
 
 // Anchored at the match index; if that entry was compacted, at the
 // compaction boundary instead: it is committed, so a follower that holds it
-// matches there, and one that does not rejects (a snapshot is on its way
-// or will be, when the rejection moves its next index below the boundary).
+// matches there, and one that does not rejects, which starts a snapshot
+// (handle_append_rejection) unless one is on its way already.
 void RaftNode::send_heartbeat(NodeId to, Progress& progress) {
   LogIndex anchor = progress.match;
   if (log_.is_compacted(anchor)) anchor = log_.compacted_index();
