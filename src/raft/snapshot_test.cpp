@@ -133,6 +133,10 @@ TEST(Snapshot, FollowersNextOffsetDrivesTheNextChunk) {
   EXPECT_EQ(chunk_offsets(to(drain(node), n2)), (std::vector<uint64_t>{16}));
   node.step(snapshot_response(n2, LogIndex(8), 4, /*rejected=*/true));  // chunk 4 was lost
   EXPECT_EQ(chunk_offsets(to(drain(node), n2)), (std::vector<uint64_t>{4, 8, 12, 16}));
+  // Every later chunk of that window is answered the same way: resending
+  // for each would multiply the traffic, so a gap is resent once.
+  node.step(snapshot_response(n2, LogIndex(8), 4, /*rejected=*/true));
+  EXPECT_TRUE(chunk_offsets(to(drain(node), n2)).empty());
   node.step(snapshot_response(n2, LogIndex(8), 0, /*rejected=*/true));  // it restarted: from 0
   EXPECT_EQ(chunk_offsets(to(drain(node), n2)), (std::vector<uint64_t>{0, 4, 8, 12}));
   node.step(snapshot_response(n2, LogIndex(7), 99));  // about another snapshot: ignored
@@ -196,6 +200,21 @@ TEST(Snapshot, HeartbeatForACompactedMatchIsAnchoredAtTheSnapshot) {
       EXPECT_EQ(append->prev_log_term, Term(1));
     }
   }
+}
+
+// A follower whose match was compacted rejects the heartbeat anchored at
+// the compaction boundary if it lacks that entry: only a snapshot can help.
+TEST(Snapshot, HeartbeatRejectedAtTheCompactionBoundaryStartsASnapshot) {
+  RaftNode node(config_of(n1), {}, {});
+  make_leader_with_snapshot(node, LogIndex(8));
+  ASSERT_EQ(node.progress(n2).state, Progress::State::probe);  // its first probe is unanswered
+  node.step(Message{n2, n1, Term(1),
+                    AppendEntriesResponse{.success = false,
+                                          .rejected_index = LogIndex(8),
+                                          .conflict_term = kNoTerm,
+                                          .conflict_index = LogIndex(1)}});
+  EXPECT_EQ(node.progress(n2).state, Progress::State::snapshot);
+  EXPECT_EQ(chunk_offsets(to(drain(node), n2)).size(), kSnapshotChunksInflightMax);
 }
 
 // Figure 13, receiver rules 2–5: chunks are written at their offset and
