@@ -27,7 +27,6 @@ bool RaftNode::maybe_commit() {
   if (quorum_match <= log_.commit_index()) return false;
   if (log_.term_at(quorum_match) != current_term_) return false;  // §5.4.2
   log_.commit_to(quorum_match);
-  forget_committed_confs();
   advance_reads();  // reads waiting for a commit in our term (thesis §6.4)
   return true;
 }

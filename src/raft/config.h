@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "raft/state.h"
+#include "raft/snapshot.h"
 #include "raft/types.h"
 
 namespace dispotify::raft {
@@ -31,6 +32,9 @@ struct Config {
   // The last index the state machine had applied before a restart; committed
   // entries after it are handed out again.
   LogIndex applied_index;
+  // Size of the InstallSnapshot chunks this node's shell sends when it leads
+  // (at most kSnapshotChunkBytesMax); tests use small chunks.
+  uint64_t snapshot_chunk_bytes = kSnapshotChunkBytesMax;
 };
 
 }  // namespace dispotify::raft

@@ -1,14 +1,16 @@
 // Randomized simulation (TigerBeetle VOPR style): for each seed, a 3- or
 // 5-node cluster (plus up to two spare nodes) runs under message loss,
 // duplication, reordering, delays, symmetric and asymmetric partitions,
-// crashes (some between persisting a Ready and sending it) and restarts,
-// with client proposals, linearizable reads (ReadIndex), leadership
-// transfers and membership changes (add a learner, promote it once caught
-// up, remove voters and learners, re-add removed nodes) throughout; the
-// invariant checker runs after every step. Then the faults stop, removed
-// servers are shut down (thesis §4.2.3), and the cluster must elect a
-// leader and commit again within a bounded number of ticks (liveness
-// after healing).
+// crashes (some between persisting a Ready and sending it, some in the
+// middle of persisting it, tearing snapshot chunks) and restarts, with
+// client proposals, linearizable reads (ReadIndex), leadership transfers,
+// membership changes (add a learner, promote it once caught up, remove
+// voters and learners, re-add removed nodes) and periodic snapshots and
+// log compaction (chunked InstallSnapshot to lagging followers, restarts
+// from snapshot + log) throughout; the invariant checker runs after every
+// step. Then the faults stop, removed servers are shut down (thesis
+// §4.2.3), and the cluster must elect a leader and commit again within a
+// bounded number of ticks (liveness after healing).
 //
 // Replay one seed:  DISPOTIFY_RAFT_SEED=1234 raft_tests --gtest_filter='*Fuzz*'
 // Run more seeds:   DISPOTIFY_RAFT_SEEDS=20000 raft_tests --gtest_filter='*Fuzz*'
@@ -209,6 +211,9 @@ struct FuzzStats {
   uint64_t conf_changes = 0;
   uint64_t reads_ok = 0;
   uint64_t reads_failed = 0;
+  uint64_t compactions = 0;
+  uint64_t snapshots_installed = 0;
+  uint64_t torn_persists = 0;
 };
 
 // Runs one seed; returns "" or the failure (which names the seed).
@@ -225,6 +230,14 @@ std::string run_seed(uint64_t seed, FuzzStats* stats) {
   options.faults.delay_ticks_max = 1 + static_cast<int64_t>(rng.uniform(6));
   options.faults.crash_before_send_per_million =
       static_cast<uint32_t>(rng.uniform(200));  // per Ready; rare, restarts are rarer
+  options.faults.crash_during_persist_per_million = static_cast<uint32_t>(rng.uniform(200));
+  // Most seeds snapshot now and then (per node, about every 100 to 1,000
+  // ticks), keeping a few trailing entries or none. Chunks of 64 B to 1 KiB
+  // against snapshots of up to ~20 KB: a transfer takes several round
+  // trips, yet ends well before the leader's next snapshot restarts it.
+  options.compact_per_million = rng.chance(800'000) ? 1'000 + static_cast<uint32_t>(rng.uniform(9'000)) : 0;
+  options.compaction_entries_kept_max = rng.uniform(16);
+  options.snapshot_chunk_bytes = uint64_t{64} << rng.uniform(5);
   Simulator sim(options);
   uint64_t serial = 0;
   const uint32_t fault_per_million = 5'000 + static_cast<uint32_t>(rng.uniform(45'000));
@@ -254,13 +267,16 @@ std::string run_seed(uint64_t seed, FuzzStats* stats) {
   if (!sim.failure().empty()) return sim.failure();
   if (!resumed) {
     return "seed " + std::to_string(seed) + ": no leader committing on every node after healing" +
-           describe_cluster(sim);
+           describe_cluster(sim) + "\n" + sim.describe();
   }
   stats->committed_entries += sim.checker().committed().size();
   stats->elections += sim.node(*sim.leader()).current_term().value();
   for (const Entry& e : sim.checker().committed()) stats->conf_changes += e.type == EntryType::config ? 1 : 0;
   stats->reads_ok += sim.reads_ok();
   stats->reads_failed += sim.reads_failed();
+  stats->compactions += sim.compactions();
+  stats->snapshots_installed += sim.snapshots_installed();
+  stats->torn_persists += sim.torn_persists();
   const Status full = sim.check_full();
   return full.ok() ? "" : "seed " + std::to_string(seed) + ": " + full.error().message;
 }
@@ -281,15 +297,23 @@ TEST(FuzzSimulation, InvariantsHoldUnderRandomFaultsAndCommitsResumeAfterHealing
   // seed commits a fair share of its ~600 proposals and sees several terms.
   const uint64_t seeds = last - first + 1;
   std::printf(
-      "%lu seeds: %lu entries committed, %lu terms, %lu membership changes, %lu reads ok, %lu failed\n",
+      "%lu seeds: %lu entries committed, %lu terms, %lu membership changes, %lu reads ok, %lu failed, "
+      "%lu compactions, %lu snapshots installed, %lu torn persists\n",
       static_cast<unsigned long>(seeds), static_cast<unsigned long>(stats.committed_entries),
       static_cast<unsigned long>(stats.elections), static_cast<unsigned long>(stats.conf_changes),
-      static_cast<unsigned long>(stats.reads_ok), static_cast<unsigned long>(stats.reads_failed));
+      static_cast<unsigned long>(stats.reads_ok), static_cast<unsigned long>(stats.reads_failed),
+      static_cast<unsigned long>(stats.compactions), static_cast<unsigned long>(stats.snapshots_installed),
+      static_cast<unsigned long>(stats.torn_persists));
   if (seeds < kSeedsForAverages) return;  // one replayed seed may be a quiet one
   EXPECT_GE(stats.committed_entries, seeds * 100);
   EXPECT_GE(stats.elections, seeds * 2);
   EXPECT_GE(stats.conf_changes, seeds) << "membership changes must actually happen";
   EXPECT_GE(stats.reads_ok, seeds * 50);
+  // Snapshots must really be exercised: compactions on most seeds, and
+  // followers catching up through an installed snapshot on a fair share.
+  EXPECT_GE(stats.compactions, seeds);
+  EXPECT_GE(stats.snapshots_installed, seeds / 10);
+  EXPECT_GE(stats.torn_persists, seeds / 10);
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ bool RaftNode::may_campaign() const {
   if (is_voter(config_.id)) return true;
   if (conf_index() <= log_.commit_index()) return false;
   const ConfState& previous =
-      conf_history_.size() >= 2 ? conf_history_[conf_history_.size() - 2].conf : config_.initial_conf;
+      conf_history_.size() >= 2 ? conf_history_[conf_history_.size() - 2].conf : base_conf_;
   return is_voter_in(previous, config_.id);
 }
 
@@ -103,15 +103,23 @@ void RaftNode::forget_truncated_confs() {
   }
 }
 
-// Keeps the last committed record and those after it.
-void RaftNode::forget_committed_confs() {
-  while (conf_history_.size() >= 2 && conf_history_[1].index <= log_.commit_index()) {
-    conf_history_.erase(conf_history_.begin());
+ConfState RaftNode::conf_at(LogIndex index) const {
+  DISPOTIFY_CHECK_MSG(!snapshot_.has_value() || index >= snapshot_->index,
+                      "configuration at " + to_string(index) + " is below the snapshot");
+  const ConfState* conf = &base_conf_;
+  for (const ConfRecord& record : conf_history_) {
+    if (record.index <= index) conf = &record.conf;
   }
+  return *conf;
+}
+
+void RaftNode::fold_confs_into_base(LogIndex index) {
+  base_conf_ = conf_at(index);
+  std::erase_if(conf_history_, [&](const ConfRecord& record) { return record.index <= index; });
 }
 
 void RaftNode::apply_conf() {
-  conf_ = conf_history_.empty() ? config_.initial_conf : conf_history_.back().conf;
+  conf_ = conf_history_.empty() ? base_conf_ : conf_history_.back().conf;
   DISPOTIFY_CHECK(validate_conf_state(conf_).ok());
   if (role_ == Role::leader) sync_progress_with_conf();
 }

@@ -89,5 +89,75 @@ TEST(RaftLogDeathTest, CommitPastTheEndAborts) {
   EXPECT_DEATH(log.commit_to(LogIndex(2)), "past the end");
 }
 
+// §7: "the entire log up to that point is discarded"; only the last
+// included index and term remain, for the consistency check.
+TEST(RaftLog, CompactedEntriesAreGoneButTheLastIncludedTermRemains) {
+  RaftLog log(entries_with_terms({2, 2, 3}, 6), LogIndex(7), LogIndex(6), LogIndex(5), Term(2));
+  EXPECT_EQ(log.first_index(), LogIndex(6));
+  EXPECT_EQ(log.last_index(), LogIndex(8));
+  EXPECT_FALSE(log.term_at(LogIndex(4)).has_value());
+  EXPECT_TRUE(log.is_compacted(LogIndex(4)));
+  EXPECT_EQ(log.term_at(LogIndex(5)), Term(2));
+  EXPECT_EQ(log.term_at(LogIndex(8)), Term(3));
+  EXPECT_EQ(log.first_index_of_term_at(LogIndex(7)), LogIndex(6));  // not below the first entry
+  EXPECT_EQ(log.last_index_of_term(Term(2)), LogIndex(7));
+  // The AppendEntries consistency check works at the boundary.
+  EXPECT_TRUE(log.maybe_append(LogIndex(5), Term(2), entries_with_terms({2}, 6)).has_value());
+}
+
+TEST(RaftLog, CommitAndAppliedAreAtLeastTheSnapshotAfterARestart) {
+  RaftLog log({}, LogIndex(0), LogIndex(0), LogIndex(9), Term(4));
+  EXPECT_EQ(log.commit_index(), LogIndex(9));
+  EXPECT_EQ(log.applied_index(), LogIndex(9));
+  EXPECT_EQ(log.last_index(), LogIndex(9));
+  EXPECT_EQ(log.last_term(), Term(4));
+  EXPECT_TRUE(log.committed_to_apply(10).empty());
+}
+
+TEST(RaftLog, CompactionKeepsTrailingEntriesForSlightlyLaggingFollowers) {
+  RaftLog log(entries_with_terms({1, 1, 1, 1, 1, 1, 1, 1}), LogIndex(8), LogIndex(0));
+  log.applied_to(LogIndex(7));
+  log.compact(LogIndex(7), 3);
+  EXPECT_EQ(log.compacted_index(), LogIndex(4));
+  EXPECT_EQ(log.compacted_term(), Term(1));
+  EXPECT_EQ(log.at(LogIndex(5)).data, "e5");
+  log.compact(LogIndex(7), 10);  // never un-compacts
+  EXPECT_EQ(log.compacted_index(), LogIndex(4));
+  log.compact(LogIndex(7), 0);
+  EXPECT_EQ(log.first_index(), LogIndex(8));
+}
+
+// Figure 13, InstallSnapshot receiver rule 6: "If existing log entry has
+// same index and term as snapshot's last included entry, retain log entries
+// following it".
+TEST(RaftLog, RestoreRetainsEntriesFollowingAMatchingLastIncludedEntry) {
+  RaftLog log(entries_with_terms({1, 1, 2, 2, 2}), LogIndex(1), LogIndex(1));
+  log.restore(LogIndex(3), Term(2));
+  EXPECT_EQ(log.compacted_index(), LogIndex(3));
+  EXPECT_EQ(log.last_index(), LogIndex(5));
+  EXPECT_EQ(log.commit_index(), LogIndex(3));
+  EXPECT_EQ(log.applied_index(), LogIndex(3));
+  EXPECT_EQ(log.unstable_entries().size(), 2u);  // the caller rewrites its stored log from the snapshot on
+}
+
+// Rule 7: "Discard the entire log".
+TEST(RaftLog, RestoreDiscardsTheEntireLogOtherwise) {
+  RaftLog log(entries_with_terms({1, 1, 2, 2, 2}), LogIndex(1), LogIndex(1));
+  log.restore(LogIndex(4), Term(3));
+  EXPECT_EQ(log.last_index(), LogIndex(4));
+  EXPECT_EQ(log.last_term(), Term(3));
+  EXPECT_TRUE(log.unstable_entries().empty());
+}
+
+TEST(RaftLogDeathTest, CompactingUnappliedEntriesAborts) {
+  RaftLog log(entries_with_terms({1, 1, 1}), LogIndex(2), LogIndex(1));
+  EXPECT_DEATH(log.compact(LogIndex(2), 0), "unapplied");
+}
+
+TEST(RaftLogDeathTest, ReadingACompactedEntryAborts) {
+  RaftLog log(entries_with_terms({1}, 3), LogIndex(2), LogIndex(2), LogIndex(2), Term(1));
+  EXPECT_DEATH((void)log.at(LogIndex(2)), "out of range");
+}
+
 }  // namespace
 }  // namespace dispotify::raft

@@ -1,6 +1,7 @@
 // RaftNode: construction, input dispatch by term and role, proposals, and
 // the Ready/advance cycle. The protocol procedures live in election.cpp,
-// replication.cpp and commit.cpp.
+// replication.cpp, commit.cpp, snapshot.cpp, snapshot_send.cpp and
+// snapshot_receive.cpp.
 #include "raft/raft_node.h"
 
 #include <algorithm>
@@ -19,13 +20,20 @@ const char* role_name(Role role) {
   return "?";
 }
 
-RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log)
+RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log,
+                   std::optional<SnapshotMeta> snapshot)
     : config_(std::move(config)),
-      log_(std::move(log), hard_state.commit_index, config_.applied_index),
+      log_(entries_after_snapshot(std::move(log), snapshot), hard_state.commit_index, config_.applied_index,
+           snapshot.has_value() ? snapshot->index : LogIndex(),
+           snapshot.has_value() ? snapshot->term : kNoTerm),
       rng_(config_.random_seed),
       current_term_(hard_state.current_term),
       voted_for_(hard_state.voted_for),
-      last_ready_hard_state_(hard_state) {
+      last_ready_hard_state_(hard_state),
+      snapshot_(std::move(snapshot)) {
+  DISPOTIFY_CHECK_MSG(
+      config_.snapshot_chunk_bytes > 0 && config_.snapshot_chunk_bytes <= kSnapshotChunkBytesMax,
+      "snapshot chunks must hold 1 byte to kSnapshotChunkBytesMax");
   DISPOTIFY_CHECK_MSG(!config_.id.is_zero(), "node id 0 is reserved for 'no node'");
   DISPOTIFY_CHECK(config_.election_timeout_ticks > 0);
   DISPOTIFY_CHECK_MSG(config_.heartbeat_interval_ticks > 0 &&
@@ -33,12 +41,13 @@ RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log)
                       "heartbeats must come more often than elections (§5.6)");
   const Status initial_valid = validate_conf_state(config_.initial_conf);
   DISPOTIFY_CHECK_MSG(initial_valid.ok(), "initial_conf: " + initial_valid.error().message);
-  // Thesis §4.1: the latest configuration in the log is in force.
-  for (LogIndex i(1); i <= log_.last_index(); i = i + 1) {
-    if (log_.at(i).type == EntryType::config) track_conf_entries({log_.at(i)});
+  // Thesis §4.1: the latest configuration in the log is in force; before
+  // the log's first config entry, the snapshot's (thesis §5.1).
+  if (snapshot_.has_value()) {
+    restore_conf(snapshot_->conf, snapshot_->index);
+  } else {
+    restore_conf(config_.initial_conf, LogIndex());
   }
-  forget_committed_confs();
-  apply_conf();
   become_follower(current_term_, kNoNode);
 }
 
@@ -106,7 +115,8 @@ bool RaftNode::step_higher_term(const Message& m) {
   if (vote_response != nullptr && vote_response->pre_vote && vote_response->granted) {
     return true;  // it carries the term we asked about, not the voter's term
   }
-  const bool from_leader = std::holds_alternative<AppendEntries>(m.payload);
+  const bool from_leader =
+      std::holds_alternative<AppendEntries>(m.payload) || std::holds_alternative<InstallSnapshot>(m.payload);
   become_follower(m.term, from_leader ? m.from : kNoNode);
   return true;
 }
@@ -121,6 +131,10 @@ void RaftNode::step_lower_term(const Message& m) {
   const bool answer_stale_leader = config_.check_quorum || config_.pre_vote || !may_campaign();
   if (answer_stale_leader && std::holds_alternative<AppendEntries>(m.payload)) {
     send(m.from, current_term_, AppendEntriesResponse{.success = false});
+  } else if ((config_.check_quorum || config_.pre_vote) &&
+             std::holds_alternative<InstallSnapshot>(m.payload)) {
+    send(m.from, current_term_,
+         InstallSnapshotResponse{.rejected = true});  // snapshot_index 0: never pending
   } else if (const auto* vote = std::get_if<RequestVote>(&m.payload); vote != nullptr && vote->pre_vote) {
     send(m.from, current_term_, RequestVoteResponse{.granted = false, .pre_vote = true});
   }
@@ -131,9 +145,14 @@ void RaftNode::step_leader(const Message& m) {
     handle_append_response(m, *response);
     return;
   }
+  if (const auto* response = std::get_if<InstallSnapshotResponse>(&m.payload)) {
+    handle_snapshot_response(m, *response);
+    return;
+  }
   // Election Safety (§5.2): one leader per term. Another node's append at
   // our own term means two leaders: the protocol is broken.
-  DISPOTIFY_CHECK_MSG(!std::holds_alternative<AppendEntries>(m.payload),
+  DISPOTIFY_CHECK_MSG(!std::holds_alternative<AppendEntries>(m.payload) &&
+                          !std::holds_alternative<InstallSnapshot>(m.payload),
                       "two leaders in " + to_string(current_term_) + ": " + to_string(m.from));
   // Late vote responses: the election is over.
 }
@@ -143,20 +162,30 @@ void RaftNode::step_candidate(const Message& m) {
     // §5.2: a candidate that hears from a leader of its term returns to follower.
     become_follower(current_term_, m.from);
     handle_append_entries(m, *request);
+  } else if (const auto* chunk = std::get_if<InstallSnapshot>(&m.payload)) {
+    become_follower(current_term_, m.from);
+    handle_install_snapshot(m, *chunk);
   } else if (const auto* response = std::get_if<RequestVoteResponse>(&m.payload)) {
     handle_vote_response(m, *response);
   }
 }
 
 void RaftNode::step_follower(const Message& m) {
-  if (const auto* request = std::get_if<AppendEntries>(&m.payload)) {
-    DISPOTIFY_CHECK_MSG(leader_id_.is_zero() || leader_id_ == m.from,
-                        "two leaders in " + to_string(current_term_));
-    leader_id_ = m.from;
-    election_elapsed_ticks_ = 0;
-    handle_append_entries(m, *request);
-  } else if (std::holds_alternative<TimeoutNow>(m.payload)) {
+  if (std::holds_alternative<TimeoutNow>(m.payload)) {
     handle_timeout_now(m);
+    return;
+  }
+  const auto* append = std::get_if<AppendEntries>(&m.payload);
+  const auto* chunk = std::get_if<InstallSnapshot>(&m.payload);
+  if (append == nullptr && chunk == nullptr) return;  // late answers to an earlier role
+  DISPOTIFY_CHECK_MSG(leader_id_.is_zero() || leader_id_ == m.from,
+                      "two leaders in " + to_string(current_term_));
+  leader_id_ = m.from;
+  election_elapsed_ticks_ = 0;
+  if (append != nullptr) {
+    handle_append_entries(m, *append);
+  } else {
+    handle_install_snapshot(m, *chunk);
   }
 }
 
@@ -181,7 +210,8 @@ Result<LogIndex> RaftNode::propose(std::string data) {
 
 bool RaftNode::has_ready() const {
   return hard_state() != last_ready_hard_state_ || log_.stable_index() < log_.last_index() ||
-         !messages_.empty() || log_.applied_index() < log_.commit_index() || !read_states_.empty();
+         !messages_.empty() || log_.applied_index() < log_.commit_index() || !read_states_.empty() ||
+         !snapshot_chunks_.empty() || installed_snapshot_.has_value();
 }
 
 Ready RaftNode::ready() {
@@ -194,7 +224,15 @@ Ready RaftNode::ready() {
   ready.committed_entries = log_.committed_to_apply(kReadyCommittedEntriesMax);
   ready.read_states = std::move(read_states_);
   read_states_.clear();
+  ready.snapshot_chunks = std::move(snapshot_chunks_);
+  snapshot_chunks_.clear();
+  ready.snapshot = std::move(installed_snapshot_);
+  installed_snapshot_.reset();
+  DISPOTIFY_CHECK(!ready.snapshot.has_value() || ready.snapshot->index == log_.compacted_index());
+  DISPOTIFY_CHECK(!ready.snapshot.has_value() ||
+                  ready.entries.size() == log_.last_index() - log_.compacted_index());
   ready_outstanding_ = true;
+  restored_since_ready_ = false;
   return ready;
 }
 
@@ -202,7 +240,18 @@ void RaftNode::advance(const Ready& ready) {
   DISPOTIFY_CHECK_MSG(ready_outstanding_, "advance() without ready()");
   ready_outstanding_ = false;
   if (ready.hard_state.has_value()) last_ready_hard_state_ = *ready.hard_state;
-  if (!ready.entries.empty()) log_.stable_to(ready.entries.back().index, ready.entries.back().term);
+  // A snapshot installed since ready() replaced the log and the applied
+  // index; the next Ready rewrites the stored log from the snapshot on.
+  if (restored_since_ready_) return;
+  // The entries are stored up to the last one our log still holds with the
+  // same term (a truncation since ready() may have replaced later ones; by
+  // Log Matching everything before it agrees too).
+  for (auto it = ready.entries.rbegin(); it != ready.entries.rend(); ++it) {
+    if (log_.term_at(it->index) == it->term) {
+      log_.stable_to(it->index, it->term);
+      break;
+    }
+  }
   if (!ready.committed_entries.empty()) log_.applied_to(ready.committed_entries.back().index);
 }
 
@@ -220,6 +269,10 @@ void RaftNode::send(NodeId to, Term term, Payload payload) {
 
 void RaftNode::check_invariants() const {
   DISPOTIFY_CHECK(log_.commit_index() <= log_.last_index());
+  // Whatever the log dropped, a snapshot covers (§7).
+  DISPOTIFY_CHECK(log_.compacted_index().is_zero() ||
+                  (snapshot_.has_value() && snapshot_->index >= log_.compacted_index()));
+  DISPOTIFY_CHECK(!snapshot_.has_value() || snapshot_->index <= log_.applied_index());
   DISPOTIFY_CHECK(role_ != Role::leader || leader_id_ == config_.id);
   DISPOTIFY_CHECK(role_ != Role::candidate || voted_for_ == config_.id);
   DISPOTIFY_CHECK(role_ == Role::leader || progress_.empty());
@@ -229,7 +282,7 @@ void RaftNode::check_invariants() const {
                                                conf_.voters.size() + conf_.learners.size());
   DISPOTIFY_CHECK((role_ != Role::candidate && role_ != Role::pre_candidate) || may_campaign());
   DISPOTIFY_CHECK(conf_history_.empty() || conf_history_.back().index <= log_.last_index());
-  DISPOTIFY_CHECK(conf_history_.size() <= 1 || conf_history_[1].index > log_.commit_index());
+  DISPOTIFY_CHECK(conf_history_.empty() || !snapshot_.has_value() || conf_history_.front().index > snapshot_->index);
   DISPOTIFY_CHECK(role_ != Role::leader || log_.last_term() == current_term_);  // the no-op (§5.4.2)
   DISPOTIFY_CHECK(log_.last_term() <= current_term_);
   DISPOTIFY_CHECK(election_elapsed_ticks_ >= 0 && heartbeat_elapsed_ticks_ >= 0);

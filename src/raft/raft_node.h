@@ -2,23 +2,56 @@
 // style of etcd's raft/RawNode. No I/O, clock, threads or hidden randomness.
 //
 // Inputs: tick() (logical time), step(message), propose(bytes),
-// propose_conf_change(), read_index(context), transfer_leadership(target).
+// propose_conf_change(), read_index(context), transfer_leadership(target),
+// and compact(meta) after the caller took a snapshot of its state machine.
 // Output: ready() returns what the caller must do, in this order:
-//   1. persist hard_state and append `entries` to stable storage (truncating
-//      any stored suffix from entries.front().index), and fsync; a crash
-//      must keep both or neither (the commit index may point into `entries`);
-//   2. send `messages`;
-//   3. apply `committed_entries` to the state machine in order (config
-//      entries too: the shell learns committed membership from them);
+//   1. persist, then fsync:
+//      a. snapshot_chunks, in order: write each chunk's data at its offset
+//         into the partial file for chunk.meta (a chunk at offset 0 starts
+//         a new partial file, discarding any other); fsync it on `done`;
+//      b. if `snapshot` is set, the partial file for it is complete: verify
+//         it (its own checksum; if it is damaged, abort the process without
+//         persisting more: the restart discards it and the leader resends),
+//         make it the current snapshot atomically (rename, fsync the
+//         directory), then reduce the stored log to entries_after_snapshot()
+//         (snapshot.h);
+//      c. write `entries` in order: an entry whose index is stored with the
+//         same term is already there; one whose term differs replaces the
+//         stored entry and everything after it (§5.3 rule 3). Never
+//         truncate ahead of the writes: a crash may keep any prefix of
+//         them, and must not lose entries acknowledged before;
+//      d. hard_state, after the entries: a crash may lose a suffix of the
+//         entries, or the new hard state, but never keeps a hard state
+//         whose commit index points at lost entries (write it last);
+//   2. send `messages`; an InstallSnapshot from the core has empty `data`
+//      and done == false: fill data with the bytes of the snapshot file for
+//      message.meta at [offset, offset + n), n = min(config.snapshot_chunk_bytes,
+//      size - offset), and set done iff offset + n == size. Drop the message
+//      if offset >= size (the core does not know the file's size and may
+//      ask ahead of its end) or if that snapshot is no longer kept (the core
+//      restarts the transfer when compact() gives it a newer one);
+//   3. if `snapshot` is set, reset the state machine to that snapshot; then
+//      apply `committed_entries` in order (config entries too: the shell
+//      learns committed membership from them);
 //   4. hand out `read_states`: a read with ok may be served once the state
 //      machine has applied up to its index;
 // then call advance() with that same Ready. (Step 1 must precede step 2: a
 // vote or an acknowledgement must never be sent for state that a crash could
-// lose, §5.1 / thesis §3.8.)
+// lose, §5.1 / thesis §3.8.) After a restart the caller discards any partial
+// snapshot file and passes its current snapshot's meta to the constructor;
+// a log that a crash left between 1b's rename and its log rewrite is
+// repaired by the constructor, which uses entries_after_snapshot()
+// (snapshot.h); the caller should store that same result.
 //
-// Contract: single-threaded; the caller may tick/step/propose between ready()
-// and advance(), but must not call ready() again before advance(). Misuse
-// and impossible protocol states abort through DISPOTIFY_CHECK.
+// Snapshots (§7): outside a ready()/advance() pair, the caller may snapshot
+// its state machine at its applied index (== log().applied_index()), store
+// the file durably, and call compact(snapshot_meta_at(that index));
+// afterwards it may delete stored entries up to that index. It keeps that
+// file (to send it) until it stores a newer one, through compact() or 1b.
+//
+// Contract: single-threaded; the caller may tick/step/propose/compact between
+// ready() and advance(), but must not call ready() again before advance().
+// Misuse and impossible protocol states abort through DISPOTIFY_CHECK.
 #pragma once
 
 #include <deque>
@@ -34,6 +67,7 @@
 #include "raft/progress.h"
 #include "raft/raft_log.h"
 #include "raft/rng.h"
+#include "raft/snapshot.h"
 #include "raft/state.h"
 
 namespace dispotify::raft {
@@ -56,6 +90,11 @@ struct Ready {
   std::vector<Message> messages;
   std::vector<Entry> committed_entries;  // to apply, in index order
   std::vector<ReadState> read_states;    // answered reads, after committed_entries are applied
+  // Follower: chunks of a snapshot being received, to write (step 1a).
+  std::vector<SnapshotChunk> snapshot_chunks;
+  // Follower: a received snapshot to make current (1b) and to install into
+  // the state machine before applying committed_entries (3).
+  std::optional<SnapshotMeta> snapshot;
 };
 
 enum class Role { follower, pre_candidate, candidate, leader };
@@ -88,8 +127,12 @@ struct PeerProgress {
 
 class RaftNode {
  public:
-  // Starts (or restarts) as a follower from the persisted hard state and log.
-  RaftNode(Config config, HardState hard_state, std::vector<Entry> log);
+  // Starts (or restarts) as a follower from the persisted hard state, log
+  // and latest snapshot; the log's entries follow the snapshot (any at or
+  // below its index are ignored). The applied index is at least the
+  // snapshot's: the caller restores its state machine from it.
+  RaftNode(Config config, HardState hard_state, std::vector<Entry> log,
+           std::optional<SnapshotMeta> snapshot = std::nullopt);
 
   void tick();
   void step(const Message& message);
@@ -120,6 +163,21 @@ class RaftNode {
   // change that does not apply (see apply_conf_change). A leader that
   // removes itself steps down once the removal is committed (thesis §4.2.2).
   Result<LogIndex> propose_conf_change(ConfChange change);
+
+  // Log compaction (§7): the caller has durably stored a snapshot of its
+  // state machine at meta.index (<= applied index; build meta with
+  // snapshot_meta_at). The core drops entries up to meta.index -
+  // trailing_entries_kept and remembers meta as the snapshot to send to
+  // followers that need dropped entries (restarting transfers of an older
+  // one). A meta not newer than the current snapshot is ignored.
+  void compact(const SnapshotMeta& meta, uint64_t trailing_entries_kept = kCompactionTrailingEntriesKept);
+  // The meta of a snapshot at `index` (applied, not compacted).
+  SnapshotMeta snapshot_meta_at(LogIndex index) const;
+  // The latest snapshot: from the constructor, compact() or an install.
+  const std::optional<SnapshotMeta>& snapshot() const { return snapshot_; }
+  // The configuration in force at `index` (thesis §5.1: what a snapshot at
+  // that index records); index must not be below the latest snapshot.
+  ConfState conf_at(LogIndex index) const;
 
   bool has_ready() const;
   Ready ready();
@@ -170,13 +228,35 @@ class RaftNode {
   void tick_heartbeat();
   bool quorum_active();
   void broadcast_heartbeat();
-  void send_heartbeat(NodeId to, const Progress& progress);
   void broadcast_append();
   bool send_append(NodeId to, bool send_if_empty);
   void handle_append_entries(const Message& m, const AppendEntries& request);
   void reject_append(const Message& m, const AppendEntries& request);
   void handle_append_response(const Message& m, const AppendEntriesResponse& response);
   void handle_append_rejection(NodeId from, Progress& progress, const AppendEntriesResponse& response);
+  void send_heartbeat(NodeId to, Progress& progress);
+
+  // snapshot.cpp: §7 log compaction, restart from a snapshot.
+  static std::vector<Entry> entries_after(std::vector<Entry> log,
+                                          const std::optional<SnapshotMeta>& snapshot);
+  // After a snapshot is installed: its conf is the base, and config entries
+  // the log kept after it (§7 rule 6) apply on top.
+  void restore_conf(const ConfState& conf, LogIndex conf_index);
+  // compact(): records at or below the snapshot fold into base_conf_.
+  void fold_confs_into_base(LogIndex index);
+
+  // snapshot_send.cpp: leader side of InstallSnapshot (§7).
+  void start_snapshot(NodeId to);
+  void send_snapshot_chunks(NodeId to);
+  void tick_snapshot_transfer(NodeId to, Progress& progress);
+  void handle_snapshot_response(const Message& m, const InstallSnapshotResponse& response);
+  void snapshot_installed(NodeId from, Progress& progress, LogIndex index);
+
+  // snapshot_receive.cpp: follower side of InstallSnapshot (§7).
+  void handle_install_snapshot(const Message& m, const InstallSnapshot& request);
+  void accept_snapshot_chunk(const Message& m, const InstallSnapshot& request);
+  void install_snapshot(const SnapshotMeta& meta);
+  void reply_snapshot(NodeId to, LogIndex index, uint64_t next_offset, bool rejected, bool installed);
 
   // commit.cpp: §5.3, §5.4.2.
   bool maybe_commit();
@@ -194,7 +274,6 @@ class RaftNode {
   Status check_conf_change_allowed(const ConfChange& change) const;
   void track_conf_entries(const std::vector<Entry>& entries);
   void forget_truncated_confs();
-  void forget_committed_confs();
   void apply_conf();
   void sync_progress_with_conf();
   void maybe_step_down_removed();
@@ -238,9 +317,13 @@ class RaftNode {
   std::map<NodeId, bool> votes_;         // candidate / pre-candidate
   std::map<NodeId, Progress> progress_;  // leader: every voter but us
 
-  ConfState conf_;  // in force: the last of conf_history_, else config_.initial_conf
-  // Config entries in the log that a truncation could still roll back to or
-  // from: the last committed one and every one after it, by index.
+  ConfState conf_;  // in force: the last of conf_history_, else base_conf_
+  // The configuration before the first record of conf_history_: the
+  // latest snapshot's (thesis §5.1), else config_.initial_conf.
+  ConfState base_conf_;
+  // Every config entry after the latest snapshot, by index: the ones a
+  // truncation could roll back, and the ones a snapshot at an applied index
+  // may need to record. Few: membership changes are rare.
   std::vector<ConfRecord> conf_history_;
 
   NodeId transfer_target_;  // leader: handing leadership to it (thesis §3.10)
@@ -254,6 +337,23 @@ class RaftNode {
   std::vector<Message> messages_;
   HardState last_ready_hard_state_;
   bool ready_outstanding_ = false;
+
+  // Snapshots (§7).
+  std::optional<SnapshotMeta> snapshot_;  // latest: what a leader sends
+  // Follower: the transfer in progress. Keyed by sender and term as well as
+  // meta: two leaders' snapshots of one index need not be the same bytes.
+  struct SnapshotReceive {
+    SnapshotMeta meta;
+    NodeId from;
+    Term term;
+    uint64_t next_offset = 0;
+  };
+  std::optional<SnapshotReceive> receiving_;
+  std::vector<SnapshotChunk> snapshot_chunks_;      // for the next Ready
+  std::optional<SnapshotMeta> installed_snapshot_;  // for the next Ready
+  // A snapshot was installed after ready(): the outstanding Ready's entries
+  // and applies were overtaken, advance() must not record them.
+  bool restored_since_ready_ = false;
 };
 
 }  // namespace dispotify::raft

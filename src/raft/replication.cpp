@@ -1,6 +1,8 @@
 // Log replication (Raft paper §5.3), heartbeats (§5.2), CheckQuorum
 // (thesis §6.2), flow control and pipelining (thesis §10.2.2), fast
-// backtracking with the conflict term (end of §5.3, thesis §5.3.2 fn).
+// backtracking with the conflict term (end of §5.3, thesis §5.3.2 fn), and
+// the switch to a snapshot when the entries a follower needs were
+// compacted (§7; snapshot_send.cpp).
 #include <algorithm>
 
 #include "base/check.h"
@@ -47,8 +49,10 @@ bool RaftNode::quorum_active() {
 // appends in flight: probe it again from its match index.
 void RaftNode::broadcast_heartbeat() {
   for (auto& [peer, progress] : progress_) {
-    if (progress.state == Progress::State::replicate && !progress.inflight.empty() &&
-        progress.match == progress.match_at_last_heartbeat) {
+    if (progress.state == Progress::State::snapshot) {
+      tick_snapshot_transfer(peer, progress);
+    } else if (progress.state == Progress::State::replicate && !progress.inflight.empty() &&
+               progress.match == progress.match_at_last_heartbeat) {
       if (++progress.stalled_heartbeats >= kStalledHeartbeatsMax) progress.become_probe(progress.match + 1);
     } else {
       progress.stalled_heartbeats = 0;
@@ -58,12 +62,18 @@ void RaftNode::broadcast_heartbeat() {
   }
 }
 
-// While reads are pending every heartbeat carries the latest read round, so
-// a lost one is made up for by the next (thesis §6.4).
-void RaftNode::send_heartbeat(NodeId to, const Progress& progress) {
-  const Term match_term = log_.term_at(progress.match).value();
+// Anchored at the match index; if that entry was compacted, at the
+// compaction boundary instead: it is committed, so a follower that holds it
+// matches there, and one that does not rejects, which starts a snapshot
+// (handle_append_rejection) unless one is on its way already. While reads
+// are pending every heartbeat carries the latest read round, so a lost one
+// is made up for by the next (thesis §6.4).
+void RaftNode::send_heartbeat(NodeId to, Progress& progress) {
+  LogIndex anchor = progress.match;
+  if (log_.is_compacted(anchor)) anchor = log_.compacted_index();
+  const Term anchor_term = log_.term_at(anchor).value();
   const uint64_t read_context = pending_reads_.empty() ? 0 : read_round_;
-  send(to, current_term_, AppendEntries{progress.match, match_term, {}, log_.commit_index(), read_context});
+  send(to, current_term_, AppendEntries{anchor, anchor_term, {}, log_.commit_index(), read_context});
 }
 
 void RaftNode::broadcast_append() {
@@ -74,10 +84,18 @@ void RaftNode::broadcast_append() {
 // Sends the follower its next batch, unless flow control pauses it.
 bool RaftNode::send_append(NodeId to, bool send_if_empty) {
   Progress& progress = progress_.at(to);
-  if (progress.is_paused()) return false;
+  // A snapshot transfer sends chunks, not entries (snapshot_send.cpp).
+  if (progress.state == Progress::State::snapshot || progress.is_paused()) return false;
   DISPOTIFY_CHECK(progress.next <= log_.last_index() + 1);
   const LogIndex prev_index = progress.next - 1;
-  const Term prev_term = log_.term_at(prev_index).value();  // no compaction yet: always present
+  const std::optional<Term> prev_term = log_.term_at(prev_index);
+  if (!prev_term.has_value()) {
+    // §7: "the leader has already discarded the next log entry that it
+    // needs to send to a follower": send it the snapshot instead.
+    DISPOTIFY_CHECK(log_.is_compacted(prev_index));
+    start_snapshot(to);
+    return true;
+  }
   std::vector<Entry> entries = log_.slice(progress.next, kAppendEntriesBatchMax);
   if (entries.empty() && !send_if_empty) return false;
   if (entries.empty()) {
@@ -85,7 +103,7 @@ bool RaftNode::send_append(NodeId to, bool send_if_empty) {
   } else {
     progress.sent_entries(entries.back().index);
   }
-  send(to, current_term_, AppendEntries{prev_index, prev_term, std::move(entries), log_.commit_index()});
+  send(to, current_term_, AppendEntries{prev_index, *prev_term, std::move(entries), log_.commit_index()});
   return true;
 }
 
@@ -115,7 +133,6 @@ void RaftNode::handle_append_entries(const Message& m, const AppendEntries& requ
   // Rule 5: commitIndex = min(leaderCommit, index of last new entry); only
   // what this message proved to match may be committed.
   log_.commit_to(std::min(request.leader_commit, *matched));
-  forget_committed_confs();
   send(m.from, current_term_,
        AppendEntriesResponse{.success = true, .match_index = *matched, .read_context = request.read_context});
 }
@@ -128,6 +145,10 @@ void RaftNode::reject_append(const Message& m, const AppendEntries& request) {
     response.conflict_term = kNoTerm;  // our log is too short
     response.conflict_index = log_.last_index() + 1;
   } else {
+    // Everything up to the commit index matches the leader (§5.4), and the
+    // compaction boundary is at or below it.
+    DISPOTIFY_CHECK_MSG(request.prev_log_index > log_.compacted_index(),
+                        "the leader disagrees with a compacted, committed entry");
     response.conflict_term = log_.at(request.prev_log_index).term;
     // Entries up to our commit index match the leader's, so skip no further back.
     response.conflict_index =
@@ -145,11 +166,16 @@ void RaftNode::handle_append_response(const Message& m, const AppendEntriesRespo
   progress.recent_active = true;
   record_read_ack(progress, response.read_context);
   if (!response.success) {
-    handle_append_rejection(m.from, progress, response);
+    // During a snapshot transfer, rejections answer heartbeats anchored
+    // below what the follower lacks; the snapshot will settle it.
+    if (progress.state != Progress::State::snapshot) handle_append_rejection(m.from, progress, response);
     return;
   }
   DISPOTIFY_CHECK_MSG(response.match_index <= log_.last_index(), "follower matched past our log");
   const bool advanced = progress.update_match(response.match_index);
+  if (progress.state == Progress::State::snapshot && !log_.is_compacted(progress.match)) {
+    progress.become_probe(progress.match + 1);  // it caught up otherwise: entries suffice again
+  }
   if (progress.state == Progress::State::probe) {
     progress.probe_sent = false;  // the probe (or a heartbeat) was answered
     if (advanced || progress.match + 1 == progress.next) progress.become_replicate();
@@ -166,6 +192,13 @@ void RaftNode::handle_append_response(const Message& m, const AppendEntriesRespo
 void RaftNode::handle_append_rejection(NodeId from, Progress& progress,
                                        const AppendEntriesResponse& response) {
   if (response.rejected_index.is_zero() && response.conflict_index.is_zero()) return;  // stale-term reply
+  if (response.rejected_index > progress.match && response.rejected_index <= log_.compacted_index()) {
+    // It lacks an entry at or below our compaction boundary (typically a
+    // heartbeat anchored there): whatever it agrees with lies in the
+    // compacted prefix, so only a snapshot can bring it forward (§7).
+    start_snapshot(from);
+    return;
+  }
   const bool stale = progress.state == Progress::State::replicate
                          ? response.rejected_index <= progress.match
                          : response.rejected_index + 1 != progress.next;

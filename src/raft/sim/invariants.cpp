@@ -12,6 +12,13 @@ Status violation(const std::string& what) {
   return make_error(Errc::internal, "invariant violated: " + what);
 }
 
+// FNV-style chaining of (term, type, data hash): cheap and order-sensitive.
+size_t chain_step(size_t chain, const Entry& e) {
+  const size_t fields[] = {e.term.value(), static_cast<size_t>(e.type), std::hash<std::string>{}(e.data)};
+  for (const size_t field : fields) chain = (chain ^ field) * 1099511628211ULL;
+  return chain;
+}
+
 std::string describe(const Entry& e) {
   return "{" + to_string(e.term) + ", " + to_string(e.index) + ", " + std::to_string(e.data.size()) +
          " bytes}";
@@ -28,7 +35,7 @@ Status InvariantChecker::check_node(const RaftNode& node) {
   const NodeId id = node.id();
   const Term term = node.current_term();
   const LogIndex commit = node.log().commit_index();
-  auto [it, inserted] = previous_.try_emplace(id, NodeRecord{term, commit});
+  auto [it, inserted] = previous_.try_emplace(id, NodeRecord{term, commit, Term(), LogIndex()});
   NodeRecord& before = it->second;
   if (term < before.term) return violation(to_string(id) + " term went back to " + to_string(term));
   if (commit < before.commit) return violation(to_string(id) + " commit went back to " + to_string(commit));
@@ -42,18 +49,54 @@ Status InvariantChecker::check_node(const RaftNode& node) {
   }
   DISPOTIFY_TRY(check_membership(node));
   const LogIndex from = inserted ? LogIndex(1) : before.commit + 1;
+  DISPOTIFY_TRY(check_compaction_boundary(node));
   DISPOTIFY_TRY(check_committed_range(node, from, commit));
-  before = NodeRecord{term, commit};
+  before.term = term;
+  before.commit = commit;
   return ok_status();
 }
 
+Status InvariantChecker::node_crashed(NodeId node, Term durable_term, LogIndex durable_commit) {
+  const auto it = previous_.find(node);
+  if (it == previous_.end()) return ok_status();
+  NodeRecord& record = it->second;
+  if (durable_term < record.durable_term || durable_commit < record.durable_commit) {
+    return violation(to_string(node) + " durable term or commit went back");
+  }
+  if (durable_term > record.term || durable_commit > record.commit) {
+    return violation(to_string(node) + " persisted a term or commit it never had");
+  }
+  record = NodeRecord{durable_term, durable_commit, durable_term, durable_commit};
+  return ok_status();
+}
+
+// Entries a node compacted (or received in a snapshot) are no longer in its
+// log; they must have been recorded as committed before, from some log.
+Status InvariantChecker::check_compaction_boundary(const RaftNode& node) const {
+  const LogIndex compacted = node.log().compacted_index();
+  if (compacted.is_zero()) return ok_status();
+  if (compacted.value() > committed_.size()) {
+    return violation(to_string(node.id()) + " holds a snapshot up to " + to_string(compacted) +
+                     ", beyond anything committed");
+  }
+  if (committed_[compacted.value() - 1].term != node.log().compacted_term()) {
+    return violation(to_string(node.id()) + " compacted " + to_string(compacted) + " with the wrong term");
+  }
+  return ok_status();
+}
+
+void InvariantChecker::record_committed(const Entry& entry, Term term) {
+  DISPOTIFY_CHECK(entry.index.value() == committed_.size() + 1);  // committed prefixes grow by appending
+  committed_chain_.push_back(chain_step(committed_chain_.empty() ? 0 : committed_chain_.back(), entry));
+  committed_.push_back(entry);
+  committed_in_term_.push_back(term);
+}
+
 Status InvariantChecker::check_committed_range(const RaftNode& node, LogIndex from, LogIndex to) {
-  for (LogIndex i = from; i <= to; i = i + 1) {
+  for (LogIndex i = std::max(from, node.log().first_index()); i <= to; i = i + 1) {
     const Entry& entry = node.log().at(i);
     if (i.value() > committed_.size()) {
-      DISPOTIFY_CHECK(i.value() == committed_.size() + 1);  // committed prefixes grow by appending
-      committed_.push_back(entry);
-      committed_in_term_.push_back(node.current_term());
+      record_committed(entry, node.current_term());
       if (entry.type == EntryType::config) DISPOTIFY_TRY(record_committed_conf(entry));
     } else if (const Entry& known = committed_[i.value() - 1]; !(known == entry)) {
       return violation(to_string(node.id()) + " committed " + describe(entry) + " where " + describe(known) +
@@ -75,15 +118,17 @@ Status InvariantChecker::check_full(const std::vector<const RaftNode*>& nodes) {
 }
 
 // Hashes each log as a chain; equal (index, term) must mean equal chains.
+// A compacted prefix is committed (checked above), so its chain is the
+// committed record's.
 Status InvariantChecker::check_log_matching(const std::vector<const RaftNode*>& nodes) const {
   std::map<std::pair<LogIndex, Term>, std::pair<size_t, NodeId>> seen;
   for (const RaftNode* node : nodes) {
-    size_t chain = 0;
-    for (LogIndex i(1); i <= node->log().last_index(); i = i + 1) {
+    const LogIndex compacted = node->log().compacted_index();
+    DISPOTIFY_CHECK(compacted.value() <= committed_chain_.size());
+    size_t chain = compacted.is_zero() ? 0 : committed_chain_[compacted.value() - 1];
+    for (LogIndex i = node->log().first_index(); i <= node->log().last_index(); i = i + 1) {
       const Entry& e = node->log().at(i);
-      // FNV-style chaining of (term, type, data hash): cheap and order-sensitive.
-      const size_t fields[] = {e.term.value(), static_cast<size_t>(e.type), std::hash<std::string>{}(e.data)};
-      for (const size_t field : fields) chain = (chain ^ field) * 1099511628211ULL;
+      chain = chain_step(chain, e);
       const auto [other, fresh] = seen.try_emplace({i, e.term}, chain, node->id());
       if (!fresh && other->second.first != chain) {
         return violation("Log Matching: " + to_string(node->id()) + " and " +
@@ -99,6 +144,7 @@ Status InvariantChecker::check_leader_completeness(const RaftNode& leader) const
   for (size_t i = 0; i < committed_.size(); ++i) {
     const Entry& entry = committed_[i];
     if (committed_in_term_[i] >= leader.current_term()) continue;  // committed after its election
+    if (entry.index <= leader.log().compacted_index()) continue;   // in its snapshot (boundary checked)
     if (entry.index > leader.log().last_index() || !(leader.log().at(entry.index) == entry)) {
       return violation("Leader Completeness: leader " + to_string(leader.id()) + " of " +
                        to_string(leader.current_term()) + " lacks committed " + describe(entry));
@@ -132,6 +178,27 @@ Status InvariantChecker::check_membership(const RaftNode& node) const {
   if (node.role() == Role::candidate && !is_voter_in(conf, node.id()) &&
       node.conf_index() <= node.log().commit_index()) {
     return violation("candidate " + to_string(node.id()) + " is not a voter of its committed configuration");
+  }
+  return ok_status();
+}
+
+Status InvariantChecker::check_snapshot(NodeId node, const SnapshotMeta& meta,
+                                        const std::vector<Entry>& state) const {
+  if (state.size() != meta.index.value()) {
+    return violation(to_string(node) + " snapshot at " + to_string(meta.index) + " holds " +
+                     std::to_string(state.size()) + " entries");
+  }
+  if (state.size() > committed_.size()) {
+    return violation(to_string(node) + " snapshot at " + to_string(meta.index) + " goes past the commits");
+  }
+  for (size_t i = 0; i < state.size(); ++i) {
+    if (!(state[i] == committed_[i])) {
+      return violation(to_string(node) + " snapshot holds " + describe(state[i]) + " where " +
+                       describe(committed_[i]) + " was committed");
+    }
+  }
+  if (!state.empty() && state.back().term != meta.term) {
+    return violation(to_string(node) + " snapshot's last term disagrees with its meta");
   }
   return ok_status();
 }

@@ -1,8 +1,10 @@
 #include "raft/sim/simulator.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "base/check.h"
+#include "raft/sim/state_machine.h"
 
 namespace dispotify::raft::sim {
 
@@ -43,6 +45,7 @@ Config Simulator::config_for(NodeId node) {
   config.pre_vote = options_.pre_vote;
   config.check_quorum = options_.check_quorum;
   config.random_seed = rng_.next();  // each incarnation its own jitter, all from the one seed
+  config.snapshot_chunk_bytes = options_.snapshot_chunk_bytes;
   return config;
 }
 
@@ -90,6 +93,8 @@ void Simulator::tick() {
   ++now_ticks_;
   for (const NodeId id : ids()) {
     if (!is_up(id)) continue;
+    maybe_compact(id);
+    if (!is_up(id) || !failure_.empty()) continue;
     node(id).tick();
     process_ready(id);
   }
@@ -173,13 +178,60 @@ void Simulator::crash(NodeId id) {
   n.raft.reset();  // volatile state and the state machine are gone; the disk stays
   n.applied.clear();
   std::erase_if(reads_, [&](const auto& read) { return read.first.first == id; });  // the clients went too
+  const LogIndex snapshot_index = n.disk.snapshot.has_value() ? n.disk.snapshot->index : LogIndex();
+  fail(checker_.node_crashed(id, n.disk.hard_state.current_term,
+                             std::max(n.disk.hard_state.commit_index, snapshot_index)));
 }
 
 void Simulator::restart(NodeId id) {
   SimNode& n = sim_node(id);
   DISPOTIFY_CHECK(!n.raft.has_value());
-  n.raft.emplace(config_for(id), n.disk.hard_state, n.disk.log);
+  // A partially received snapshot (maybe torn by the crash) is discarded;
+  // the stored log is reduced to what follows the snapshot, as the core sees it.
+  n.disk.partial_meta.reset();
+  n.disk.partial_bytes.clear();
+  n.disk.log = entries_after_snapshot(std::move(n.disk.log), n.disk.snapshot);
+  restore_state_machine(id);
+  Config config = config_for(id);
+  config.applied_index = LogIndex(n.applied.size());
+  n.raft.emplace(config, n.disk.hard_state, n.disk.log, n.disk.snapshot);
   after_step();
+}
+
+void Simulator::maybe_compact(NodeId id) {
+  if (options_.compact_per_million == 0 || !rng_.chance(options_.compact_per_million)) return;
+  compact(id, rng_.uniform(options_.compaction_entries_kept_max + 1));
+}
+
+// The shell's side of §7: snapshot the state machine, store it, tell the
+// core, then drop the stored entries the snapshot covers.
+void Simulator::compact(NodeId id, uint64_t entries_kept) {
+  SimNode& n = sim_node(id);
+  RaftNode& raft = node(id);
+  const LogIndex applied(n.applied.size());
+  DISPOTIFY_CHECK(raft.log().applied_index() == applied);
+  if (applied.is_zero() || (n.disk.snapshot.has_value() && n.disk.snapshot->index >= applied)) return;
+  const SnapshotMeta meta = raft.snapshot_meta_at(applied);
+  n.disk.snapshot = meta;
+  n.disk.snapshot_bytes = encode_state(n.applied);
+  n.disk.log = entries_after_snapshot(std::move(n.disk.log), n.disk.snapshot);
+  raft.compact(meta, entries_kept);
+  ++compactions_;
+  process_ready(id);  // a leader restarts transfers of an older snapshot
+}
+
+// The state machine is reset to the snapshot on disk (or to empty).
+void Simulator::restore_state_machine(NodeId id) {
+  SimNode& n = sim_node(id);
+  n.applied.clear();
+  if (!n.disk.snapshot.has_value()) return;
+  Result<std::vector<Entry>> state = decode_state(n.disk.snapshot_bytes);
+  if (!state.ok()) {
+    fail(state.error());
+    return;
+  }
+  fail(checker_.check_snapshot(id, *n.disk.snapshot, *state));
+  n.applied = std::move(*state);
 }
 
 void Simulator::partition(const std::vector<std::set<NodeId>>& groups) {
@@ -211,32 +263,45 @@ void Simulator::process_ready(NodeId id) {
   fail(checker_.check({&raft}));
   while (raft.has_ready() && failure_.empty()) {
     Ready ready = raft.ready();
-    persist(n.disk, ready);
-    if (rng_.chance(options_.faults.crash_before_send_per_million)) {
+    const bool torn = rng_.chance(options_.faults.crash_during_persist_per_million);
+    const uint64_t writes = ready.snapshot_chunks.size() + (ready.snapshot.has_value() ? 2 : 0) +
+                            ready.entries.size() + (ready.hard_state.has_value() ? 1 : 0);
+    const uint64_t writes_max = torn ? rng_.uniform(writes + 1) : std::numeric_limits<uint64_t>::max();
+    const bool persisted = persist(n.disk, ready, writes_max);
+    if (!failure_.empty()) return;
+    if (torn || !persisted) ++torn_persists_;
+    if (torn || !persisted || rng_.chance(options_.faults.crash_before_send_per_million)) {
       crash(id);  // `raft` is gone: the messages and applies of this Ready are lost
       return;
     }
-    for (Message& message : ready.messages) enqueue(std::move(message));
-    for (const Entry& entry : ready.committed_entries) {
-      fail(checker_.check_applied(id, n.applied.size(), entry));
-      n.applied.push_back(entry);
+    for (Message& message : ready.messages) {
+      if (auto* chunk = std::get_if<InstallSnapshot>(&message.payload)) {
+        if (!fill_chunk(n.disk, *chunk)) continue;
+        ++snapshot_chunks_sent_;
+      }
+      enqueue(std::move(message));
     }
+    apply(id, ready);
     for (const ReadState& read : ready.read_states) check_read(id, read);
     raft.advance(ready);
   }
 }
 
-void Simulator::persist(Disk& disk, const Ready& ready) {
-  if (ready.hard_state.has_value()) {
-    DISPOTIFY_CHECK_MSG(ready.hard_state->current_term >= disk.hard_state.current_term,
-                        "persisted term goes back");
-    disk.hard_state = *ready.hard_state;
+// Raft_node.h step 3: install the snapshot, then apply the entries.
+void Simulator::apply(NodeId id, const Ready& ready) {
+  SimNode& n = sim_node(id);
+  if (ready.snapshot.has_value()) {
+    if (n.disk.snapshot != ready.snapshot) {
+      fail(make_error(Errc::internal, to_string(id) + " installs a snapshot that is not its current one"));
+      return;
+    }
+    restore_state_machine(id);
+    ++snapshots_installed_;
   }
-  if (ready.entries.empty()) return;
-  const uint64_t first = ready.entries.front().index.value();
-  DISPOTIFY_CHECK_MSG(first >= 1 && first <= disk.log.size() + 1, "persisting leaves a gap in the log");
-  disk.log.resize(first - 1);  // a new leader's entries replace a conflicting suffix
-  disk.log.insert(disk.log.end(), ready.entries.begin(), ready.entries.end());
+  for (const Entry& entry : ready.committed_entries) {
+    fail(checker_.check_applied(id, n.applied.size(), entry));
+    n.applied.push_back(entry);
+  }
 }
 
 void Simulator::enqueue(Message message) {
@@ -267,6 +332,38 @@ void Simulator::after_step() {
 }
 
 Status Simulator::check_full() { return checker_.check_full(running()); }
+
+std::string Simulator::describe() const {
+  static constexpr const char* kStates[] = {"probe", "replicate", "snapshot"};
+  std::string out;
+  for (const NodeId id : ids()) {
+    out += "\n  " + to_string(id) + ": ";
+    if (!is_up(id)) {
+      out += "down";
+      continue;
+    }
+    const RaftNode& n = *sim_node(id).raft;
+    const RaftLog& log = n.log();
+    out += std::string(role_name(n.role())) + " " + to_string(n.current_term()) + " leader " +
+           std::to_string(n.leader_hint().value()) + " log (" +
+           std::to_string(log.compacted_index().value()) + ", " + std::to_string(log.last_index().value()) +
+           "] commit " + std::to_string(log.commit_index().value()) + " applied " +
+           std::to_string(log.applied_index().value()) + " snapshot " +
+           (n.snapshot().has_value() ? std::to_string(n.snapshot()->index.value()) : "-");
+    if (n.role() != Role::leader) continue;
+    for (const NodeId peer : ids()) {
+      if (peer == id) continue;
+      const Progress& p = n.progress(peer);
+      out += " | " + std::to_string(peer.value()) + ": " + kStates[static_cast<int>(p.state)] + " match " +
+             std::to_string(p.match.value()) + " next " + std::to_string(p.next.value());
+      if (p.state == Progress::State::snapshot) {
+        out += " offsets " + std::to_string(p.snapshot_offset_acked) + "/" +
+               std::to_string(p.snapshot_offset_sent);
+      }
+    }
+  }
+  return out;
+}
 
 void Simulator::fail(const Status& status) {
   if (status.ok() || !failure_.empty()) return;
