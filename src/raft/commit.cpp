@@ -26,7 +26,10 @@ bool RaftNode::maybe_commit() {
   const LogIndex quorum_match = matches[quorum_size() - 1];  // held by a majority
   if (quorum_match <= log_.commit_index()) return false;
   if (log_.term_at(quorum_match) != current_term_) return false;  // §5.4.2
+  const LogIndex previous_commit = log_.commit_index();
   log_.commit_to(quorum_match);
+  // A committed removal ends replication to the removed server (membership.cpp).
+  if (conf_index() > previous_commit) sync_progress_with_conf();
   advance_reads();  // reads waiting for a commit in our term (thesis §6.4)
   return true;
 }

@@ -4,9 +4,11 @@
 // Every server uses the latest configuration in its log, committed or not
 // (thesis §4.1). So the configuration changes when a config entry is
 // appended and goes back when a truncation removes it. conf_history_ holds
-// the config entries a truncation can still affect: the last committed one
-// (committed entries are never truncated, §5.4) and all after it.
+// every config entry after the latest snapshot, on top of base_conf_ (the
+// snapshot's configuration, thesis §5.1): the ones a truncation can still
+// roll back and the ones a snapshot at an applied index may need to record.
 #include <algorithm>
+#include <set>
 
 #include "base/check.h"
 #include "raft/raft_node.h"
@@ -124,17 +126,57 @@ void RaftNode::apply_conf() {
   if (role_ == Role::leader) sync_progress_with_conf();
 }
 
-// Leader: a Progress for every other member, none for anyone else.
+// Leader: the servers to replicate to. Every member of the configuration
+// in force, and also every member of the committed configuration and of
+// the uncommitted ones after it: a voter that an uncommitted entry removes
+// "might still be needed until the Cnew entry is committed" (thesis §4.2.2,
+// Figure 4.6), and until then it keeps hearing from the leader. Otherwise
+// it stops receiving heartbeats the moment Cnew is appended, times out and
+// campaigns at ever higher terms (thesis §4.2.3); without PreVote and
+// CheckQuorum that deposes the leader again and again, and if committing
+// Cnew needs a follower that catches up slowly (a snapshot transfer longer
+// than an election timeout) Cnew never commits: a livelock (fuzz seed 1211).
+// Sending to a non-member is safe: commits, elections, CheckQuorum and reads
+// count only the voters of the configuration in force.
+std::set<NodeId> RaftNode::replication_targets() const {
+  std::set<NodeId> targets;
+  const auto add = [&](const ConfState& conf) {
+    targets.insert(conf.voters.begin(), conf.voters.end());
+    targets.insert(conf.learners.begin(), conf.learners.end());
+  };
+  add(conf_);
+  add(conf_at(log_.commit_index()));  // at or after the snapshot: commit >= applied >= snapshot
+  for (const ConfRecord& record : conf_history_) {
+    if (record.index > log_.commit_index()) add(record.conf);
+  }
+  targets.erase(config_.id);
+  return targets;
+}
+
+// Leader: a Progress for every replication target, none for anyone else.
+// Runs when the configuration changes and when a config entry commits (a
+// removed server then stops being a target).
 void RaftNode::sync_progress_with_conf() {
   DISPOTIFY_CHECK(role_ == Role::leader);
-  std::erase_if(progress_, [&](const auto& entry) { return !is_member(entry.first); });
-  for (const std::vector<NodeId>* members : {&conf_.voters, &conf_.learners}) {
-    for (const NodeId member : *members) {
-      if (member == config_.id || progress_.contains(member)) continue;
-      Progress& progress = progress_[member];
-      progress.next = log_.last_index() + 1;  // Figure 2; a probe backtracks from there
-      progress.recent_active = true;          // a full election timeout before CheckQuorum counts it
+  const std::set<NodeId> targets = replication_targets();
+  for (auto it = progress_.begin(); it != progress_.end();) {
+    if (targets.contains(it->first)) {
+      ++it;
+      continue;
     }
+    // Its removal just committed. A last heartbeat tells it so if it holds
+    // the removing entry (commit = min(leader commit, match)): it then knows
+    // it is out and never campaigns (may_campaign). If that heartbeat is
+    // lost it may campaign and, without CheckQuorum, disrupt; the shell shuts
+    // removed servers down (thesis §4.2.3).
+    send_heartbeat(it->first, it->second);
+    it = progress_.erase(it);
+  }
+  for (const NodeId target : targets) {
+    if (progress_.contains(target)) continue;
+    Progress& progress = progress_[target];
+    progress.next = log_.last_index() + 1;  // Figure 2; a probe backtracks from there
+    progress.recent_active = true;          // a full election timeout before CheckQuorum counts it
   }
   if (!transfer_target_.is_zero() && !is_voter(transfer_target_)) transfer_target_ = kNoNode;
 }

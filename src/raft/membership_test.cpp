@@ -1,6 +1,8 @@
 // Membership changes (thesis §4.1, §4.2), one node driven message by message.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "raft/node_test_support.h"
 
 namespace dispotify::raft {
@@ -121,6 +123,53 @@ TEST(Membership, LeaderThatRemovesItselfStepsDownOnceTheRemovalIsCommitted) {
   EXPECT_EQ(node.role(), Role::follower);
   for (int i = 0; i < 100; ++i) node.tick();
   EXPECT_EQ(node.role(), Role::follower) << "a removed server never campaigns";
+}
+
+// Thesis §4.2.2: a server that an uncommitted entry removes "might still be
+// needed until the Cnew entry is committed", so the leader keeps it as a
+// follower (entries and heartbeats) until then. Otherwise it times out and
+// campaigns (§4.2.3); without PreVote and CheckQuorum that deposed the leader
+// again and again while a follower it needed to commit Cnew caught up
+// through a snapshot, and Cnew never committed (fuzz seed 1211).
+TEST(Membership, LeaderKeepsReplicatingToAServerWhoseRemovalIsUncommitted) {
+  RaftNode node = committed_leader();
+  node.step(append_response(n3, n1, node.current_term(), LogIndex(1)));
+  const LogIndex index = node.propose_conf_change(remove(n3)).value();
+  const auto sent_to_n3 = [](const std::vector<Message>& messages) {
+    return std::count_if(messages.begin(), messages.end(), [](const Message& m) { return m.to == n3; });
+  };
+  EXPECT_GE(sent_to_n3(drain(node).messages), 1) << "it receives the entry that removes it";
+  node.tick();
+  EXPECT_EQ(sent_to_n3(of_type<AppendEntries>(drain(node).messages)), 1) << "and heartbeats";
+  EXPECT_EQ(node.peer_progress().size(), 2u);
+  node.step(append_response(n3, n1, node.current_term(), index));
+  EXPECT_EQ(node.log().commit_index(), LogIndex(1)) << "a removed server does not count";
+  node.step(append_response(n2, n1, node.current_term(), index));
+  EXPECT_EQ(node.log().commit_index(), index);
+  // Committed: a last heartbeat tells it (its match holds the removal), then nothing.
+  const std::vector<Message> last = of_type<AppendEntries>(drain(node).messages);
+  ASSERT_EQ(sent_to_n3(last), 1);
+  const auto heartbeat = std::find_if(last.begin(), last.end(), [](const Message& m) { return m.to == n3; });
+  EXPECT_EQ(std::get<AppendEntries>(heartbeat->payload).leader_commit, index);
+  EXPECT_EQ(node.peer_progress().size(), 1u);
+  for (int i = 0; i < 5; ++i) node.tick();
+  EXPECT_EQ(sent_to_n3(drain(node).messages), 0);
+}
+
+// ... and the removed server, told that its removal committed, never
+// campaigns again (it may campaign only while the removal is uncommitted).
+TEST(Membership, ServerToldThatItsRemovalCommittedNeverCampaigns) {
+  RaftNode node(config_of(n3), {}, {});
+  std::vector<Entry> entries = {Entry{Term(1), LogIndex(1), EntryType::noop, {}},
+                                config_entry(Term(1), LogIndex(2), remove(n3), {{n1, n2}, {}})};
+  node.step(Message{n1, n3, Term(1), AppendEntries{LogIndex(0), kNoTerm, entries, LogIndex(1)}});
+  EXPECT_EQ(node.conf_state(), (ConfState{{n1, n2}, {}}));
+  for (int i = 0; i < 5; ++i) node.tick();
+  node.step(Message{n1, n3, Term(1), AppendEntries{LogIndex(2), Term(1), {}, LogIndex(2)}});
+  EXPECT_EQ(node.log().commit_index(), LogIndex(2));
+  for (int i = 0; i < 100; ++i) node.tick();
+  EXPECT_EQ(node.role(), Role::follower);
+  EXPECT_EQ(node.current_term(), Term(1));
 }
 
 // Thesis §4.1: "a log entry for a configuration change can be removed (if

@@ -48,6 +48,17 @@ RaftNode::RaftNode(Config config, HardState hard_state, std::vector<Entry> log,
   } else {
     restore_conf(config_.initial_conf, LogIndex());
   }
+  // Ready step 1 stores the hard state after the entries (and a received
+  // snapshot), so a crash in between can leave entries of a term the stored
+  // hard state does not have yet. We held that term (nothing of a later term
+  // is accepted without adopting it first, §5.1), and never sent a vote in
+  // it: a vote leaves only after the Ready that records it is stored. Adopt
+  // it with no vote, or a campaign at an older term would append after
+  // entries of a newer one (terms must not go back along the log, §5.3).
+  if (log_.last_term() > current_term_) {
+    current_term_ = log_.last_term();
+    voted_for_ = kNoNode;
+  }
   become_follower(current_term_, kNoNode);
 }
 
@@ -276,13 +287,14 @@ void RaftNode::check_invariants() const {
   DISPOTIFY_CHECK(role_ != Role::leader || leader_id_ == config_.id);
   DISPOTIFY_CHECK(role_ != Role::candidate || voted_for_ == config_.id);
   DISPOTIFY_CHECK(role_ == Role::leader || progress_.empty());
-  // A leader tracks every other member (thesis §4.2.1: learners too); only
-  // voters campaign (a leader that removed itself is the exception, §4.2.2).
-  DISPOTIFY_CHECK(role_ != Role::leader || progress_.size() + (is_member(config_.id) ? 1 : 0) ==
-                                               conf_.voters.size() + conf_.learners.size());
+  // A leader tracks every other member (thesis §4.2.1: learners too) and
+  // servers whose removal is not committed yet (§4.2.2, membership.cpp).
+  DISPOTIFY_CHECK(role_ != Role::leader || progress_.size() == replication_targets().size());
+  // Only voters campaign (one that an uncommitted entry removes too, §4.2.2).
   DISPOTIFY_CHECK((role_ != Role::candidate && role_ != Role::pre_candidate) || may_campaign());
   DISPOTIFY_CHECK(conf_history_.empty() || conf_history_.back().index <= log_.last_index());
-  DISPOTIFY_CHECK(conf_history_.empty() || !snapshot_.has_value() || conf_history_.front().index > snapshot_->index);
+  DISPOTIFY_CHECK(conf_history_.empty() || !snapshot_.has_value() ||
+                  conf_history_.front().index > snapshot_->index);
   DISPOTIFY_CHECK(role_ != Role::leader || log_.last_term() == current_term_);  // the no-op (§5.4.2)
   DISPOTIFY_CHECK(log_.last_term() <= current_term_);
   DISPOTIFY_CHECK(election_elapsed_ticks_ >= 0 && heartbeat_elapsed_ticks_ >= 0);

@@ -22,7 +22,10 @@
 //         them, and must not lose entries acknowledged before;
 //      d. hard_state, after the entries: a crash may lose a suffix of the
 //         entries, or the new hard state, but never keeps a hard state
-//         whose commit index points at lost entries (write it last);
+//         whose commit index points at lost entries (write it last). The
+//         constructor adopts the term of stored entries (or of a snapshot,
+//         1b) newer than a stored hard state, which such a crash leaves.
+//         Writing c and d as one atomic record (src/log does) is fine too;
 //   2. send `messages`; an InstallSnapshot from the core has empty `data`
 //      and done == false: fill data with the bytes of the snapshot file for
 //      message.meta at [offset, offset + n), n = min(config.snapshot_chunk_bytes,
@@ -57,6 +60,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -275,6 +279,7 @@ class RaftNode {
   void track_conf_entries(const std::vector<Entry>& entries);
   void forget_truncated_confs();
   void apply_conf();
+  std::set<NodeId> replication_targets() const;
   void sync_progress_with_conf();
   void maybe_step_down_removed();
 
@@ -315,7 +320,7 @@ class RaftNode {
   int64_t randomized_election_timeout_ticks_ = 0;
 
   std::map<NodeId, bool> votes_;         // candidate / pre-candidate
-  std::map<NodeId, Progress> progress_;  // leader: every voter but us
+  std::map<NodeId, Progress> progress_;  // leader: replication_targets()
 
   ConfState conf_;  // in force: the last of conf_history_, else base_conf_
   // The configuration before the first record of conf_history_: the

@@ -181,6 +181,9 @@ void RaftNode::handle_append_response(const Message& m, const AppendEntriesRespo
     if (advanced || progress.match + 1 == progress.next) progress.become_replicate();
   }
   if (advanced && maybe_commit()) broadcast_append();
+  // A commit ends replication to a server whose removal it commits
+  // (membership.cpp); `progress` may be gone.
+  if (!progress_.contains(m.from)) return;
   // Pipelining: keep the follower's window full.
   while (send_append(m.from, /*send_if_empty=*/false)) {
   }

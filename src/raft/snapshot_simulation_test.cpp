@@ -109,6 +109,46 @@ TEST(SnapshotSimulation, TransferSurvivesLossFollowerRestartsAndANewerSnapshot) 
   ASSERT_TRUE(sim.check_full().ok());
 }
 
+// Thesis §4.2.2 with §7 (fuzz seed 1211 after the merge): the leader
+// removes a voter; committing that needs the other follower, which is
+// catching up through a snapshot that takes longer than an election timeout.
+// The removed voter "might still be needed until the Cnew entry is
+// committed", so the leader keeps it as a follower until then: it never
+// times out and campaigns. Before, it did (thesis §4.2.3), and without PreVote
+// and CheckQuorum each of its elections deposed the leader and restarted the
+// transfer, so the removal never committed.
+TEST(SnapshotSimulation, VoterWhoseRemovalIsUncommittedKeepsFollowingWhileASnapshotCatchesUpAnother) {
+  SimOptions options = snapshot_options(31);
+  options.pre_vote = false;
+  options.check_quorum = false;
+  Simulator sim(options);
+  ASSERT_TRUE(sim.run_until([&] { return has_leader(sim); }, kTicksMax));
+  const NodeId leader = *sim.leader();
+  const NodeId lagging = leader == NodeId(1) ? NodeId(2) : NodeId(1);
+  const NodeId removed = NodeId(6 - leader.value() - lagging.value());
+  sim.crash(lagging);
+  commit_entries(sim, 150, {leader, removed});
+  ASSERT_EQ(*sim.leader(), leader);
+  for (const NodeId n : {leader, removed}) sim.compact(n, 0);
+  const Term term = sim.node(leader).current_term();
+  const Result<LogIndex> removal = sim.propose_conf_change(leader, {ConfChange::Type::remove, removed});
+  ASSERT_TRUE(removal.ok()) << removal.error().message;
+  sim.restart(lagging);
+  ASSERT_TRUE(sim.run_until(
+      [&] {
+        return sim.node(leader).log().commit_index() >= *removal &&
+               sim.node(lagging).log().commit_index() >= *removal;
+      },
+      2 * kTicksMax))
+      << sim.failure() << sim.describe();
+  EXPECT_GE(sim.snapshots_installed(), 1u);
+  EXPECT_EQ(sim.node(leader).current_term(), term) << "nobody disrupted the leader";
+  EXPECT_EQ(sim.node(removed).current_term(), term);
+  EXPECT_EQ(sim.node(leader).conf_state(),
+            (ConfState{{std::min(leader, lagging), std::max(leader, lagging)}, {}}));
+  ASSERT_TRUE(sim.check_full().ok());
+}
+
 // A restart loads the snapshot into the state machine and only the log
 // after it; nothing committed is lost or applied twice.
 TEST(SnapshotSimulation, RestartLoadsTheSnapshotThenTheLogAfterIt) {

@@ -367,6 +367,24 @@ TEST(Snapshot, RestartDropsAStoredLogThatDisagreesWithTheSnapshot) {
   EXPECT_EQ(node.log().commit_index(), LogIndex(10));
 }
 
+// Ready step 1 stores the hard state after the entries, so a crash in
+// between leaves entries (or a received snapshot) of a term the stored hard
+// state lacks. The restarted node adopts that term with no vote (none was
+// sent in it); otherwise it could campaign at an older term and append its
+// no-op after entries of a newer one (fuzz seed 1749 after the merge).
+TEST(Snapshot, RestartAdoptsTheTermOfStoredEntriesNewerThanTheStoredHardState) {
+  RaftNode node(config_of(n2), HardState{Term(1), n1, LogIndex(1)}, entries_with_terms({1, 3, 3}));
+  EXPECT_EQ(node.current_term(), Term(3));
+  EXPECT_EQ(node.voted_for(), kNoNode);
+  Ready ready = node.ready();
+  ASSERT_TRUE(ready.hard_state.has_value()) << "the adopted term is stored";
+  EXPECT_EQ(ready.hard_state->current_term, Term(3));
+  node.advance(ready);
+  for (int i = 0; i < 100 && node.role() != Role::candidate; ++i) node.tick();
+  ASSERT_EQ(node.role(), Role::candidate);
+  EXPECT_EQ(node.current_term(), Term(4));
+}
+
 // Storage: a Ready whose last entry was replaced before advance() (a new
 // leader truncated it) still stored the entries before it; they must not be
 // written again, since a crash halfway through a rewrite could lose

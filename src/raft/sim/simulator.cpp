@@ -351,14 +351,15 @@ std::string Simulator::describe() const {
            std::to_string(log.applied_index().value()) + " snapshot " +
            (n.snapshot().has_value() ? std::to_string(n.snapshot()->index.value()) : "-");
     if (n.role() != Role::leader) continue;
-    for (const NodeId peer : ids()) {
-      if (peer == id) continue;
-      const Progress& p = n.progress(peer);
-      out += " | " + std::to_string(peer.value()) + ": " + kStates[static_cast<int>(p.state)] + " match " +
+    // Only the servers it replicates to: members, and any whose removal is
+    // not committed yet (asking progress() for another node aborts).
+    for (const PeerProgress& p : n.peer_progress()) {
+      out += " | " + std::to_string(p.node.value()) + ": " + kStates[static_cast<int>(p.state)] + " match " +
              std::to_string(p.match.value()) + " next " + std::to_string(p.next.value());
       if (p.state == Progress::State::snapshot) {
-        out += " offsets " + std::to_string(p.snapshot_offset_acked) + "/" +
-               std::to_string(p.snapshot_offset_sent);
+        const Progress& progress = n.progress(p.node);
+        out += " offsets " + std::to_string(progress.snapshot_offset_acked) + "/" +
+               std::to_string(progress.snapshot_offset_sent);
       }
     }
   }
