@@ -14,7 +14,7 @@ DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libgtest-dev libbenchmark-dev libcpptoml-dev \
   python3 python3-pytest python3-requests ffmpeg clang-format clang-tidy
 
-.PHONY: all deps build build-asan test unit-test e2e-test demo format format-check tidy clean bench
+.PHONY: all deps build build-asan test unit-test e2e-test cluster-test demo format format-check tidy clean bench
 
 all: build
 
@@ -48,7 +48,12 @@ e2e-test: build build-asan
 	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q tests/e2e
 	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify $(PYTHON) -m pytest -q -x tests/e2e
 
-test: unit-test e2e-test format-check
+# Clusters of real processes on loopback: replication, failover, restarts.
+cluster-test: build build-asan
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q tests/cluster
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify DISPOTIFY_E2E_SLOW=3 $(PYTHON) -m pytest -q -x tests/cluster
+
+test: unit-test e2e-test cluster-test format-check
 
 demo: build
 	tools/demo.sh $(BUILD)/dispotify

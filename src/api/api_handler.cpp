@@ -4,7 +4,8 @@
 namespace dispotify::api {
 
 net::Handler make_api_handler(ApiContext& ctx) {
-  auto router = std::make_shared<Router>([&ctx](const net::Request& r) { return authenticate(ctx, r); });
+  auto router = std::make_shared<Router>([&ctx](const net::Request& r) { return authenticate(ctx, r); },
+                                         [&ctx] { return ctx.proposer.read_barrier(); });
   add_ops_routes(*router, ctx);
   add_auth_routes(*router, ctx);
   add_user_routes(*router, ctx);
@@ -12,6 +13,7 @@ net::Handler make_api_handler(ApiContext& ctx) {
   add_upload_routes(*router, ctx);
   add_stream_routes(*router, ctx);
   add_playlist_routes(*router, ctx);
+  add_cluster_routes(*router, ctx);
   return [router](net::Request& request) { return router->handle(request); };
 }
 

@@ -29,8 +29,8 @@ Result<std::pair<catalog::User, catalog::Token>> authenticate(ApiContext& ctx, c
     return make_error(Errc::unauthenticated, "missing credentials: send Authorization: Bearer <token>");
   }
   const std::string hash = sha256_hex(*secret);
-  // Read the index before the lookups: the answer is at least this fresh.
-  const uint64_t index = ctx.catalog.applied_index();
+  // Read the epoch before the lookups: the answer is at least this fresh.
+  const uint64_t index = ctx.catalog.auth_epoch();
   auto who = ctx.auth_cache.find(hash, index);
   if (!who) {
     DISPOTIFY_ASSIGN_OR_RETURN(auto token, ctx.catalog.token_by_hash(hash));

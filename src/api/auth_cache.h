@@ -2,9 +2,11 @@
 // requests with the same token costs one catalog lookup, not two per request.
 //
 // Correct without invalidation messages: the whole cache belongs to one
-// catalog applied index. A lookup at the same index returns exactly what
-// the catalog would (the catalog only changes by apply, which advances the
-// index), and the first lookup at a newer index empties it. Expiry times are
+// catalog auth epoch (Catalog::auth_epoch), which advances whenever an
+// applied command may change what a token resolves to. A lookup at the same
+// epoch returns exactly what the catalog would, and the first lookup at a
+// newer epoch empties it; unrelated writes (uploads, playlists) keep it.
+// Misses are not cached, so a new token is found at once. Expiry times are
 // still checked by the caller on every use. Thread-safe.
 #pragma once
 

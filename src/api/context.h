@@ -10,6 +10,7 @@
 #include "api/metrics.h"
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
+#include "cluster/cluster_service.h"
 #include "storage/blob_store.h"
 
 namespace dispotify::api {
@@ -27,7 +28,8 @@ struct ApiContext {
   storage::BlobStore& blobs;
   Metrics& metrics;
   ApiOptions options;
-  std::atomic<bool> ready{false};  // /readyz: catalog open and serving
+  cluster::ClusterService* cluster = nullptr;  // null: no cluster routes (tests of the API alone)
+  std::atomic<bool> ready{false};              // /readyz: catalog open and serving
   AuthCache auth_cache{};
 };
 

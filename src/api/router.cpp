@@ -1,7 +1,10 @@
 #include "api/router.h"
 
+#include <algorithm>
+
 #include "api/errors.h"
 #include "base/check.h"
+#include "catalog/proposer.h"
 
 namespace dispotify::api {
 namespace {
@@ -23,9 +26,10 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Access access, RouteHandler handler) {
+void Router::add(std::string method, std::string pattern, Access access, RouteHandler handler,
+                 Consistency consistency) {
   DISPOTIFY_CHECK(!pattern.empty() && pattern[0] == '/');
-  Route route{std::move(method), pattern, {}, access, std::move(handler)};
+  Route route{std::move(method), pattern, {}, access, std::move(handler), consistency};
   for (auto s : split_path(pattern)) route.segments.emplace_back(s);
   routes_.push_back(std::move(route));
 }
@@ -73,19 +77,62 @@ net::Response Router::handle(net::Request& request) const {
   return response;
 }
 
+// A write with an Idempotency-Key header proposes its commands under ids
+// derived from the key and the user, so a client's retry of a request whose
+// answer it lost is answered without applying it twice.
+net::Response Router::run_idempotent(const Route& route, Call& call) const {
+  constexpr size_t kIdempotencyKeyBytesMax = 64;
+  auto key = call.request.header("Idempotency-Key");
+  if (!key || route.method == "GET") return route.handler(call);
+  const bool printable = std::all_of(key->begin(), key->end(), [](char c) { return c > ' ' && c < 127; });
+  if (key->empty() || key->size() > kIdempotencyKeyBytesMax || !printable) {
+    return error_response(Errc::invalid_argument,
+                          "Idempotency-Key must be 1 to 64 printable ASCII characters");
+  }
+  catalog::RequestIdScope scope("key:" + call.user->id + ":" + std::string(*key));
+  return route.handler(call);
+}
+
+Result<std::pair<catalog::User, catalog::Token>> Router::authenticate(const Route& route,
+                                                                      const net::Request& request) const {
+  auto who = authenticator_(request);
+  if (who.ok() || who.error().code != Errc::unauthenticated || !barrier_) return who;
+  // Local routes (streams, on the I/O thread) never wait for the cluster.
+  if (route.consistency == Consistency::local) return who;
+  // The token may have been created through another node a moment ago:
+  // catch up with the cluster once before refusing it.
+  // If that fails (no majority), say so (503): a 401 would make the
+  // client throw away a token that is valid.
+  if (Status fresh = barrier_(); !fresh.ok()) return std::move(fresh).error();
+  return authenticator_(request);
+}
+
+Status Router::read_barrier(const Route& route, const net::Request& request) const {
+  auto wanted = request.query_param("consistency");
+  if (wanted && *wanted != "stale" && *wanted != "linearizable") {
+    return make_error(Errc::invalid_argument, "consistency must be 'linearizable' or 'stale'");
+  }
+  if (route.method != "GET" || route.consistency == Consistency::local || !barrier_) return ok_status();
+  if (wanted && *wanted == "stale") return ok_status();
+  return barrier_();
+}
+
 net::Response Router::run(const Route& route, net::Request& request, std::vector<std::string> params) const {
   Call call{request, std::move(params), std::nullopt, std::nullopt};
   net::Response response;
   if (route.access != Access::anyone) {
-    auto who = authenticator_(request);
+    auto who = authenticate(route, request);
+    Status fresh = who.ok() ? read_barrier(route, request) : ok_status();
     if (!who.ok()) {
       response = error_response(who.error());
     } else if (route.access == Access::admin && who->first.role != catalog::kRoleAdmin) {
       response = error_response(Errc::permission_denied, "this route needs the admin role");
+    } else if (!fresh.ok()) {
+      response = error_response(fresh.error());
     } else {
       call.user = std::move(who->first);
       call.token = std::move(who->second);
-      response = route.handler(call);
+      response = run_idempotent(route, call);
     }
   } else {
     response = route.handler(call);

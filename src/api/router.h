@@ -18,6 +18,14 @@ namespace dispotify::api {
 
 enum class Access { anyone, user, admin };
 
+// How fresh the catalog must be for a GET route. linearizable (the
+// default for authenticated GETs): the router first passes the read
+// barrier, so the answer reflects every write acknowledged before the
+// request, on any node (?consistency=stale skips it). local: the route
+// reads this node's catalog as it is, so a node cut off from the majority
+// still serves it (streams and covers).
+enum class Consistency { linearizable, local };
+
 struct Call {
   net::Request& request;
   std::vector<std::string> params;      // values of the {param} segments, in order
@@ -30,11 +38,16 @@ struct Call {
 using RouteHandler = std::function<net::Response(Call&)>;
 // Resolves the Authorization header to a user, or an Error (401).
 using Authenticator = std::function<Result<std::pair<catalog::User, catalog::Token>>(const net::Request&)>;
+// Returns once this node's catalog holds every committed write, or an
+// Error (Errc::unavailable: no majority).
+using ReadBarrier = std::function<Status()>;
 
 class Router {
  public:
-  explicit Router(Authenticator authenticator) : authenticator_(std::move(authenticator)) {}
-  void add(std::string method, std::string pattern, Access access, RouteHandler handler);
+  Router(Authenticator authenticator, ReadBarrier barrier)
+      : authenticator_(std::move(authenticator)), barrier_(std::move(barrier)) {}
+  void add(std::string method, std::string pattern, Access access, RouteHandler handler,
+           Consistency consistency = Consistency::linearizable);
   // Fallback for paths no route matches (e.g. the web app); default 404.
   void set_fallback(RouteHandler handler) { fallback_ = std::move(handler); }
   net::Response handle(net::Request& request) const;
@@ -46,12 +59,18 @@ class Router {
     std::vector<std::string> segments;
     Access access;
     RouteHandler handler;
+    Consistency consistency;
   };
   static bool match(const Route& route, const std::vector<std::string_view>& path,
                     std::vector<std::string>& params);
   net::Response run(const Route& route, net::Request& request, std::vector<std::string> params) const;
+  net::Response run_idempotent(const Route& route, Call& call) const;
+  Result<std::pair<catalog::User, catalog::Token>> authenticate(const Route& route,
+                                                                const net::Request& request) const;
+  [[nodiscard]] Status read_barrier(const Route& route, const net::Request& request) const;
 
   Authenticator authenticator_;
+  ReadBarrier barrier_;
   std::vector<Route> routes_;
   RouteHandler fallback_;
 };

@@ -14,6 +14,7 @@ void add_upload_routes(Router& router, ApiContext& ctx);
 void add_stream_routes(Router& router, ApiContext& ctx);
 void add_playlist_routes(Router& router, ApiContext& ctx);
 void add_ops_routes(Router& router, ApiContext& ctx);
+void add_cluster_routes(Router& router, ApiContext& ctx);
 
 // The whole public API as one handler for the HTTP server.
 net::Handler make_api_handler(ApiContext& ctx);

@@ -133,18 +133,27 @@ net::Response serve_cover(ApiContext& ctx, const net::Request& request, const st
 }  // namespace
 
 void add_stream_routes(Router& router, ApiContext& ctx) {
-  router.add("GET", "/api/v1/tracks/{id}/stream", Access::user,
-             [&](Call& c) { return stream_track(ctx, c); });
-  router.add("GET", "/api/v1/tracks/{id}/cover", Access::user, [&](Call& c) {
-    API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(c.param(0)));
-    if (!track) return error_response(Errc::not_found, "no track " + c.param(0));
-    return serve_cover(ctx, c.request, track->cover_hash);
-  });
-  router.add("GET", "/api/v1/albums/{id}/cover", Access::user, [&](Call& c) {
-    API_ASSIGN_OR_RESPOND(auto album, ctx.catalog.album(c.param(0)));
-    if (!album) return error_response(Errc::not_found, "no album " + c.param(0));
-    return serve_cover(ctx, c.request, album->album.cover_hash);
-  });
+  // Streams and covers read this node's catalog as it is: a node cut off
+  // from the majority still plays what it has.
+  router.add(
+      "GET", "/api/v1/tracks/{id}/stream", Access::user, [&](Call& c) { return stream_track(ctx, c); },
+      Consistency::local);
+  router.add(
+      "GET", "/api/v1/tracks/{id}/cover", Access::user,
+      [&](Call& c) {
+        API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(c.param(0)));
+        if (!track) return error_response(Errc::not_found, "no track " + c.param(0));
+        return serve_cover(ctx, c.request, track->cover_hash);
+      },
+      Consistency::local);
+  router.add(
+      "GET", "/api/v1/albums/{id}/cover", Access::user,
+      [&](Call& c) {
+        API_ASSIGN_OR_RESPOND(auto album, ctx.catalog.album(c.param(0)));
+        if (!album) return error_response(Errc::not_found, "no album " + c.param(0));
+        return serve_cover(ctx, c.request, album->album.cover_hash);
+      },
+      Consistency::local);
 }
 
 }  // namespace dispotify::api

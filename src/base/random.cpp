@@ -16,4 +16,11 @@ std::string random_hex(size_t bytes) {
   return to_hex(buf);
 }
 
+uint64_t random_u64() {
+  DISPOTIFY_CHECK(sodium_init() >= 0);
+  uint64_t value = 0;
+  randombytes_buf(&value, sizeof value);
+  return value;
+}
+
 }  // namespace dispotify

@@ -1,8 +1,10 @@
 // Opening the catalog and applying commands.
 #include "catalog/catalog.h"
 
-#include "catalog/apply.h"
+#include <algorithm>
+
 #include "catalog/applied_requests.h"
+#include "catalog/apply.h"
 #include "catalog/catalog_impl.h"
 #include "catalog/schema.h"
 
@@ -30,6 +32,11 @@ Status record_applied_index(Db& db, uint64_t index) {
 // on another node, so they must not be recorded as the command's outcome.
 bool is_local_failure(Errc code) { return code == Errc::io_error || code == Errc::internal; }
 
+bool changes_authentication(const Command& command) {
+  return std::holds_alternative<SetUserPassword>(command) || std::holds_alternative<SetUserRole>(command) ||
+         std::holds_alternative<DeleteUser>(command) || std::holds_alternative<RevokeToken>(command);
+}
+
 }  // namespace
 
 Status check_page(int64_t offset, int64_t limit) {
@@ -48,9 +55,8 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path) {
 }
 
 Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path, const CatalogOptions& options) {
-  DISPOTIFY_ASSIGN_OR_RETURN(
-      std::unique_ptr<Db> writer,
-      Db::open(db_path, DbOptions{.role = DbRole::writer, .durable = options.durable}));
+  DISPOTIFY_ASSIGN_OR_RETURN(std::unique_ptr<Db> writer,
+                             Db::open(db_path, DbOptions{.role = DbRole::writer, .sync = options.sync}));
   DISPOTIFY_TRY(migrate(*writer));
   DISPOTIFY_ASSIGN_OR_RETURN(uint64_t index, read_applied_index(*writer));
   auto impl = std::make_unique<Impl>(db_path, std::move(writer), index);
@@ -58,6 +64,8 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path, const
 }
 
 uint64_t Catalog::applied_index() const { return impl_->applied_index.load(std::memory_order_acquire); }
+
+uint64_t Catalog::auth_epoch() const { return impl_->auth_epoch.load(std::memory_order_acquire); }
 
 Status Catalog::apply(uint64_t index, const Command& command) {
   std::lock_guard lock(impl_->write_mutex);
@@ -73,6 +81,7 @@ Status Catalog::apply(uint64_t index, const Command& command) {
       DISPOTIFY_TRY(record_applied_index(db, index));
       DISPOTIFY_TRY(txn.commit());
       impl_->applied_index.store(index, std::memory_order_release);
+      if (changes_authentication(command)) impl_->auth_epoch.fetch_add(1, std::memory_order_release);
       return ok_status();
     }
     if (is_local_failure(outcome.error().code)) return outcome;
@@ -125,6 +134,9 @@ Result<std::vector<Status>> Catalog::apply_batch(uint64_t first_index, std::span
   DISPOTIFY_TRY(record_applied_index(db, last_index));
   DISPOTIFY_TRY(txn.commit());
   impl_->applied_index.store(last_index, std::memory_order_release);
+  if (std::any_of(commands.begin(), commands.end(), changes_authentication)) {
+    impl_->auth_epoch.fetch_add(1, std::memory_order_release);
+  }
   return outcomes;
 }
 

@@ -22,6 +22,7 @@
 
 #include "base/result.h"
 #include "catalog/command.h"
+#include "catalog/sync_mode.h"
 #include "catalog/types.h"
 
 namespace dispotify::catalog {
@@ -43,9 +44,9 @@ struct AlbumListQuery {
 };
 
 struct CatalogOptions {
-  // synchronous=FULL on the writer: an applied command survives power loss.
-  // Only scratch databases (benchmarks) should turn this off.
-  bool durable = true;
+  // See SyncMode (sqlite_db.h). A node's catalog is backed by its Raft log
+  // (normal); full is for a catalog that is its own record.
+  SyncMode sync = SyncMode::full;
 };
 
 struct ArtistListQuery {
@@ -76,7 +77,8 @@ class Catalog {
   // command whose id was already applied within the last
   // kAppliedRequestsWindow indexes is not applied again and gets the first
   // outcome, so a client's retry of a write never applies it twice.
-  [[nodiscard]] Result<std::vector<Status>> apply_batch(uint64_t first_index, std::span<const Command> commands,
+  [[nodiscard]] Result<std::vector<Status>> apply_batch(uint64_t first_index,
+                                                        std::span<const Command> commands,
                                                         std::span<const std::string> request_ids = {});
   static constexpr uint64_t kAppliedRequestsWindow = 100'000;
 
@@ -89,6 +91,11 @@ class Catalog {
   // returns its applied index. Readers see the old or the new catalog.
   [[nodiscard]] Result<uint64_t> restore_snapshot(const std::string& path);
   uint64_t applied_index() const;
+  // Advances (after the commit) whenever an applied command or a restore
+  // may change what a token resolves to: a user's password, role or
+  // removal, a revoked token. New users and tokens do not advance it. Lets
+  // an authentication cache stay valid across unrelated writes.
+  uint64_t auth_epoch() const;
 
   [[nodiscard]] Result<std::optional<Track>> track(std::string_view id) const;
   [[nodiscard]] Result<std::optional<Track>> track_by_hash(std::string_view content_hash) const;

@@ -24,6 +24,7 @@ struct Catalog::Impl {
   std::unique_ptr<Db> writer;  // guarded by write_mutex
   // Written under write_mutex after each commit; read without the lock.
   std::atomic<uint64_t> applied_index;
+  std::atomic<uint64_t> auth_epoch{0};  // see Catalog::auth_epoch
   ReaderPool readers;
 
   // Runs `body(Db&)` on a read connection inside one read transaction, so

@@ -20,7 +20,8 @@ std::string sql_string_literal(std::string_view text) {
 }
 
 Result<uint64_t> applied_index_of(Db& db) {
-  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare("SELECT value FROM meta WHERE key = 'applied_index'"));
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                             db.prepare("SELECT value FROM meta WHERE key = 'applied_index'"));
   DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
   if (!row || stmt.column_int64(0) < 0) return make_error(Errc::corrupt, "snapshot has no applied_index");
   return static_cast<uint64_t>(stmt.column_int64(0));
@@ -65,6 +66,7 @@ Result<uint64_t> Catalog::restore_snapshot(const std::string& path) {
   DISPOTIFY_ASSIGN_OR_RETURN(uint64_t restored, applied_index_of(db));
   DISPOTIFY_CHECK(restored == index);
   impl_->applied_index.store(index, std::memory_order_release);
+  impl_->auth_epoch.fetch_add(1, std::memory_order_release);  // anything may have changed
   return index;
 }
 

@@ -129,10 +129,10 @@ struct RemoveMember {
   bool operator==(const RemoveMember&) const = default;
 };
 
-using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,
-                             AddTrack, DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist,
-                             AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster,
-                             SetMember, RemoveMember>;
+using Command =
+    std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken, AddTrack,
+                 DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist, AddPlaylistTracks,
+                 RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

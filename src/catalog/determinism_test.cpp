@@ -109,8 +109,8 @@ TEST(Determinism, SameCommandsSameCatalog) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     TempDir dir;
     // Durability is not what this test is about: skip the fsyncs.
-    auto first = std::move(Catalog::open(dir.file("a.db"), CatalogOptions{.durable = false})).value();
-    auto second = std::move(Catalog::open(dir.file("b.db"), CatalogOptions{.durable = false})).value();
+    auto first = std::move(Catalog::open(dir.file("a.db"), CatalogOptions{.sync = SyncMode::off})).value();
+    auto second = std::move(Catalog::open(dir.file("b.db"), CatalogOptions{.sync = SyncMode::off})).value();
     CommandGenerator generator(seed);
     int failures = 0;
     for (int step = 1; step <= 250; ++step) {

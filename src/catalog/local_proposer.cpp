@@ -38,3 +38,24 @@ void LocalProposer::apply_queued_batch(std::unique_lock<std::mutex>& lock) {
 }
 
 }  // namespace dispotify::catalog
+
+namespace dispotify::catalog {
+namespace {
+thread_local RequestIdScope* current_scope = nullptr;
+}
+
+RequestIdScope::RequestIdScope(std::string key) : key_(std::move(key)), outer_(current_scope) {
+  current_scope = this;
+}
+
+RequestIdScope::~RequestIdScope() {
+  DISPOTIFY_CHECK(current_scope == this);
+  current_scope = outer_;
+}
+
+std::optional<std::string> RequestIdScope::next_request_id() {
+  if (current_scope == nullptr) return std::nullopt;
+  return current_scope->key_ + "#" + std::to_string(current_scope->proposed_++);
+}
+
+}  // namespace dispotify::catalog

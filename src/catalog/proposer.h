@@ -9,6 +9,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "base/result.h"
 #include "catalog/catalog.h"
@@ -23,6 +24,10 @@ class Proposer {
   // result (a deterministic rejection such as Errc::conflict), or with
   // Errc::unavailable when it could not be committed.
   [[nodiscard]] virtual Status propose(const Command& command) = 0;
+  // Returns once this node's catalog reflects every command committed
+  // before the call (a linearizable read may follow), or Errc::unavailable.
+  // A single node is always up to date.
+  [[nodiscard]] virtual Status read_barrier() { return ok_status(); }
 };
 
 // A cluster of one: the log is the catalog's own applied index.
@@ -50,6 +55,31 @@ class LocalProposer final : public Proposer {
   std::condition_variable done_;
   std::deque<Pending*> queue_;  // guarded by mutex_; entries live on their proposers' stacks
   bool applying_ = false;       // guarded by mutex_: an applier is at work
+};
+
+}  // namespace dispotify::catalog
+
+namespace dispotify::catalog {
+
+// The client's idempotency key for the request this thread is handling
+// (HTTP Idempotency-Key), so that a retried request proposes its commands
+// under the same request ids and is not applied twice. The n-th command
+// proposed within the scope gets "<key>#<n>". A proposer without a scope
+// makes up a fresh id.
+class RequestIdScope {
+ public:
+  explicit RequestIdScope(std::string key);
+  ~RequestIdScope();
+  RequestIdScope(const RequestIdScope&) = delete;
+  RequestIdScope& operator=(const RequestIdScope&) = delete;
+
+  // The id for the next command proposed on this thread, if in a scope.
+  static std::optional<std::string> next_request_id();
+
+ private:
+  std::string key_;
+  int proposed_ = 0;
+  RequestIdScope* outer_;
 };
 
 }  // namespace dispotify::catalog

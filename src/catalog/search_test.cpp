@@ -163,7 +163,7 @@ TEST_F(Search, TiesGoToTheName) {
 
 TEST(SearchCap, BroadQueriesRankTheNewestMatches) {
   TempDir dir;
-  auto catalog = std::move(Catalog::open(dir.file("c.db"), CatalogOptions{.durable = false})).value();
+  auto catalog = std::move(Catalog::open(dir.file("c.db"), CatalogOptions{.sync = SyncMode::off})).value();
   constexpr int kTracks = 600;  // more than are ranked
   for (int i = 1; i <= kTracks; ++i) {
     // Only the oldest track has "common" in its title, the best match.

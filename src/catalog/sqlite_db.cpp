@@ -54,7 +54,9 @@ Status Db::apply_pragmas(const DbOptions& options) {
   DISPOTIFY_TRY(exec("PRAGMA mmap_size = " + std::to_string(kMmapBytes)));
   if (options.role == DbRole::reader) return exec("PRAGMA query_only = ON");
   DISPOTIFY_TRY(exec("PRAGMA journal_mode = WAL"));
-  DISPOTIFY_TRY(exec(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"));
+  static constexpr const char* kSynchronous[] = {"PRAGMA synchronous = FULL", "PRAGMA synchronous = NORMAL",
+                                                 "PRAGMA synchronous = OFF"};
+  DISPOTIFY_TRY(exec(kSynchronous[static_cast<int>(options.sync)]));
   return exec("PRAGMA foreign_keys = ON");
 }
 

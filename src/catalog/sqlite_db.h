@@ -15,6 +15,7 @@
 
 #include "base/result.h"
 #include "catalog/statement.h"
+#include "catalog/sync_mode.h"
 
 namespace dispotify::catalog {
 
@@ -22,9 +23,7 @@ enum class DbRole { writer, reader };
 
 struct DbOptions {
   DbRole role = DbRole::writer;
-  // synchronous=FULL: an acknowledged apply survives power loss. Benchmarks
-  // that only fill a scratch database may turn it off.
-  bool durable = true;
+  SyncMode sync = SyncMode::full;
 };
 
 class Db {

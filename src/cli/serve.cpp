@@ -19,6 +19,7 @@
 #include "base/random.h"
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
+#include "cli/cluster_node.h"
 #include "cli/commands.h"
 #include "cli/node_identity.h"
 #include "cli/options.h"
@@ -32,7 +33,15 @@ const std::vector<OptionSpec> kServeOptions = {
     {"config", "", "TOML file with any of these settings"},
     {"data-dir", "./dispotify-data", "where the catalog, blobs and caches live"},
     {"listen", "127.0.0.1:4533", "public address: web app, REST API, Subsonic API, metrics"},
-    {"peer-listen", "127.0.0.1:4534", "node-to-node address (cluster work)"},
+    {"peer-listen", "127.0.0.1:4534", "node-to-node address: Raft, forwarded writes, joins"},
+    {"advertise", "", "host:port other nodes and clients use for --listen (default: the bound address)"},
+    {"advertise-peer", "", "host:port other nodes use for --peer-listen (default: the bound address)"},
+    {"join", "",
+     "join an existing cluster through any member's peer address (ADDR[,ADDR...], DNS names allowed)"},
+    {"join-token", "",
+     "the cluster's join token: set when creating a cluster (else generated), needed to join"},
+    {"election-timeout", "150", "Raft election timeout in ms (randomized up to twice this)"},
+    {"snapshot-interval", "20000", "applied log entries between catalog snapshots (log compaction)"},
     {"admin-password", "", "password of the admin account created at first start (else generated)"},
     {"max-upload-size", "2GiB", "largest accepted upload"},
     {"min-free-disk", "512MiB", "refuse writes that would leave less free disk (507)"},
@@ -98,6 +107,41 @@ std::thread start_signal_thread(net::HttpServer& server, sigset_t signals, std::
   });
 }
 
+// "a, b,c" -> {"a", "b", "c"}; empty parts are dropped.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (char c : text + ",") {
+    if (c == ',') {
+      if (!part.empty()) parts.push_back(part);
+      part.clear();
+    } else if (c != ' ') {
+      part += c;
+    }
+  }
+  return parts;
+}
+
+Result<ClusterNodeOptions> cluster_node_options(const Options& options, const std::string& data_dir,
+                                                const std::string& node_id, const HostPort& listen,
+                                                const HostPort& peer_listen) {
+  ClusterNodeOptions o;
+  o.data_dir = data_dir;
+  o.node_id = node_id;
+  o.peer_listen_host = peer_listen.host;
+  o.peer_listen_port = peer_listen.port;
+  o.advertise_peer = options.get_or("advertise-peer", "");
+  o.advertise_api = options.get_or("advertise", "");
+  if (o.advertise_api.empty()) o.advertise_api = listen.host + ":" + std::to_string(listen.port);
+  for (const std::string& part : split_list(options.get_or("join", ""))) o.join_addresses.push_back(part);
+  o.join_token = options.get_or("join-token", "");
+  DISPOTIFY_ASSIGN_OR_RETURN(int64_t election_ms, options.get_int("election-timeout", 20, 60'000));
+  o.election_timeout_ms = static_cast<uint64_t>(election_ms);
+  DISPOTIFY_ASSIGN_OR_RETURN(int64_t interval, options.get_int("snapshot-interval", 100, 100'000'000));
+  o.snapshot_interval_entries = static_cast<uint64_t>(interval);
+  return o;
+}
+
 int fail(const Error& error) {
   log::error("cannot start", {{"error", error.message}});
   return 1;
@@ -117,6 +161,14 @@ int run_serve(const std::vector<std::string>& args) {
     return 0;
   }
   if (auto s = configure_logging(options); !s.ok()) return fail(s.error());
+  // Before any thread starts (the peer port, Raft, the transport), so that
+  // every thread inherits the mask and only the signal thread takes them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
   auto listen = parse_host_port(options.get_or("listen", ""));
   if (!listen.ok()) return fail(listen.error());
   auto peer_listen = parse_host_port(options.get_or("peer-listen", ""));
@@ -132,16 +184,26 @@ int run_serve(const std::vector<std::string>& args) {
   if (auto s = fs::make_dirs(data_dir); !s.ok()) return fail(s.error());
   auto node_id = load_or_create_node_id(data_dir);
   if (!node_id.ok()) return fail(node_id.error());
-  auto catalog = catalog::Catalog::open(data_dir + "/catalog.db");
+  // The Raft log is the durable record; the catalog is applied again from
+  // it after a power loss (cli/cluster_node.h), so one fsync per write is enough.
+  auto catalog = catalog::Catalog::open(data_dir + "/catalog.db",
+                                        catalog::CatalogOptions{.sync = catalog::SyncMode::normal});
   if (!catalog.ok()) return fail(catalog.error());
   auto blobs = storage::LocalBlobStore::open({data_dir + "/blobs", *min_free});
   if (!blobs.ok()) return fail(blobs.error());
-  catalog::LocalProposer proposer(**catalog);
-  if (auto s = ensure_admin(**catalog, proposer, options); !s.ok()) return fail(s.error());
+  auto cluster_options = cluster_node_options(options, data_dir, *node_id, *listen, *peer_listen);
+  if (!cluster_options.ok()) return fail(cluster_options.error());
+  auto cluster = ClusterNode::start(std::move(*cluster_options), **catalog);
+  if (!cluster.ok()) return fail(cluster.error());
+  catalog::Proposer& proposer = (*cluster)->proposer();
+  if ((*cluster)->created_cluster()) {
+    if (auto s = ensure_admin(**catalog, proposer, options); !s.ok()) return fail(s.error());
+  }
 
   api::Metrics metrics;
   api::ApiContext ctx{**catalog, proposer, **blobs, metrics,
                       api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache"}};
+  ctx.cluster = &(*cluster)->service();
   catalog::Catalog& cat = **catalog;
   const auto gauge = [&cat](int64_t catalog::Counts::*field) {
     return [&cat, field]() -> double {
@@ -177,13 +239,6 @@ int run_serve(const std::vector<std::string>& args) {
                            {"seconds", r.duration_seconds}});
   };
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-
   net::HttpServer server(server_options, api::make_api_handler(ctx));
   if (auto s = server.start(); !s.ok()) return fail(s.error());
   ctx.ready = true;
@@ -195,6 +250,7 @@ int run_serve(const std::vector<std::string>& args) {
   std::thread signal_thread = start_signal_thread(server, signals, signal_received);
   server.run();
   ctx.ready = false;
+  (*cluster)->stop();
   // If run() returned for another reason than a signal, wake the signal
   // thread: SIGTERM is blocked everywhere, so sigwait() there takes it.
   if (!signal_received.load()) ::kill(::getpid(), SIGTERM);

@@ -69,6 +69,9 @@ Status post_batch(net::HttpConnection& connection, const SenderContext& context,
   request.target = std::string(kRaftPostTarget);
   request.headers.push_back({"Content-Type", "application/octet-stream"});
   request.headers.push_back({std::string(kFromHeader), node_id_hex(context.self)});
+  if (!context.options.self_address.empty()) {
+    request.headers.push_back({std::string(kPeerAddressHeader), context.options.self_address});
+  }
   if (!context.options.cluster_id.empty()) {
     request.headers.push_back({std::string(kClusterHeader), context.options.cluster_id});
   }

@@ -29,6 +29,10 @@ namespace dispotify::cluster {
 inline constexpr std::string_view kRaftPostTarget = "/peer/v1/raft";
 inline constexpr std::string_view kFromHeader = "X-Dispotify-From";        // sender's node id, 16 hex digits
 inline constexpr std::string_view kClusterHeader = "X-Dispotify-Cluster";  // sender's cluster id, if any
+// The sender's own peer address, so that a node that does not know it yet
+// (a joiner before its catalog has the member list, or after the sender
+// moved) can answer.
+inline constexpr std::string_view kPeerAddressHeader = "X-Dispotify-Peer-Address";
 
 struct PeerTransportOptions {
   uint64_t connect_timeout_ms = 500;
@@ -40,6 +44,8 @@ struct PeerTransportOptions {
   // Sent as X-Dispotify-Cluster when not empty, so a node of another
   // cluster that took over a peer's address refuses our messages (403).
   std::string cluster_id;
+  // Sent as X-Dispotify-Peer-Address when not empty.
+  std::string self_address;
   // Seeds the retry jitter (mixed with both node ids, so two nodes never
   // retry in step even with the same seed).
   uint64_t random_seed = 0;

@@ -1,0 +1,124 @@
+// `dispotify cluster status | remove NODE | transfer-leader NODE`: the
+// cluster as an operator sees it, through any node's public API
+// (GET /api/v1/cluster, POST /api/v1/cluster/remove, .../transfer-leader).
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "net/http_client.h"
+
+namespace dispotify::cli {
+namespace {
+
+const std::vector<OptionSpec> kClusterOptions = {
+    {"server", "http://127.0.0.1:4533", "URL of any node of the cluster"},
+    {"token", "", "an admin's API or session token"},
+    {"json", "", "print the raw JSON", true},
+};
+
+constexpr const char* kUsage =
+    "dispotify cluster status | remove NODE_ID | transfer-leader NODE_ID [options]";
+
+Result<net::ClientResponse> call(const Options& options, const std::string& method, const std::string& path,
+                                 std::string body) {
+  DISPOTIFY_ASSIGN_OR_RETURN(net::ServerUrl url, net::parse_url(options.get_or("server", "")));
+  net::ClientRequest request;
+  request.method = method;
+  request.host = url.host;
+  request.port = url.port;
+  request.target = url.prefix + path;
+  request.headers = {{"Authorization", "Bearer " + options.get_or("token", "")}};
+  if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
+  request.body = std::move(body);
+  request.io_timeout_ms = 10'000;
+  return net::request(request);
+}
+
+std::string text_of(const boost::json::value* v) {
+  if (v == nullptr || v->is_null()) return "-";
+  if (v->is_string()) return std::string(v->as_string());
+  return boost::json::serialize(*v);
+}
+
+void print_status(const boost::json::object& cluster) {
+  std::printf("cluster %s   leader %s   term %s   commit %s\n",
+              text_of(cluster.if_contains("cluster_id")).c_str(),
+              text_of(cluster.if_contains("leader")).c_str(), text_of(cluster.if_contains("term")).c_str(),
+              text_of(cluster.if_contains("commit_index")).c_str());
+  std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-22s %s\n", "NODE", "MEMBER", "ROLE", "HEALTH", "TERM",
+              "APPLIED", "LAG", "PEER", "API");
+  const auto* members = cluster.if_contains("members");
+  if (members == nullptr || !members->is_array()) return;
+  for (const auto& m : members->as_array()) {
+    if (!m.is_object()) continue;
+    const auto& o = m.as_object();
+    const auto* status = o.if_contains("status");
+    const boost::json::object empty;
+    const auto& s = status != nullptr && status->is_object() ? status->as_object() : empty;
+    const bool reachable =
+        o.contains("reachable") && o.at("reachable").is_bool() && o.at("reachable").as_bool();
+    std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-22s %s\n", text_of(o.if_contains("node_id")).c_str(),
+                text_of(o.if_contains("membership")).c_str(), text_of(s.if_contains("role")).c_str(),
+                reachable ? "up" : "DOWN", text_of(s.if_contains("term")).c_str(),
+                text_of(s.if_contains("applied_index")).c_str(), text_of(o.if_contains("lag")).c_str(),
+                text_of(o.if_contains("peer_address")).c_str(),
+                text_of(o.if_contains("api_address")).c_str());
+  }
+}
+
+int report_failure(const std::string& what, const Result<net::ClientResponse>& response) {
+  if (!response.ok()) {
+    std::fprintf(stderr, "dispotify cluster %s: %s\n", what.c_str(), response.error().message.c_str());
+  } else {
+    std::fprintf(stderr, "dispotify cluster %s: HTTP %d %s\n", what.c_str(), response->status,
+                 response->body.c_str());
+  }
+  return 1;
+}
+
+}  // namespace
+
+int run_cluster(const std::vector<std::string>& args) {
+  auto parsed = parse_options(kClusterOptions, args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "dispotify cluster: %s\n", parsed.error().message.c_str());
+    return 2;
+  }
+  const Options& options = *parsed;
+  if (options.help_requested || options.positional.empty()) {
+    std::cout << usage_text(
+        kUsage,
+        "Shows the members of the cluster (role, term, applied index, lag, health), removes "
+        "a member, or moves leadership to another member.",
+        kClusterOptions);
+    return options.help_requested ? 0 : 2;
+  }
+  const std::string& action = options.positional[0];
+  if (action == "status" && options.positional.size() == 1) {
+    auto response = call(options, "GET", "/api/v1/cluster", "");
+    if (!response.ok() || response->status != 200) return report_failure(action, response);
+    if (options.get_switch("json")) {
+      std::cout << response->body << "\n";
+      return 0;
+    }
+    boost::system::error_code ec;
+    auto value = boost::json::parse(response->body, ec);
+    if (ec || !value.is_object()) return report_failure(action, response);
+    print_status(value.as_object());
+    return 0;
+  }
+  if ((action == "remove" || action == "transfer-leader") && options.positional.size() == 2) {
+    const std::string body = boost::json::serialize(boost::json::object{{"node_id", options.positional[1]}});
+    auto response = call(options, "POST", "/api/v1/cluster/" + action, body);
+    if (!response.ok() || response->status != 204) return report_failure(action, response);
+    std::printf("%s %s: done\n", action.c_str(), options.positional[1].c_str());
+    return 0;
+  }
+  std::fprintf(stderr, "usage: %s\n", kUsage);
+  return 2;
+}
+
+}  // namespace dispotify::cli

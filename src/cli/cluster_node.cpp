@@ -1,0 +1,271 @@
+#include "cli/cluster_node.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+#include "base/clock.h"
+#include "base/fs.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "base/sha256.h"
+#include "cluster/backoff.h"
+#include "cluster/node_id.h"
+#include "cluster/peer_routes.h"
+
+namespace dispotify::cli {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr const char* kFounder = "founder";  // created the cluster: its first voter
+constexpr const char* kJoiner = "joiner";    // joined through --join
+constexpr uint64_t kLeadershipWaitMs = 10'000;
+constexpr uint64_t kJoinAttemptTimeoutMs = 3'000;
+constexpr uint64_t kJoinGiveUpMs = 300'000;
+// Forwarded writes hold a peer worker until they commit; Raft's own
+// messages must always find a free one (else a leader busy with forwarded
+// writes stops hearing its followers and loses its majority). So the pool
+// is larger than the cap on forwarded writes in flight (peer_routes.h).
+constexpr size_t kPeerWorkerThreads = 64;
+
+std::string host_for_others(const std::string& host) {
+  if (host != "0.0.0.0" && host != "::" && !host.empty()) return host;
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0') return name;
+  return "127.0.0.1";
+}
+
+Status write_private_file(const std::string& path, const std::string& content) {
+  DISPOTIFY_TRY(fs::write_file_atomic(path, content));
+  if (::chmod(path.c_str(), 0600) != 0) return make_error(Errc::io_error, "cannot chmod " + path);
+  return ok_status();
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ClusterNode>> ClusterNode::start(ClusterNodeOptions options,
+                                                        catalog::Catalog& catalog) {
+  std::unique_ptr<ClusterNode> node(new ClusterNode(std::move(options), catalog));
+  DISPOTIFY_TRY(node->open_storage());
+  DISPOTIFY_TRY(node->start_peer_port());
+  return node;
+}
+
+Status ClusterNode::open_storage() {
+  const std::string raft_dir = options_.data_dir + "/raft";
+  DISPOTIFY_TRY(fs::make_dirs(raft_dir));
+  DISPOTIFY_ASSIGN_OR_RETURN(log_, raftlog::LogStore::open(raft_dir + "/log"));
+  DISPOTIFY_ASSIGN_OR_RETURN(snapshots_, raftlog::SnapshotStore::open(raft_dir + "/snapshots"));
+  return ok_status();
+}
+
+Status ClusterNode::start_peer_port() {
+  DISPOTIFY_ASSIGN_OR_RETURN(raft::NodeId self, cluster::raft_id_of(options_.node_id));
+  const std::string role_path = options_.data_dir + "/raft/role";
+  auto role = fs::read_file(role_path, 64);
+  if (!role.ok() && role.error().code != Errc::not_found) return std::move(role).error();
+  const bool fresh = !role.ok();
+  if (fresh && catalog_.applied_index() > 0) {
+    return make_error(Errc::conflict, "the catalog in " + options_.data_dir +
+                                          " predates the Raft log; start from an empty data dir and import");
+  }
+  const std::string my_role = fresh ? (options_.join_addresses.empty() ? kFounder : kJoiner) : trimmed(*role);
+  if (my_role != kFounder && my_role != kJoiner)
+    return make_error(Errc::corrupt, role_path + " is not valid");
+  if (fresh) DISPOTIFY_TRY(fs::write_file_atomic(role_path, my_role + "\n"));
+
+  cluster::RaftRunnerOptions runner_options;
+  runner_options.self = self;
+  if (my_role == kFounder) runner_options.initial_conf.voters = {self};
+  runner_options.election_timeout_ticks =
+      static_cast<int64_t>(std::max<uint64_t>(options_.election_timeout_ms / runner_options.tick_ms, 3));
+  runner_options.heartbeat_interval_ticks = std::max<int64_t>(runner_options.election_timeout_ticks / 5, 1);
+  runner_options.snapshot_interval_entries = options_.snapshot_interval_entries;
+  runner_ = std::make_unique<cluster::RaftRunner>(runner_options, catalog_, *log_, *snapshots_,
+                                                  [this](std::vector<raft::Message> m) {
+                                                    if (transport_) transport_->send(std::move(m));
+                                                  });
+  runner_->set_conf_changed([this, self](const raft::ConfState& conf) {
+    // Stop sending to nodes that left (their queues would only fill).
+    for (const auto& status : transport_->status()) {
+      const bool member = std::count(conf.voters.begin(), conf.voters.end(), status.id) +
+                              std::count(conf.learners.begin(), conf.learners.end(), status.id) >
+                          0;
+      if (!member && status.id != self) transport_->forget(status.id);
+    }
+  });
+  leader_ = std::make_unique<cluster::LeaderClient>(*runner_, catalog_);
+  proposer_ = std::make_unique<cluster::RaftProposer>(*runner_, *leader_);
+
+  net::ServerOptions server_options;
+  server_options.host = options_.peer_listen_host;
+  server_options.port = options_.peer_listen_port;
+  server_options.worker_threads = kPeerWorkerThreads;
+  server_options.body_bytes_max = 64ULL << 20;
+  // The service needs the bound port for its own address: the server
+  // answers 503 until the service exists.
+  auto handler = [this](net::Request& r) -> net::Response {
+    if (!peer_ready_.load(std::memory_order_acquire)) {
+      net::Response response;
+      response.status = 503;
+      response.set_header("Retry-After", "1");
+      response.body = std::string("{\"error\":{\"code\":\"unavailable\",\"message\":\"starting up\"}}");
+      return response;
+    }
+    return peer_handler_(r);
+  };
+  peer_server_ = std::make_unique<net::HttpServer>(server_options, handler);
+  DISPOTIFY_TRY(peer_server_->start());
+  const std::string advertise_peer =
+      !options_.advertise_peer.empty()
+          ? options_.advertise_peer
+          : host_for_others(options_.peer_listen_host) + ":" + std::to_string(peer_server_->port());
+  cluster::PeerTransportOptions transport_options;
+  transport_options.self_address = advertise_peer;
+  // A restarted peer must hear from its leader within a few heartbeats, not
+  // after a long backoff: reconnecting to loopback or a LAN peer is cheap.
+  transport_options.backoff_base_ms = 20;
+  transport_options.backoff_cap_ms = 250;
+  transport_options.random_seed = random_u64();
+  transport_ = std::make_unique<cluster::PeerTransport>(
+      self, transport_options, [this](raft::NodeId id) -> std::optional<std::string> {
+        // What the peer itself last announced is the freshest; the
+        // replicated member list covers peers that have not written yet.
+        if (auto learned = addresses_.find(id)) return learned;
+        const std::string hex = cluster::node_id_hex(id);
+        auto members = catalog_.members();
+        if (!members.ok()) return std::nullopt;
+        for (const catalog::Member& m : *members) {
+          if (m.node_id == hex) return m.peer_address;
+        }
+        return std::nullopt;
+      });
+  service_ = std::make_unique<cluster::ClusterService>(
+      *runner_, *proposer_, *leader_, catalog_,
+      cluster::SelfInfo{options_.node_id, advertise_peer, options_.advertise_api});
+  peer_handler_ = cluster::make_peer_handler(*service_, addresses_);
+  peer_ready_.store(true, std::memory_order_release);
+  peer_thread_ = std::thread([this] { peer_server_->run(); });
+  DISPOTIFY_TRY(runner_->start());
+  log::info("peer port listening", {{"address", advertise_peer}, {"role", my_role}});
+
+  if (fresh && my_role == kFounder) return create_cluster();
+  if (fresh) return join_cluster();
+  refresh_address_in_background();
+  return ok_status();
+}
+
+Status ClusterNode::create_cluster() {
+  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(kLeadershipWaitMs);
+  while (!runner_->is_leader()) {
+    if (SteadyClock::now() > deadline)
+      return make_error(Errc::unavailable, "the new cluster elected no leader");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::string token = options_.join_token;
+  const bool generated = token.empty();
+  if (generated) token = random_hex(16);
+  DISPOTIFY_TRY(write_private_file(options_.data_dir + "/join_token", token + "\n"));
+  const catalog::ClusterInfo info{random_hex(8), sha256_hex(token), now_unix_ms()};
+  DISPOTIFY_TRY(proposer_->propose(catalog::InitCluster{info}));
+  const cluster::SelfInfo& self = service_->self();
+  DISPOTIFY_TRY(proposer_->propose(
+      catalog::SetMember{{self.node_id, self.peer_address, self.api_address, now_unix_ms()}}));
+  created_cluster_ = true;
+  if (generated) {
+    std::printf("Created a new cluster.\n  join token: %s\n(shown only this once; also in %s/join_token)\n",
+                token.c_str(), options_.data_dir.c_str());
+    std::fflush(stdout);
+  }
+  log::info("created a cluster", {{"cluster_id", info.cluster_id}, {"node_id", self.node_id}});
+  return ok_status();
+}
+
+Status ClusterNode::join_cluster() {
+  if (options_.join_token.empty()) return make_error(Errc::invalid_argument, "--join needs --join-token");
+  DISPOTIFY_TRY(write_private_file(options_.data_dir + "/join_token", options_.join_token + "\n"));
+  const cluster::SelfInfo& self = service_->self();
+  const boost::json::object body{{"node_id", self.node_id},
+                                 {"peer_address", self.peer_address},
+                                 {"api_address", self.api_address},
+                                 {"join_token", options_.join_token}};
+  const std::string text = boost::json::serialize(body);
+  const auto give_up = SteadyClock::now() + std::chrono::milliseconds(kJoinGiveUpMs);
+  cluster::Backoff backoff(100, 2000);
+  std::string last_error = "no address tried";
+  for (size_t attempt = 0; SteadyClock::now() < give_up && !stopping_; ++attempt) {
+    const std::string& address = options_.join_addresses[attempt % options_.join_addresses.size()];
+    auto request = cluster::request_to(address, "/peer/v1/join");
+    if (!request.ok()) return std::move(request).error();
+    request->method = "POST";
+    request->body = text;
+    request->headers.push_back({"Content-Type", "application/json"});
+    request->connect_timeout_ms = 1000;
+    request->io_timeout_ms = kJoinAttemptTimeoutMs + 2000;
+    auto response = net::request(*request);
+    if (response.ok() && response->status == 200) {
+      log::info("joined the cluster", {{"through", address}, {"node_id", self.node_id}});
+      return ok_status();
+    }
+    if (response.ok() && (response->status == 403 || response->status == 400)) {
+      return make_error(Errc::permission_denied,
+                        "joining through " + address + " was refused: " + response->body);
+    }
+    last_error = response.ok() ? "status " + std::to_string(response->status) + ": " + response->body
+                               : response.error().message;
+    log::warn("join attempt failed", {{"through", address}, {"error", last_error}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff.next_delay_ms(random_u64())));
+  }
+  return make_error(Errc::unavailable, "could not join the cluster: " + last_error);
+}
+
+// After a restart on a new address, the member list must learn it, or the
+// other nodes keep sending to the old one. Retries until it is recorded.
+void ClusterNode::refresh_address_in_background() {
+  refresh_thread_ = std::thread([this] {
+    const cluster::SelfInfo self = service_->self();
+    auto token = fs::read_file(options_.data_dir + "/join_token", 256);
+    cluster::Backoff backoff(100, 5000);
+    while (!stopping_) {
+      auto members = catalog_.members();
+      bool current = false;
+      if (members.ok()) {
+        for (const catalog::Member& m : *members) {
+          current = current || (m.node_id == self.node_id && m.peer_address == self.peer_address &&
+                                m.api_address == self.api_address);
+        }
+      }
+      if (current) return;
+      auto joined = service_->join(cluster::JoinRequest{self.node_id, self.peer_address, self.api_address,
+                                                        token.ok() ? trimmed(*token) : ""});
+      if (joined.ok()) {
+        log::info("recorded this node's new address", {{"peer_address", self.peer_address}});
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(backoff.next_delay_ms(random_u64())));
+    }
+  });
+}
+
+void ClusterNode::stop() {
+  if (stopping_.exchange(true)) return;
+  if (refresh_thread_.joinable()) refresh_thread_.join();
+  if (runner_) runner_->stop();
+  if (peer_server_) peer_server_->stop();
+  if (peer_thread_.joinable()) peer_thread_.join();
+  transport_.reset();
+}
+
+ClusterNode::~ClusterNode() { stop(); }
+
+}  // namespace dispotify::cli

@@ -1,0 +1,92 @@
+// The cluster half of `dispotify serve`: the Raft log and snapshots on
+// disk, the peer port (transport and peer routes), the Raft runner, and the
+// proposer that the public API writes through.
+//
+// Lifecycle (DESIGN.md, "Cluster lifecycle"):
+//   - an empty data dir without --join creates a cluster of one: this node
+//     is its only voter, it records the cluster id, the join token's hash
+//     and itself as the first member;
+//   - an empty data dir with --join asks any member (DNS names welcome,
+//     re-resolved on every try) to add it; it starts as a learner and the
+//     leader promotes it once it has caught up;
+//   - a restart finds everything in the data dir; if its advertised
+//     addresses changed (a new IP), it tells the leader.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/result.h"
+#include "catalog/catalog.h"
+#include "cluster/address_book.h"
+#include "cluster/cluster_service.h"
+#include "cluster/leader_client.h"
+#include "cluster/peer_transport.h"
+#include "cluster/raft_proposer.h"
+#include "cluster/raft_runner.h"
+#include "log/log_store.h"
+#include "log/snapshot_store.h"
+#include "net/http_server.h"
+
+namespace dispotify::cli {
+
+struct ClusterNodeOptions {
+  std::string data_dir;
+  std::string node_id;  // hex
+  std::string peer_listen_host;
+  uint16_t peer_listen_port = 0;
+  std::string advertise_peer;  // host:port others use; empty: the bound peer address
+  std::string advertise_api;   // host:port of the public port as others reach it
+  std::vector<std::string> join_addresses;
+  std::string join_token;  // given, or generated at creation
+  uint64_t election_timeout_ms = 150;
+  uint64_t snapshot_interval_entries = 20'000;
+};
+
+class ClusterNode {
+ public:
+  // Opens the log and snapshots, starts the peer port and the Raft runner,
+  // and creates or joins the cluster when the data dir is new.
+  [[nodiscard]] static Result<std::unique_ptr<ClusterNode>> start(ClusterNodeOptions options,
+                                                                  catalog::Catalog& catalog);
+  ~ClusterNode();
+
+  catalog::Proposer& proposer() { return *proposer_; }
+  cluster::ClusterService& service() { return *service_; }
+  // True when this start created the cluster (the caller then creates the
+  // admin account).
+  bool created_cluster() const { return created_cluster_; }
+  void stop();
+
+ private:
+  ClusterNode(ClusterNodeOptions options, catalog::Catalog& catalog)
+      : options_(std::move(options)), catalog_(catalog) {}
+  [[nodiscard]] Status open_storage();
+  [[nodiscard]] Status start_peer_port();
+  [[nodiscard]] Status create_cluster();
+  [[nodiscard]] Status join_cluster();
+  void refresh_address_in_background();
+
+  ClusterNodeOptions options_;
+  catalog::Catalog& catalog_;
+  bool created_cluster_ = false;
+  std::unique_ptr<raftlog::LogStore> log_;
+  std::unique_ptr<raftlog::SnapshotStore> snapshots_;
+  cluster::AddressBook addresses_;
+  std::unique_ptr<cluster::PeerTransport> transport_;
+  std::unique_ptr<cluster::RaftRunner> runner_;
+  std::unique_ptr<cluster::LeaderClient> leader_;
+  std::unique_ptr<cluster::RaftProposer> proposer_;
+  std::unique_ptr<cluster::ClusterService> service_;
+  net::Handler peer_handler_;  // set once service_ exists, before requests are served
+  std::unique_ptr<net::HttpServer> peer_server_;
+  std::thread peer_thread_;
+  std::thread refresh_thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> peer_ready_{false};
+};
+
+}  // namespace dispotify::cli

@@ -1,0 +1,192 @@
+#include "cluster/cluster_service.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <future>
+
+#include "base/clock.h"
+#include "base/sha256.h"
+#include "cluster/node_id.h"
+
+namespace dispotify::cluster {
+namespace {
+
+bool contains(const std::vector<raft::NodeId>& ids, raft::NodeId id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+boost::json::array hex_ids(const std::vector<raft::NodeId>& ids) {
+  boost::json::array out;
+  for (raft::NodeId id : ids) out.emplace_back(node_id_hex(id));
+  return out;
+}
+
+boost::json::object status_object(const RaftStatus& s) {
+  boost::json::object o;
+  o["node_id"] = node_id_hex(s.id);
+  o["role"] = s.role;
+  o["term"] = s.term;
+  o["leader"] = s.leader.is_zero() ? boost::json::value(nullptr) : boost::json::value(node_id_hex(s.leader));
+  o["commit_index"] = s.commit_index;
+  o["applied_index"] = s.applied_index;
+  o["last_index"] = s.last_index;
+  o["snapshot_index"] = s.snapshot_index;
+  o["voters"] = hex_ids(s.conf.voters);
+  o["learners"] = hex_ids(s.conf.learners);
+  boost::json::array peers;
+  for (const PeerView& p : s.peers) {
+    peers.push_back(boost::json::object{{"node_id", node_id_hex(p.id)},
+                                        {"voter", p.voter},
+                                        {"match_index", p.match_index},
+                                        {"next_index", p.next_index},
+                                        {"state", p.state},
+                                        {"recent_active", p.recent_active}});
+  }
+  o["peers"] = std::move(peers);
+  return o;
+}
+
+std::string membership_of(const raft::ConfState& conf, raft::NodeId id) {
+  if (contains(conf.voters, id)) return "voter";
+  if (contains(conf.learners, id)) return "learner";
+  return "none";
+}
+
+// Asks one member for its status over the peer port.
+boost::json::value fetch_status(const std::string& peer_address) {
+  auto request = request_to(peer_address, "/peer/v1/status");
+  if (!request.ok()) return boost::json::object{{"error", request.error().message}};
+  request->connect_timeout_ms = kStatusTimeoutMs;
+  request->io_timeout_ms = kStatusTimeoutMs;
+  auto response = net::request(*request);
+  if (!response.ok()) return boost::json::object{{"error", response.error().message}};
+  if (response->status != 200)
+    return boost::json::object{{"error", "status " + std::to_string(response->status)}};
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(response->body, ec);
+  if (ec || !parsed.is_object()) return boost::json::object{{"error", "malformed status"}};
+  return parsed;
+}
+
+}  // namespace
+
+Result<std::string> ClusterService::join(const JoinRequest& request) {
+  DISPOTIFY_ASSIGN_OR_RETURN(raft::NodeId id, raft_id_of(request.node_id));
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
+  if (!info) return make_error(Errc::unavailable, "this cluster is not initialized yet");
+  if (sha256_hex(request.join_token) != info->join_token_hash) {
+    return make_error(Errc::permission_denied, "wrong join token");
+  }
+  if (!runner_.is_leader()) {
+    const boost::json::object body{{"node_id", request.node_id},
+                                   {"peer_address", request.peer_address},
+                                   {"api_address", request.api_address},
+                                   {"join_token", request.join_token}};
+    DISPOTIFY_TRY(forward("/peer/v1/join", boost::json::serialize(body)));
+    return info->cluster_id;
+  }
+  catalog::Member member{request.node_id, request.peer_address, request.api_address, now_unix_ms()};
+  // The same join retried (same node, same addresses) is applied once.
+  const std::string request_id =
+      "join-" + request.node_id + "-" + sha256_hex(request.peer_address + request.api_address).substr(0, 16);
+  DISPOTIFY_TRY(proposer_.propose_with_id(catalog::SetMember{member}, request_id, kMembershipTimeoutMs));
+  const raft::ConfState conf = runner_.status().conf;
+  if (!contains(conf.voters, id) && !contains(conf.learners, id)) {
+    DISPOTIFY_TRY(runner_.change_membership(raft::ConfChange{raft::ConfChange::Type::add_learner, id},
+                                            kMembershipTimeoutMs));
+  }
+  return info->cluster_id;
+}
+
+Status ClusterService::forward(std::string_view path, const std::string& body) {
+  DISPOTIFY_ASSIGN_OR_RETURN(net::ClientResponse response, leader_.post(path, body, kMembershipTimeoutMs));
+  if (response.status == 200 || response.status == 204) return ok_status();
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(response.body, ec);
+  if (!ec && parsed.is_object()) {
+    const auto* error = parsed.as_object().if_contains("error");
+    if (error != nullptr && error->is_object()) {
+      const auto& e = error->as_object();
+      const auto* code = e.if_contains("code");
+      const auto* message = e.if_contains("message");
+      if (code != nullptr && code->is_string() && message != nullptr && message->is_string()) {
+        return make_error(errc_from_name(code->as_string()), std::string(message->as_string()));
+      }
+    }
+  }
+  return make_error(Errc::unavailable, "the leader answered " + std::to_string(response.status));
+}
+
+Status ClusterService::remove(const std::string& node_id) {
+  DISPOTIFY_ASSIGN_OR_RETURN(raft::NodeId id, raft_id_of(node_id));
+  if (!runner_.is_leader()) return forward("/peer/v1/remove", node_id);
+  const raft::ConfState conf = runner_.status().conf;
+  if (contains(conf.voters, id) || contains(conf.learners, id)) {
+    DISPOTIFY_TRY(runner_.change_membership(raft::ConfChange{raft::ConfChange::Type::remove, id},
+                                            kMembershipTimeoutMs));
+  }
+  Status removed =
+      proposer_.propose_with_id(catalog::RemoveMember{node_id}, "remove-" + node_id, kMembershipTimeoutMs);
+  if (!removed.ok() && removed.error().code == Errc::not_found) return ok_status();  // already gone
+  return removed;
+}
+
+Status ClusterService::transfer_leader(const std::string& node_id) {
+  DISPOTIFY_ASSIGN_OR_RETURN(raft::NodeId id, raft_id_of(node_id));
+  if (!runner_.is_leader()) return forward("/peer/v1/transfer", node_id);
+  return runner_.transfer_leadership(id, kMembershipTimeoutMs);
+}
+
+std::string ClusterService::local_status_json() const {
+  return boost::json::serialize(status_object(runner_.status()));
+}
+
+Result<std::string> ClusterService::cluster_status_json() const {
+  const RaftStatus local = runner_.status();
+  DISPOTIFY_ASSIGN_OR_RETURN(std::vector<catalog::Member> members, catalog_.members());
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
+  std::vector<std::future<boost::json::value>> statuses;
+  for (const catalog::Member& m : members) {
+    if (m.node_id == self_.node_id) {
+      statuses.push_back(
+          std::async(std::launch::deferred, [local] { return boost::json::value(status_object(local)); }));
+    } else {
+      statuses.push_back(std::async(std::launch::async, fetch_status, m.peer_address));
+    }
+  }
+  boost::json::array out;
+  for (size_t i = 0; i < members.size(); ++i) {
+    const catalog::Member& m = members[i];
+    auto id = raft_id_of(m.node_id);
+    boost::json::value status = statuses[i].get();
+    const bool reachable = status.is_object() && !status.as_object().contains("error");
+    boost::json::object member{{"node_id", m.node_id},
+                               {"peer_address", m.peer_address},
+                               {"api_address", m.api_address},
+                               {"joined_at_ms", m.joined_at_ms},
+                               {"membership", id.ok() ? membership_of(local.conf, *id) : "none"},
+                               {"reachable", reachable},
+                               {"status", status}};
+    if (reachable) {
+      const auto* applied = status.as_object().if_contains("applied_index");
+      if (applied != nullptr && applied->is_number()) {
+        boost::system::error_code ec;
+        const auto a = applied->to_number<uint64_t>(ec);
+        member["lag"] = local.commit_index > a ? local.commit_index - a : 0;
+      }
+    }
+    out.push_back(std::move(member));
+  }
+  boost::json::object result{
+      {"cluster_id", info ? info->cluster_id : ""},
+      {"node_id", self_.node_id},
+      {"leader",
+       local.leader.is_zero() ? boost::json::value(nullptr) : boost::json::value(node_id_hex(local.leader))},
+      {"term", local.term},
+      {"commit_index", local.commit_index},
+      {"members", std::move(out)}};
+  return boost::json::serialize(result);
+}
+
+}  // namespace dispotify::cluster

@@ -1,0 +1,160 @@
+#include "cluster/peer_routes.h"
+
+#include <boost/json.hpp>
+
+#include <atomic>
+
+#include "base/json_escape.h"
+#include "cluster/catalog_entry.h"
+#include "cluster/node_id.h"
+#include "cluster/peer_client.h"
+#include "cluster/peer_transport.h"
+#include "cluster/propose_answer.h"
+
+namespace dispotify::cluster {
+namespace {
+
+constexpr size_t kProposeBodyBytesMax = 8 << 20;  // a catalog command is at most 4 MiB
+constexpr size_t kSmallBodyBytesMax = 4096;
+
+net::Response text(int status, std::string body, const char* route) {
+  net::Response r;
+  r.status = status;
+  r.set_header("Content-Type", status == 200 && body.starts_with("{") ? "application/json" : "text/plain");
+  r.body = std::move(body);
+  r.route = route;
+  return r;
+}
+
+net::Response error(const Error& e, const char* route) {
+  std::string body = "{\"error\":{\"code\":";
+  append_json_string(body, errc_name(e.code));
+  body += ",\"message\":";
+  append_json_string(body, e.message);
+  body += "}}";
+  int status = 500;
+  switch (e.code) {
+    case Errc::invalid_argument: status = 400; break;
+    case Errc::permission_denied: status = 403; break;
+    case Errc::not_found: status = 404; break;
+    case Errc::conflict: status = 409; break;
+    case Errc::too_large: status = 413; break;
+    case Errc::unavailable:
+    case Errc::timeout: status = 503; break;
+    default: break;
+  }
+  net::Response r = text(status, std::move(body), route);
+  r.set_header("Content-Type", "application/json");
+  if (status == 503) r.set_header("Retry-After", "1");
+  return r;
+}
+
+Result<std::string> read_body(net::Request& request, size_t bytes_max) {
+  std::string body;
+  char buffer[16384];
+  while (true) {
+    DISPOTIFY_ASSIGN_OR_RETURN(const size_t n, request.body->read(buffer));
+    if (n == 0) return body;
+    if (body.size() + n > bytes_max) return make_error(Errc::too_large, "request body is too large");
+    body.append(buffer, n);
+  }
+}
+
+net::Response propose(ClusterService& service, net::Request& request) {
+  constexpr const char* kRoute = "POST /peer/v1/propose";
+  auto body = read_body(request, kProposeBodyBytesMax);
+  if (!body.ok()) return error(body.error(), kRoute);
+  if (auto decoded = decode_catalog_entry(*body); !decoded.ok()) return error(decoded.error(), kRoute);
+  if (!service.runner().is_leader()) return error(make_error(Errc::unavailable, "not the leader"), kRoute);
+  static std::atomic<int> in_flight{0};
+  struct Slot {
+    Slot() { ++in_flight; }
+    ~Slot() { --in_flight; }
+  } slot;
+  if (in_flight.load() > kForwardedWritesInFlightMax) {
+    return error(make_error(Errc::unavailable, "too many forwarded writes in flight"), kRoute);
+  }
+  auto committed = service.runner().propose(std::move(*body), kWriteTimeoutMs);
+  if (!committed.ok()) return error(committed.error(), kRoute);
+  return text(200, encode_propose_answer(*committed), kRoute);
+}
+
+Result<JoinRequest> parse_join(const std::string& body) {
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(body, ec);
+  if (ec || !value.is_object()) return make_error(Errc::invalid_argument, "join body is not a JSON object");
+  const auto& o = value.as_object();
+  JoinRequest join;
+  for (auto [key, field] :
+       {std::pair{"node_id", &join.node_id}, std::pair{"peer_address", &join.peer_address},
+        std::pair{"api_address", &join.api_address}, std::pair{"join_token", &join.join_token}}) {
+    const auto* v = o.if_contains(key);
+    if (v == nullptr || !v->is_string()) {
+      return make_error(Errc::invalid_argument, std::string("join: '") + key + "' must be a string");
+    }
+    *field = std::string(v->as_string());
+  }
+  return join;
+}
+
+net::Response join(ClusterService& service, net::Request& request) {
+  constexpr const char* kRoute = "POST /peer/v1/join";
+  auto body = read_body(request, kSmallBodyBytesMax);
+  if (!body.ok()) return error(body.error(), kRoute);
+  auto parsed = parse_join(*body);
+  if (!parsed.ok()) return error(parsed.error(), kRoute);
+  auto cluster_id = service.join(*parsed);
+  if (!cluster_id.ok()) return error(cluster_id.error(), kRoute);
+  std::string reply = "{\"cluster_id\":";
+  append_json_string(reply, *cluster_id);
+  reply += "}";
+  return text(200, std::move(reply), kRoute);
+}
+
+template <class Action>
+net::Response node_action(net::Request& request, const char* route, Action action) {
+  auto body = read_body(request, kSmallBodyBytesMax);
+  if (!body.ok()) return error(body.error(), route);
+  Status done = action(*body);
+  if (!done.ok()) return error(done.error(), route);
+  return text(204, "", route);
+}
+
+void learn_sender_address(const net::Request& request, AddressBook& addresses) {
+  auto from = request.header(kFromHeader);
+  auto address = request.header(kPeerAddressHeader);
+  if (!from || !address || address->size() > 261 || !parse_peer_address(*address).ok()) return;
+  auto id = raft_id_of(*from);
+  if (id.ok()) addresses.learn(*id, std::string(*address));
+}
+
+}  // namespace
+
+net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses) {
+  return [&service, &addresses](net::Request& request) -> net::Response {
+    const bool post = request.method == "POST";
+    if (request.path == "/peer/v1/raft") {
+      learn_sender_address(request, addresses);
+      return handle_raft_post(
+          request, RaftReceiveOptions{service.runner().self(), ""},
+          [&service](std::vector<raft::Message> m) { service.runner().deliver(std::move(m)); });
+    }
+    if (post && request.path == "/peer/v1/propose") return propose(service, request);
+    if (post && request.path == "/peer/v1/join") return join(service, request);
+    if (post && request.path == "/peer/v1/remove") {
+      return node_action(request, "POST /peer/v1/remove",
+                         [&](const std::string& id) { return service.remove(id); });
+    }
+    if (post && request.path == "/peer/v1/transfer") {
+      return node_action(request, "POST /peer/v1/transfer",
+                         [&](const std::string& id) { return service.transfer_leader(id); });
+    }
+    if (request.method == "GET" && request.path == "/peer/v1/status") {
+      return text(200, service.local_status_json(), "GET /peer/v1/status");
+    }
+    return error(make_error(Errc::not_found, "no such peer route: " + request.method + " " + request.path),
+                 "(peer not found)");
+  };
+}
+
+}  // namespace dispotify::cluster

@@ -1,0 +1,23 @@
+// The node-to-node HTTP routes on the peer port (docs/API.md, "Peer port"):
+//   POST /peer/v1/raft       Raft messages (docs/formats/raft_messages.md)
+//   POST /peer/v1/propose    a catalog entry forwarded to the leader
+//   POST /peer/v1/join       {"node_id","peer_address","api_address","join_token"}
+//   POST /peer/v1/remove     body: node id   (forwarded cluster remove)
+//   POST /peer/v1/transfer   body: node id   (forwarded transfer-leader)
+//   GET  /peer/v1/status     this node's Raft status as JSON
+#pragma once
+
+#include "cluster/address_book.h"
+#include "cluster/cluster_service.h"
+#include "net/http.h"
+
+namespace dispotify::cluster {
+
+// Addresses that senders announce are recorded in `addresses`.
+net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses);
+
+// Forwarded writes waiting for their commit on this node (the leader);
+// beyond it they get 503 and the forwarding node retries.
+inline constexpr int kForwardedWritesInFlightMax = 48;
+
+}  // namespace dispotify::cluster

@@ -1,0 +1,72 @@
+#include "cluster/raft_proposer.h"
+
+#include <chrono>
+#include <thread>
+
+#include "base/random.h"
+#include "cluster/catalog_entry.h"
+#include "cluster/propose_answer.h"
+
+namespace dispotify::cluster {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Between attempts while a leader is being elected or found.
+constexpr auto kRetryPause = std::chrono::milliseconds(20);
+
+uint64_t remaining_ms(SteadyClock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+  return left.count() > 0 ? static_cast<uint64_t>(left.count()) : 0;
+}
+
+}  // namespace
+
+Status RaftProposer::propose(const catalog::Command& command) {
+  std::optional<std::string> id = catalog::RequestIdScope::next_request_id();
+  return propose_with_id(command, id ? *id : random_hex(16), kWriteTimeoutMs);
+}
+
+Status RaftProposer::propose_with_id(const catalog::Command& command, const std::string& request_id,
+                                     uint64_t timeout_ms) {
+  const std::string data = encode_catalog_entry(request_id, command);
+  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
+  Error last = make_error(Errc::unavailable, "no leader could be reached");
+  while (remaining_ms(deadline) > 0) {
+    if (runner_.leaderless_ms() >= kLeaderlessGiveUpMs) {
+      return make_error(Errc::unavailable,
+                        "this node cannot reach a majority of the cluster (no leader for " +
+                            std::to_string(runner_.leaderless_ms()) + " ms)");
+    }
+    if (runner_.is_leader()) {
+      auto committed = runner_.propose(data, remaining_ms(deadline));
+      if (committed.ok()) return std::move(committed->outcome);
+      if (committed.error().code != Errc::unavailable) return std::move(committed).error();
+      last = std::move(committed).error();
+    } else {
+      auto answer = forward(data, remaining_ms(deadline));
+      if (answer.ok()) {
+        // Read-your-writes: answer once this node shows the write too.
+        DISPOTIFY_TRY(runner_.wait_applied(answer->index, std::max<uint64_t>(remaining_ms(deadline), 1)));
+        return std::move(answer->outcome);
+      }
+      if (answer.error().code != Errc::unavailable) return std::move(answer).error();
+      last = std::move(answer).error();
+    }
+    std::this_thread::sleep_for(kRetryPause);
+  }
+  return make_error(Errc::unavailable, "the write could not be committed in time: " + last.message);
+}
+
+Result<Committed> RaftProposer::forward(const std::string& data, uint64_t timeout_ms) {
+  DISPOTIFY_ASSIGN_OR_RETURN(net::ClientResponse response,
+                             leader_.post("/peer/v1/propose", data, timeout_ms));
+  if (response.status == 503) return make_error(Errc::unavailable, "the leader is busy: " + response.body);
+  if (response.status != 200) {
+    return make_error(Errc::internal, "the leader refused a forwarded write (" +
+                                          std::to_string(response.status) + "): " + response.body);
+  }
+  return decode_propose_answer(response.body);
+}
+
+}  // namespace dispotify::cluster

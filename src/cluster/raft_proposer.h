@@ -1,0 +1,45 @@
+// The catalog's Proposer in a cluster: every command goes through the Raft
+// log. On the leader it is proposed directly; elsewhere it is forwarded to
+// the leader's peer port (POST /peer/v1/propose) and the answer waits until
+// this node has applied it too, so a client reads its own writes from the
+// node it wrote to.
+//
+// Each command gets a request id that travels with it through every retry
+// (to a new leader, after a lost answer): the catalog applies an id once,
+// so a retry never applies a write twice.
+//
+// Every call is bounded by kWriteTimeoutMs: a node that cannot reach a
+// majority answers Errc::unavailable (503 with Retry-After) in time.
+#pragma once
+
+#include "catalog/proposer.h"
+#include "cluster/leader_client.h"
+#include "cluster/raft_runner.h"
+
+namespace dispotify::cluster {
+
+// Below the 2 s within which a client must get its answer (docs/API.md):
+// the route's own work (parsing, hashing a password) comes on top.
+inline constexpr uint64_t kWriteTimeoutMs = 1'500;
+inline constexpr uint64_t kReadTimeoutMs = 1'500;
+
+class RaftProposer final : public catalog::Proposer {
+ public:
+  RaftProposer(RaftRunner& runner, LeaderClient& leader) : runner_(runner), leader_(leader) {}
+  Status propose(const catalog::Command& command) override;
+  Status read_barrier() override { return runner_.read_barrier(kReadTimeoutMs); }
+
+  // The same with a caller-chosen request id (an Idempotency-Key, or the
+  // id a forwarding node chose) and deadline.
+  [[nodiscard]] Status propose_with_id(const catalog::Command& command, const std::string& request_id,
+                                       uint64_t timeout_ms);
+
+ private:
+  // Sends the entry to the leader's POST /peer/v1/propose.
+  [[nodiscard]] Result<Committed> forward(const std::string& data, uint64_t timeout_ms);
+
+  RaftRunner& runner_;
+  LeaderClient& leader_;
+};
+
+}  // namespace dispotify::cluster

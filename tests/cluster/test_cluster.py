@@ -1,0 +1,220 @@
+"""A cluster of real processes: replication, failover, restarts, a
+minority that refuses in bounded time, membership changes."""
+
+import concurrent.futures
+import subprocess
+import time
+
+import requests
+
+from cluster_helpers import ELECTION_TIMEOUT_MS, REFUSAL_DEADLINE_S, Cluster  # noqa: F401
+from helpers import BIN, SLOW, assert_error, child_env
+
+
+def create_user(node, token, name, timeout=5):
+    return node.post("/api/v1/users", token=token, json={"username": name, "password": "password-" + name},
+                     timeout=timeout)
+
+
+def usernames(node, token, stale=False):
+    r = node.get("/api/v1/users" + ("?consistency=stale" if stale else ""), token=token)
+    assert r.status_code == 200, r.text
+    return {u["username"] for u in r.json()["items"]}
+
+
+def playlist_names(node, token):
+    r = node.get("/api/v1/playlists?consistency=stale&limit=500", token=token)
+    assert r.status_code == 200, r.text
+    return sorted(p["name"] for p in r.json()["items"])
+
+
+def test_three_nodes_agree_and_a_write_on_any_node_is_read_on_every_node(cluster3):
+    token = cluster3.token
+    leader = cluster3.leader()
+    follower = cluster3.followers()[0]
+    r = create_user(follower, token, "written-on-follower")
+    assert r.status_code == 201, r.text
+    r = create_user(leader, token, "written-on-leader")
+    assert r.status_code == 201, r.text
+    # Linearizable reads: every node sees both writes at once, no waiting.
+    for node in cluster3.nodes:
+        assert {"written-on-follower", "written-on-leader"} <= usernames(node, token), node.name
+    status = follower.status(token)
+    assert len(status["members"]) == 3
+    assert {m["membership"] for m in status["members"]} == {"voter"}
+    assert all(m["reachable"] for m in status["members"])
+    assert status["leader"] == leader.raft_status()["node_id"]
+
+
+def test_a_retried_join_and_a_wrong_join_token_are_handled(cluster3):
+    node = cluster3.nodes[1]
+    body = {"node_id": node.raft_status()["node_id"], "peer_address": node.peer_address,
+            "api_address": "127.0.0.1:%d" % node.port, "join_token": "wrong"}
+    r = requests.post("http://%s/peer/v1/join" % cluster3.nodes[0].peer_address, json=body, timeout=5)
+    assert r.status_code == 403, r.text
+    body["join_token"] = "cluster-test-join-token"
+    r = requests.post("http://%s/peer/v1/join" % cluster3.nodes[2].peer_address, json=body, timeout=5)
+    assert r.status_code == 200, r.text
+    assert len(cluster3.nodes[0].status(cluster3.token)["members"]) == 3
+
+
+def test_kill_9_of_the_leader_under_write_load_loses_no_acknowledged_write(cluster3):
+    token = cluster3.token
+    leader = cluster3.leader()
+    survivors = [n for n in cluster3.nodes if n is not leader]
+    acknowledged = []
+    stop = [False]
+
+    def writer(node, prefix):
+        i = 0
+        while not stop[0]:
+            name = "%s-%d" % (prefix, i)
+            try:
+                r = create_user(node, token, name, timeout=5)
+                if r.status_code == 201:
+                    acknowledged.append(name)
+                else:
+                    assert r.status_code == 503, r.text
+                    assert r.headers.get("Retry-After"), r.headers
+            except requests.RequestException:
+                pass  # the killed node's connections
+            i += 1
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        futures = [pool.submit(writer, n, "w%d" % k) for k, n in enumerate(cluster3.nodes)]
+        time.sleep(1.0)
+        before_kill = len(acknowledged)
+        assert before_kill > 0, "no write succeeded before the kill"
+        leader.kill()
+        killed_at = time.time()
+        # Writes resume on the survivors.
+        cluster3.wait(lambda: create_user(survivors[0], token, "after-kill-%f" % time.time()).status_code == 201,
+                      10, "a write after the kill")
+        recovered_after = time.time() - killed_at
+        time.sleep(0.5)
+        stop[0] = True
+        for f in futures:
+            f.result()
+    assert recovered_after < 5 * SLOW, recovered_after
+    for node in survivors:
+        present = usernames(node, token)
+        missing = [n for n in acknowledged if n not in present]
+        assert not missing, "%s lost acknowledged writes: %s" % (node.name, missing[:10])
+    # The old leader comes back and catches up.
+    leader.start()
+    cluster3.wait_applied_equal()
+    present = usernames(leader, token, stale=True)
+    assert not [n for n in acknowledged if n not in present]
+
+
+def test_a_minority_refuses_writes_and_reads_in_bounded_time_but_still_serves_stale_reads(cluster3):
+    token = cluster3.token
+    assert create_user(cluster3.nodes[0], token, "before-split").status_code == 201
+    cluster3.wait_applied_equal()  # acknowledged means on a majority, not on every node
+    lonely = cluster3.nodes[2]
+    for node in cluster3.nodes[:2]:
+        node.kill()
+    started = time.time()
+    r = create_user(lonely, token, "in-minority", timeout=10)
+    assert time.time() - started < REFUSAL_DEADLINE_S
+    assert_error(r, 503, "unavailable")
+    assert r.headers.get("Retry-After")
+    started = time.time()
+    r = lonely.get("/api/v1/users", token=token, timeout=10)
+    assert time.time() - started < REFUSAL_DEADLINE_S
+    assert_error(r, 503, "unavailable")
+    # Stale reads and cluster status still work.
+    assert "before-split" in usernames(lonely, token, stale=True)
+    status = lonely.status(token)
+    assert sum(1 for m in status["members"] if m["reachable"]) == 1
+    # Healing: the majority comes back and the minority node rejoins it.
+    for node in cluster3.nodes[:2]:
+        node.start()
+    cluster3.wait(lambda: create_user(lonely, token, "after-heal").status_code == 201, 15, "a write after healing")
+    for node in cluster3.nodes:
+        assert "after-heal" in usernames(node, token)
+
+
+def test_every_node_restarted_comes_back_with_identical_state(cluster3):
+    token = cluster3.token
+    for i in range(20):
+        assert create_user(cluster3.nodes[i % 3], token, "restart-%d" % i).status_code == 201
+    for node in cluster3.nodes:
+        node.stop()
+    for node in cluster3.nodes:
+        node.start(wait=False)
+    for node in cluster3.nodes:
+        assert node.wait_ready(timeout=30 * SLOW)
+    cluster3.leader()
+    cluster3.wait_applied_equal()
+    views = [usernames(n, token) for n in cluster3.nodes]
+    assert views[0] == views[1] == views[2]
+    assert {"restart-%d" % i for i in range(20)} <= views[0]
+
+
+def test_a_node_restarted_on_new_ports_is_found_again(cluster3):
+    token = cluster3.token
+    node = cluster3.followers()[0]
+    node.stop()
+    node.move_ports()
+    node.start()
+    new_peer = node.peer_address
+
+    def recorded():
+        return any(m["peer_address"] == new_peer for m in cluster3.nodes[0].status(token)["members"])
+
+    cluster3.wait(recorded, 10, "the new address in the member list")
+    assert create_user(cluster3.leader(), token, "after-move").status_code == 201
+    cluster3.wait(lambda: "after-move" in usernames(node, token, stale=True), 10, "replication to the moved node")
+
+
+def test_cluster_cli_transfers_leadership_and_removes_a_member(cluster3):
+    token = cluster3.token
+    leader = cluster3.leader()
+    target = cluster3.followers()[0]
+    target_id = target.raft_status()["node_id"]
+    out = subprocess.run([BIN, "cluster", "transfer-leader", target_id, "--server", leader.base, "--token", token],
+                         capture_output=True, text=True, timeout=30, env=child_env())
+    assert out.returncode == 0, out.stderr
+    assert cluster3.leader() is target
+    status = subprocess.run([BIN, "cluster", "status", "--server", target.base, "--token", token],
+                            capture_output=True, text=True, timeout=30, env=child_env())
+    assert status.returncode == 0, status.stderr
+    assert target_id in status.stdout and "leader" in status.stdout
+    removed = [n for n in cluster3.nodes if n is not target][0]
+    removed_id = removed.raft_status()["node_id"]
+    out = subprocess.run([BIN, "cluster", "remove", removed_id, "--server", target.base, "--token", token],
+                         capture_output=True, text=True, timeout=30, env=child_env())
+    assert out.returncode == 0, out.stderr
+    members = target.status(token)["members"]
+    assert removed_id not in {m["node_id"] for m in members}
+    assert removed_id not in target.raft_status()["voters"]
+    # Two voters remain and still commit.
+    assert create_user(target, token, "after-remove").status_code == 201
+
+
+def test_a_new_node_catches_up_through_a_snapshot_and_restarts_from_one(cluster_factory):
+    cluster = cluster_factory(3, args=["--snapshot-interval", "100"])
+    token = cluster.token
+    def create_playlist(i):
+        return cluster.nodes[i % 3].post("/api/v1/playlists", token=token, json={"name": "snap-%d" % i}).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(create_playlist, range(250)))
+    assert results.count(201) == 250
+    leader = cluster.leader()
+    cluster.wait(lambda: leader.raft_status()["snapshot_index"] > 0, 10, "a snapshot on the leader")
+    # The log before the snapshot is gone: a newcomer can only catch up
+    # through InstallSnapshot.
+    newcomer = cluster.new_node()
+    newcomer.start()
+    cluster.wait_voters(4)
+    cluster.wait_applied_equal()
+    assert newcomer.raft_status()["snapshot_index"] > 0
+    assert playlist_names(newcomer, token) == playlist_names(leader, token)
+    # A restart loads the snapshot and the log after it.
+    follower = cluster.followers()[0]
+    follower.stop()
+    follower.start()
+    cluster.wait_applied_equal()
+    assert playlist_names(follower, token) == playlist_names(leader, token)
