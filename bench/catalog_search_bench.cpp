@@ -131,7 +131,7 @@ Fixture* build_fixture(int tracks, const std::string& keep_path) {
     f->dir = ::mkdtemp(pattern.data());
     path = f->dir + "/catalog.db";
   }
-  auto opened = Catalog::open(path, CatalogOptions{.durable = false});
+  auto opened = Catalog::open(path, CatalogOptions{.sync = SyncMode::off});
   if (!opened.ok()) {
     std::fprintf(stderr, "open: %s\n", opened.error().message.c_str());
     std::exit(1);
