@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs (idempotently) every Debian package the bench/ scripts use.
 # Run as root (or with sudo available). Services shipped by the packages
-# (nginx, supysonic) are NOT left running: the benchmarks start their own
+# (nginx, supysonic, etcd) are NOT left running: the benchmarks start their own
 # instances on loopback ports.
 set -euo pipefail
-PKGS=(time wrk nginx-light ffmpeg supysonic python3-waitress python3 strace procps curl bc linux-perf)
+PKGS=(time wrk nginx-light ffmpeg supysonic python3-waitress python3 strace procps curl bc etcd-server etcd-client linux-perf)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

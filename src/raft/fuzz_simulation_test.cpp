@@ -14,7 +14,8 @@
 //
 // Replay one seed:  DISPOTIFY_RAFT_SEED=1234 raft_tests --gtest_filter='*Fuzz*'
 // Run more seeds:   DISPOTIFY_RAFT_SEEDS=20000 raft_tests --gtest_filter='*Fuzz*'
-//                   (DISPOTIFY_RAFT_FIRST_SEED=N starts at seed N instead of 1)
+//                   (DISPOTIFY_RAFT_FIRST_SEED=N starts at seed N instead of 1;
+//                   DISPOTIFY_RAFT_SEEDS is the last seed run, not a count)
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -285,6 +286,7 @@ TEST(FuzzSimulation, InvariantsHoldUnderRandomFaultsAndCommitsResumeAfterHealing
   const uint64_t only = env_or("DISPOTIFY_RAFT_SEED", 0);
   const uint64_t first = only != 0 ? only : env_or("DISPOTIFY_RAFT_FIRST_SEED", 1);
   const uint64_t last = only != 0 ? only : env_or("DISPOTIFY_RAFT_SEEDS", kSeedsDefault);
+  ASSERT_LE(first, last) << "DISPOTIFY_RAFT_SEEDS is the last seed to run, not a count";
   auto* previous = std::signal(SIGABRT, print_seed_on_abort);
   FuzzStats stats;
   for (uint64_t seed = first; seed <= last; ++seed) {

@@ -233,6 +233,7 @@ class RaftNode {
   bool quorum_active();
   void broadcast_heartbeat();
   void broadcast_append();
+  void broadcast_commit();
   bool send_append(NodeId to, bool send_if_empty);
   void handle_append_entries(const Message& m, const AppendEntries& request);
   void reject_append(const Message& m, const AppendEntries& request);
