@@ -12,7 +12,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libboost1.81-dev libsqlite3-dev libtag1-dev libssl-dev libsodium-dev \
   libgtest-dev libbenchmark-dev libcpptoml-dev \
-  python3 python3-pytest python3-requests ffmpeg clang-format clang-tidy
+  python3 python3-pytest python3-requests ffmpeg clang-format clang-tidy iproute2
 
 .PHONY: all deps build build-asan test unit-test e2e-test cluster-test demo format format-check tidy clean bench
 

@@ -168,8 +168,9 @@ Status ClusterNode::start_peer_port() {
 Status ClusterNode::create_cluster() {
   const auto deadline = SteadyClock::now() + std::chrono::milliseconds(kLeadershipWaitMs);
   while (!runner_->is_leader()) {
-    if (SteadyClock::now() > deadline)
+    if (SteadyClock::now() > deadline || stop_requested()) {
       return make_error(Errc::unavailable, "the new cluster elected no leader");
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::string token = options_.join_token;
@@ -203,7 +204,7 @@ Status ClusterNode::join_cluster() {
   const auto give_up = SteadyClock::now() + std::chrono::milliseconds(kJoinGiveUpMs);
   cluster::Backoff backoff(100, 2000);
   std::string last_error = "no address tried";
-  for (size_t attempt = 0; SteadyClock::now() < give_up && !stopping_; ++attempt) {
+  for (size_t attempt = 0; SteadyClock::now() < give_up && !stop_requested(); ++attempt) {
     const std::string& address = options_.join_addresses[attempt % options_.join_addresses.size()];
     auto request = cluster::request_to(address, "/peer/v1/join");
     if (!request.ok()) return std::move(request).error();
@@ -224,7 +225,7 @@ Status ClusterNode::join_cluster() {
     last_error = response.ok() ? "status " + std::to_string(response->status) + ": " + response->body
                                : response.error().message;
     log::warn("join attempt failed", {{"through", address}, {"error", last_error}});
-    std::this_thread::sleep_for(std::chrono::milliseconds(backoff.next_delay_ms(random_u64())));
+    sleep_unless_stopped(backoff.next_delay_ms(random_u64()));
   }
   return make_error(Errc::unavailable, "could not join the cluster: " + last_error);
 }
@@ -236,7 +237,7 @@ void ClusterNode::refresh_address_in_background() {
     const cluster::SelfInfo self = service_->self();
     auto token = fs::read_file(options_.data_dir + "/join_token", 256);
     cluster::Backoff backoff(100, 5000);
-    while (!stopping_) {
+    while (!stop_requested()) {
       auto members = catalog_.members();
       bool current = false;
       if (members.ok()) {
@@ -252,9 +253,19 @@ void ClusterNode::refresh_address_in_background() {
         log::info("recorded this node's new address", {{"peer_address", self.peer_address}});
         return;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(backoff.next_delay_ms(random_u64())));
+      sleep_unless_stopped(backoff.next_delay_ms(random_u64()));
     }
   });
+}
+
+bool ClusterNode::stop_requested() const {
+  return stopping_.load() || (options_.stop_requested != nullptr && options_.stop_requested->load());
+}
+
+void ClusterNode::sleep_unless_stopped(uint64_t ms) const {
+  const auto until = SteadyClock::now() + std::chrono::milliseconds(ms);
+  while (SteadyClock::now() < until && !stop_requested())
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
 void ClusterNode::stop() {

@@ -44,6 +44,8 @@ struct ClusterNodeOptions {
   std::string join_token;  // given, or generated at creation
   uint64_t election_timeout_ms = 150;
   uint64_t snapshot_interval_entries = 20'000;
+  // Raised by a signal: start-up waits (joining, electing) give up.
+  const std::atomic<bool>* stop_requested = nullptr;
 };
 
 class ClusterNode {
@@ -69,6 +71,8 @@ class ClusterNode {
   [[nodiscard]] Status create_cluster();
   [[nodiscard]] Status join_cluster();
   void refresh_address_in_background();
+  bool stop_requested() const;
+  void sleep_unless_stopped(uint64_t ms) const;
 
   ClusterNodeOptions options_;
   catalog::Catalog& catalog_;

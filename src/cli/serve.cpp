@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "api/context.h"
@@ -45,7 +46,8 @@ const std::vector<OptionSpec> kServeOptions = {
     {"admin-password", "", "password of the admin account created at first start (else generated)"},
     {"max-upload-size", "2GiB", "largest accepted upload"},
     {"min-free-disk", "512MiB", "refuse writes that would leave less free disk (507)"},
-    {"workers", "16", "request worker threads"},
+    {"workers", "64",
+     "request worker threads (writes hold one until committed: more threads, bigger group commits)"},
     {"log-format", "text", "text or json"},
     {"log-level", "info", "debug, info, warn or error"},
 };
@@ -95,17 +97,51 @@ Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, cons
   return {};
 }
 
-// SIGINT and SIGTERM are blocked in every thread and taken by this one, which
-// asks the server to stop gracefully.
-std::thread start_signal_thread(net::HttpServer& server, sigset_t signals, std::atomic<bool>& received) {
-  return std::thread([&server, signals, &received] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    received = true;
-    log::info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-    server.stop();
-  });
-}
+// SIGINT and SIGTERM are blocked in every thread (the mask is set before
+// any thread starts) and taken by this watcher's thread from the very
+// start, so a node still joining its cluster stops as promptly as a
+// serving one: the request raises `stop_requested` (which start-up loops
+// poll) and stops the public server once there is one.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(sigset_t signals) : signals_(signals) {
+    thread_ = std::thread([this] {
+      int sig = 0;
+      sigwait(&signals_, &sig);
+      if (woken_by_us_.load()) return;
+      log::info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+      std::lock_guard lock(mutex_);
+      stop_requested = true;
+      if (server_ != nullptr) server_->stop();
+    });
+  }
+  ~SignalWatcher() {
+    // SIGTERM is blocked everywhere, so sigwait() in our thread takes it.
+    if (!stop_requested.load()) {
+      woken_by_us_ = true;
+      ::kill(::getpid(), SIGTERM);
+    }
+    thread_.join();
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+  // Stopped at once if a signal came already.
+  void attach(net::HttpServer* server) {
+    std::lock_guard lock(mutex_);
+    server_ = server;
+    if (stop_requested && server_ != nullptr) server_->stop();
+  }
+
+  std::atomic<bool> stop_requested{false};
+
+ private:
+  sigset_t signals_;
+  std::mutex mutex_;
+  net::HttpServer* server_ = nullptr;  // guarded by mutex_
+  std::atomic<bool> woken_by_us_{false};
+  std::thread thread_;
+};
 
 // "a, b,c" -> {"a", "b", "c"}; empty parts are dropped.
 std::vector<std::string> split_list(const std::string& text) {
@@ -169,6 +205,7 @@ int run_serve(const std::vector<std::string>& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  SignalWatcher signal_watcher(signals);
   auto listen = parse_host_port(options.get_or("listen", ""));
   if (!listen.ok()) return fail(listen.error());
   auto peer_listen = parse_host_port(options.get_or("peer-listen", ""));
@@ -193,7 +230,12 @@ int run_serve(const std::vector<std::string>& args) {
   if (!blobs.ok()) return fail(blobs.error());
   auto cluster_options = cluster_node_options(options, data_dir, *node_id, *listen, *peer_listen);
   if (!cluster_options.ok()) return fail(cluster_options.error());
+  cluster_options->stop_requested = &signal_watcher.stop_requested;
   auto cluster = ClusterNode::start(std::move(*cluster_options), **catalog);
+  if (!cluster.ok() && signal_watcher.stop_requested.load()) {
+    log::info("stopped before the node was started", {{"reason", cluster.error().message}});
+    return 0;
+  }
   if (!cluster.ok()) return fail(cluster.error());
   catalog::Proposer& proposer = (*cluster)->proposer();
   if ((*cluster)->created_cluster()) {
@@ -246,15 +288,11 @@ int run_serve(const std::vector<std::string>& args) {
                                   {"node_id", *node_id},
                                   {"data_dir", data_dir},
                                   {"peer_listen", options.get_or("peer-listen", "")}});
-  std::atomic<bool> signal_received{false};
-  std::thread signal_thread = start_signal_thread(server, signals, signal_received);
+  signal_watcher.attach(&server);
   server.run();
+  signal_watcher.attach(nullptr);
   ctx.ready = false;
   (*cluster)->stop();
-  // If run() returned for another reason than a signal, wake the signal
-  // thread: SIGTERM is blocked everywhere, so sigwait() there takes it.
-  if (!signal_received.load()) ::kill(::getpid(), SIGTERM);
-  signal_thread.join();
   log::info("stopped");
   return 0;
 }

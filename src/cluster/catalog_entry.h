@@ -1,5 +1,5 @@
 // What a normal Raft entry holds: one catalog command and the id of the
-// client request that proposed it (docs/formats/catalog_entries.md).
+// client request that proposed it (docs/formats/raft_entries.md).
 //
 // Layout: "D1" magic+version, u8 length of request_id, request_id bytes,
 // then the command's JSON (docs/formats/catalog_commands.md) to the end.

@@ -5,7 +5,6 @@ identity is its data dir; tests that move a node to a new address say so).
 """
 
 import os
-import subprocess
 import sys
 import time
 
@@ -13,7 +12,7 @@ import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 
-from helpers import ADMIN_PASSWORD, SLOW, Server, child_env, free_port  # noqa: E402
+from helpers import ADMIN_PASSWORD, SLOW, Server, free_port  # noqa: E402
 
 JOIN_TOKEN = "cluster-test-join-token"
 ELECTION_TIMEOUT_MS = 150
@@ -44,16 +43,8 @@ class Node(Server):
 
     def start(self, wait=True):
         assert not self.running(), "already running"
-        n = len(self.starts)
-        out_path = self.log_dir / ("%s.%d.stdout" % (self.name, n))
-        err_path = self.log_dir / ("%s.%d.stderr" % (self.name, n))
-        self.starts.append((out_path, err_path))
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            self.proc = subprocess.Popen(self.command(self.fixed_port, self.fixed_peer_port),
-                                         stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=child_env())
+        self.launch(self.command(self.fixed_port, self.fixed_peer_port))
         self.port = self.fixed_port
-        self.started_at = time.time()
-        self.stopped_at = None
         if wait and not self.wait_ready(timeout=30 * SLOW):
             raise AssertionError("%s did not become ready\n%s" % (self.name, self.stderr_text()[-4000:]))
         return self

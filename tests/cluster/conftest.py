@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 
-from helpers import BIN, Server  # noqa: E402
+from helpers import BIN, failure_log_sections  # noqa: E402
 from cluster_helpers import Cluster  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -34,10 +34,8 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if not report.failed:
         return
-    since = getattr(item, "cluster_started_at", 0)
-    for server in Server.registry:
-        if server.starts and (server.running() or (server.stopped_at or 0) >= since):
-            report.sections.append(("dispotify logs: %s" % server.name, server.all_logs()))
+    for section in failure_log_sections(getattr(item, "cluster_started_at", 0)):
+        report.sections.append(section)
 
 
 @pytest.fixture

@@ -10,16 +10,14 @@ namespace through the bridge, whatever the partition.
 import ctypes
 import os
 import signal
-import subprocess
 import sys
-import time
 
 import requests
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 
-from helpers import ADMIN_PASSWORD, BIN, SLOW, Server, child_env  # noqa: E402
+from helpers import ADMIN_PASSWORD, BIN, SLOW, Server  # noqa: E402
 from cluster_helpers import ELECTION_TIMEOUT_MS, JOIN_TOKEN, Cluster  # noqa: E402
 import netns  # noqa: E402
 
@@ -65,15 +63,7 @@ class NetNode(Server):
 
     def start(self, wait=True):
         assert not self.running(), "already running"
-        n = len(self.starts)
-        out_path = self.log_dir / ("%s.%d.stdout" % (self.name, n))
-        err_path = self.log_dir / ("%s.%d.stderr" % (self.name, n))
-        self.starts.append((out_path, err_path))
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                         env=child_env(), preexec_fn=_die_with_parent)
-        self.started_at = time.time()
-        self.stopped_at = None
+        self.launch(self.command(), preexec_fn=_die_with_parent)
         if wait and not self.wait_ready(timeout=30 * SLOW):
             raise AssertionError("%s did not become ready\n%s" % (self.name, self.stderr_text()[-4000:]))
         return self

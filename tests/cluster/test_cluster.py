@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from cluster_helpers import ELECTION_TIMEOUT_MS, REFUSAL_DEADLINE_S, Cluster  # noqa: F401
+from cluster_helpers import REFUSAL_DEADLINE_S
 from helpers import BIN, SLOW, assert_error, child_env
 
 
@@ -218,3 +218,15 @@ def test_a_new_node_catches_up_through_a_snapshot_and_restarts_from_one(cluster_
     follower.start()
     cluster.wait_applied_equal()
     assert playlist_names(follower, token) == playlist_names(leader, token)
+
+
+def test_a_node_that_cannot_join_yet_still_stops_on_sigterm(tmp_path):
+    from cluster_helpers import Node
+    from helpers import free_port
+    node = Node(tmp_path / "lonely", "lonely", join=["127.0.0.1:%d" % free_port()])  # nobody listens there
+    node.start(wait=False)
+    time.sleep(1.0)
+    assert node.running(), node.stderr_text()
+    started = time.time()
+    assert node.stop() == 0
+    assert time.time() - started < 5 * SLOW

@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from helpers import BIN, REPO, Server, ffmpeg_audio  # noqa: E402
+from helpers import BIN, REPO, Server, failure_log_sections, ffmpeg_audio  # noqa: E402
 
 GEN_LIBRARY = REPO / "tools" / "gen_library.py"
 
@@ -39,12 +39,8 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if not report.failed:
         return
-    since = getattr(item, "e2e_started_at", 0)
-    for server in Server.registry:
-        alive_during_test = server.starts and (server.running() or (server.stopped_at or 0) >= since)
-        if alive_during_test:
-            report.sections.append(("dispotify logs: %s (%s)" % (server.name, server.data_dir),
-                                    server.all_logs()))
+    for section in failure_log_sections(getattr(item, "e2e_started_at", 0)):
+        report.sections.append(section)
 
 
 # ---- servers -------------------------------------------------------------------

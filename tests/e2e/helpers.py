@@ -102,21 +102,25 @@ class Server:
             cmd += ["--admin-password", self.admin_password]
         return cmd + self.args  # later flags win
 
+    def launch(self, cmd, preexec_fn=None):
+        """Starts `cmd` as this server's process, its output in a new pair of log files."""
+        n = len(self.starts)
+        out_path = self.log_dir / ("%s.%d.stdout" % (self.name, n))
+        err_path = self.log_dir / ("%s.%d.stderr" % (self.name, n))
+        self.starts.append((out_path, err_path))
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=child_env(),
+                                         preexec_fn=preexec_fn)
+        self.started_at = time.time()
+        self.stopped_at = None
+
     def start(self, wait=True):
         assert self.proc is None or self.proc.poll() is not None, "already running"
         last_error = None
         for _attempt in range(5):
             port, peer_port = free_port(), free_port()
-            n = len(self.starts)
-            out_path = self.log_dir / ("%s.%d.stdout" % (self.name, n))
-            err_path = self.log_dir / ("%s.%d.stderr" % (self.name, n))
-            self.starts.append((out_path, err_path))
-            with open(out_path, "wb") as out, open(err_path, "wb") as err:
-                self.proc = subprocess.Popen(self.command(port, peer_port), stdin=subprocess.DEVNULL,
-                                             stdout=out, stderr=err, env=child_env())
+            self.launch(self.command(port, peer_port))
             self.port = port
-            self.started_at = time.time()
-            self.stopped_at = None
             if not wait:
                 return self
             if self.wait_ready():
@@ -287,6 +291,15 @@ class Server:
         r = requests.get(self.url("/metrics"), timeout=HTTP_TIMEOUT_S)
         assert r.status_code == 200, r.text
         return r.text
+
+
+def failure_log_sections(since):
+    """(title, text) of every server alive since `since`, for a failed test's report."""
+    sections = []
+    for server in Server.registry:
+        if server.starts and (server.running() or (server.stopped_at or 0) >= since):
+            sections.append(("dispotify logs: %s (%s)" % (server.name, server.data_dir), server.all_logs()))
+    return sections
 
 
 def multipart_body(parts, boundary="----dispotifyE2eBoundary7MA4YWxkTrZu0gW"):
