@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "raft/state.h"
 #include "raft/snapshot.h"
+#include "raft/state.h"
 #include "raft/types.h"
 
 namespace dispotify::raft {

@@ -111,9 +111,9 @@ struct ReadIndexResponse {
   bool ok = false;
 };
 
-using Payload = std::variant<RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse,
-                             InstallSnapshot, InstallSnapshotResponse, TimeoutNow, ReadIndexRequest,
-                             ReadIndexResponse>;
+using Payload =
+    std::variant<RequestVote, RequestVoteResponse, AppendEntries, AppendEntriesResponse, InstallSnapshot,
+                 InstallSnapshotResponse, TimeoutNow, ReadIndexRequest, ReadIndexResponse>;
 
 struct Message {
   NodeId from;

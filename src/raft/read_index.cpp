@@ -47,7 +47,7 @@ void RaftNode::leader_read(uint64_t context, NodeId requester) {
   if (committed_in_current_term()) read.index = log_.commit_index();  // steps 1 and 2
   pending_reads_.push_back(read);
   for (auto& [peer, progress] : progress_) send_heartbeat(peer, progress);  // step 3
-  advance_reads();  // a single voter confirms itself
+  advance_reads();                                                          // a single voter confirms itself
 }
 
 void RaftNode::handle_read_index_request(const Message& m, const ReadIndexRequest& request) {
