@@ -48,8 +48,8 @@ void print_status(const boost::json::object& cluster) {
               text_of(cluster.if_contains("cluster_id")).c_str(),
               text_of(cluster.if_contains("leader")).c_str(), text_of(cluster.if_contains("term")).c_str(),
               text_of(cluster.if_contains("commit_index")).c_str());
-  std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-22s %s\n", "NODE", "MEMBER", "ROLE", "HEALTH", "TERM",
-              "APPLIED", "LAG", "PEER", "API");
+  std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-22s %s\n", "NODE", "MEMBER", "ROLE", "HEALTH",
+              "TERM", "APPLIED", "LAG", "CONTACT (ms)", "PEER", "API");
   const auto* members = cluster.if_contains("members");
   if (members == nullptr || !members->is_array()) return;
   for (const auto& m : members->as_array()) {
@@ -60,10 +60,11 @@ void print_status(const boost::json::object& cluster) {
     const auto& s = status != nullptr && status->is_object() ? status->as_object() : empty;
     const bool reachable =
         o.contains("reachable") && o.at("reachable").is_bool() && o.at("reachable").as_bool();
-    std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-22s %s\n", text_of(o.if_contains("node_id")).c_str(),
-                text_of(o.if_contains("membership")).c_str(), text_of(s.if_contains("role")).c_str(),
-                reachable ? "up" : "DOWN", text_of(s.if_contains("term")).c_str(),
-                text_of(s.if_contains("applied_index")).c_str(), text_of(o.if_contains("lag")).c_str(),
+    std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-22s %s\n",
+                text_of(o.if_contains("node_id")).c_str(), text_of(o.if_contains("membership")).c_str(),
+                text_of(s.if_contains("role")).c_str(), reachable ? "up" : "DOWN",
+                text_of(s.if_contains("term")).c_str(), text_of(s.if_contains("applied_index")).c_str(),
+                text_of(o.if_contains("lag")).c_str(), text_of(o.if_contains("last_contact_ms_ago")).c_str(),
                 text_of(o.if_contains("peer_address")).c_str(),
                 text_of(o.if_contains("api_address")).c_str());
   }

@@ -153,6 +153,7 @@ Status ClusterNode::start_peer_port() {
   service_ = std::make_unique<cluster::ClusterService>(
       *runner_, *proposer_, *leader_, catalog_,
       cluster::SelfInfo{options_.node_id, advertise_peer, options_.advertise_api});
+  service_->set_peer_status([this] { return transport_->status(); });
   peer_handler_ = cluster::make_peer_handler(*service_, addresses_);
   peer_ready_.store(true, std::memory_order_release);
   peer_thread_ = std::thread([this] { peer_server_->run(); });

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <future>
+#include <map>
 
 #include "base/clock.h"
 #include "base/sha256.h"
@@ -146,6 +147,13 @@ Result<std::string> ClusterService::cluster_status_json() const {
   const RaftStatus local = runner_.status();
   DISPOTIFY_ASSIGN_OR_RETURN(std::vector<catalog::Member> members, catalog_.members());
   DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
+  // This node's own contact with each peer (the Raft transport): what a
+  // status page shows as "last contact", even for a peer that is down.
+  std::map<std::string, PeerTransport::PeerStatus> contact;
+  if (peer_status_) {
+    for (PeerTransport::PeerStatus& p : peer_status_()) contact[node_id_hex(p.id)] = std::move(p);
+  }
+  const uint64_t now_ms = static_cast<uint64_t>(now_unix_ms());
   std::vector<std::future<boost::json::value>> statuses;
   for (const catalog::Member& m : members) {
     if (m.node_id == self_.node_id) {
@@ -168,6 +176,19 @@ Result<std::string> ClusterService::cluster_status_json() const {
                                {"membership", id.ok() ? membership_of(local.conf, *id) : "none"},
                                {"reachable", reachable},
                                {"status", status}};
+    if (auto c = contact.find(m.node_id); c != contact.end()) {
+      const PeerTransport::PeerStatus& p = c->second;
+      member["last_contact_ms_ago"] =
+          p.last_success_unix_ms == 0
+              ? boost::json::value(nullptr)
+              : boost::json::value(now_ms > p.last_success_unix_ms ? now_ms - p.last_success_unix_ms : 0);
+      member["raft_messages_dropped"] = p.messages_dropped;
+      if (!p.last_error.empty()) member["last_error"] = p.last_error;
+    } else {
+      // Ourselves, or a peer we never send to (a follower talks to its leader only).
+      member["last_contact_ms_ago"] =
+          m.node_id == self_.node_id ? boost::json::value(0) : boost::json::value(nullptr);
+    }
     if (reachable) {
       const auto* applied = status.as_object().if_contains("applied_index");
       if (applied != nullptr && applied->is_number()) {

@@ -8,6 +8,7 @@
 #include "base/result.h"
 #include "catalog/catalog.h"
 #include "cluster/leader_client.h"
+#include "cluster/peer_transport.h"
 #include "cluster/raft_proposer.h"
 #include "cluster/raft_runner.h"
 
@@ -51,6 +52,9 @@ class ClusterService {
   [[nodiscard]] Result<std::string> cluster_status_json() const;
 
   const SelfInfo& self() const { return self_; }
+  // Where the status pages learn when this node last reached each peer.
+  using PeerStatusFn = std::function<std::vector<PeerTransport::PeerStatus>()>;
+  void set_peer_status(PeerStatusFn fn) { peer_status_ = std::move(fn); }
   RaftRunner& runner() { return runner_; }
 
  private:
@@ -61,6 +65,7 @@ class ClusterService {
   LeaderClient& leader_;
   catalog::Catalog& catalog_;
   SelfInfo self_;
+  PeerStatusFn peer_status_;  // set once at start-up, before requests are served
 };
 
 }  // namespace dispotify::cluster

@@ -43,6 +43,9 @@ def test_three_nodes_agree_and_a_write_on_any_node_is_read_on_every_node(cluster
     assert len(status["members"]) == 3
     assert {m["membership"] for m in status["members"]} == {"voter"}
     assert all(m["reachable"] for m in status["members"])
+    # The leader reaches every member (a follower only talks to its leader).
+    leader_view = leader.status(token)["members"]
+    assert all(m["last_contact_ms_ago"] is not None and m["last_contact_ms_ago"] < 2000 for m in leader_view)
     assert status["leader"] == leader.raft_status()["node_id"]
 
 
@@ -127,6 +130,8 @@ def test_a_minority_refuses_writes_and_reads_in_bounded_time_but_still_serves_st
     assert "before-split" in usernames(lonely, token, stale=True)
     status = lonely.status(token)
     assert sum(1 for m in status["members"] if m["reachable"]) == 1
+    dead = [m for m in status["members"] if not m["reachable"]]
+    assert all(m.get("last_error") for m in dead), dead  # the operator sees why
     # Healing: the majority comes back and the minority node rejoins it.
     for node in cluster3.nodes[:2]:
         node.start()
