@@ -4,6 +4,7 @@
 
 #include "api/errors.h"
 #include "base/check.h"
+#include "base/random.h"
 #include "catalog/proposer.h"
 
 namespace dispotify::api {
@@ -89,7 +90,9 @@ net::Response Router::run_idempotent(const Route& route, Call& call) const {
     return error_response(Errc::invalid_argument,
                           "Idempotency-Key must be 1 to 64 printable ASCII characters");
   }
-  catalog::RequestIdScope scope("key:" + call.user->id + ":" + std::string(*key));
+  const std::string seed = "key:" + call.user->id + ":" + std::string(*key);
+  catalog::RequestIdScope requests(seed);
+  IdSeedScope ids(seed);
   return route.handler(call);
 }
 

@@ -235,3 +235,24 @@ def test_a_node_that_cannot_join_yet_still_stops_on_sigterm(tmp_path):
     started = time.time()
     assert node.stop() == 0
     assert time.time() - started < 5 * SLOW
+
+
+def test_a_write_retried_with_the_same_idempotency_key_on_another_node_is_applied_once(cluster3):
+    token = cluster3.token
+    first, second = cluster3.nodes[0], cluster3.nodes[2]
+    headers = {"Idempotency-Key": "make-road-trip-1"}
+    a = first.post("/api/v1/playlists", token=token, json={"name": "Road trip"}, headers=headers)
+    assert a.status_code == 201, a.text
+    # The client lost the answer and retries elsewhere: same playlist, not a second one.
+    b = second.post("/api/v1/playlists", token=token, json={"name": "Road trip"}, headers=headers)
+    assert b.status_code in (200, 201), b.text
+    assert b.json()["id"] == a.json()["id"]
+    assert playlist_names(second, token).count("Road trip") == 1
+    # Another key is another request.
+    c = second.post("/api/v1/playlists", token=token, json={"name": "Road trip"},
+                    headers={"Idempotency-Key": "make-road-trip-2"})
+    assert c.status_code == 201 and c.json()["id"] != a.json()["id"]
+    cluster3.wait_applied_equal()
+    assert playlist_names(first, token).count("Road trip") == 2
+    bad = first.post("/api/v1/playlists", token=token, json={"name": "x"}, headers={"Idempotency-Key": "a" * 65})
+    assert_error(bad, 400, "invalid_argument")
