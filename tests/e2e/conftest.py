@@ -9,38 +9,19 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from helpers import BIN, REPO, Server, failure_log_sections, ffmpeg_audio  # noqa: E402
+from helpers import REPO, Server, ffmpeg_audio  # noqa: E402
 
 GEN_LIBRARY = REPO / "tools" / "gen_library.py"
 
 
-def pytest_configure(config):
-    if not os.access(BIN, os.X_OK):
-        raise pytest.UsageError("dispotify binary not found at %s (set DISPOTIFY_BIN)" % BIN)
-
-
-# ---- server logs on failure ----------------------------------------------------
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    item.e2e_started_at = time.time()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    if not report.failed:
-        return
-    for section in failure_log_sections(getattr(item, "e2e_started_at", 0)):
-        report.sections.append(section)
+# Server logs in failure reports, and the binary check.
+from report_hooks import pytest_configure, pytest_runtest_makereport, pytest_runtest_setup  # noqa: E402,F401
 
 
 # ---- servers -------------------------------------------------------------------
