@@ -4,12 +4,6 @@
 #include "catalog/statement.h"
 
 namespace dispotify::catalog {
-namespace {
-
-constexpr size_t kRequestIdBytesMax = 128;
-
-}  // namespace
-
 Result<std::optional<Status>> applied_request_outcome(Db& db, std::string_view request_id) {
   DISPOTIFY_ASSIGN_OR_RETURN(
       Statement stmt,
@@ -23,7 +17,7 @@ Result<std::optional<Status>> applied_request_outcome(Db& db, std::string_view r
 
 Status record_request_outcome(Db& db, std::string_view request_id, uint64_t index, const Status& outcome) {
   // An over-long id is the proposer's bug, not the client's: ids are ours.
-  DISPOTIFY_CHECK(request_id.size() <= kRequestIdBytesMax);
+  DISPOTIFY_CHECK(request_id.size() <= Catalog::kRequestIdBytesMax);
   DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
                              db.prepare_cached("INSERT INTO applied_requests (request_id, applied_index, "
                                                "error_code, error_message) VALUES (?1, ?2, ?3, ?4)"));

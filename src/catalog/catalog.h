@@ -81,6 +81,7 @@ class Catalog {
                                                         std::span<const Command> commands,
                                                         std::span<const std::string> request_ids = {});
   static constexpr uint64_t kAppliedRequestsWindow = 100'000;
+  static constexpr size_t kRequestIdBytesMax = 128;  // proposers keep their ids below this
 
   // Writes a consistent copy of the catalog to `path` (which must not
   // exist) and returns the applied index that copy holds. Concurrent

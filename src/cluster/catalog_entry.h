@@ -9,11 +9,12 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "catalog/catalog.h"
 #include "catalog/command.h"
 
 namespace dispotify::cluster {
 
-inline constexpr size_t kRequestIdBytesMax = 128;
+inline constexpr size_t kRequestIdBytesMax = catalog::Catalog::kRequestIdBytesMax;
 
 struct CatalogEntry {
   std::string request_id;  // "" when the proposer gave none

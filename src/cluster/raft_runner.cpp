@@ -207,7 +207,7 @@ void RaftRunner::handle_ready() {
           waiter.promise->set_value(unavailable("no leader could confirm a read"));
         }
       } else {
-        applied_waiters_.emplace(read.index.value(), AppliedWaiter{read.index.value(), waiter.promise});
+        applied_waiters_.emplace(read.index.value(), waiter.promise);
       }
     }
     read_rounds_.erase(round);
@@ -318,7 +318,7 @@ void RaftRunner::install_snapshot(const raft::SnapshotMeta& meta) {
 
 void RaftRunner::answer_waiters(uint64_t applied) {
   while (!applied_waiters_.empty() && applied_waiters_.begin()->first <= applied) {
-    applied_waiters_.begin()->second.promise->set_value(ok_status());
+    applied_waiters_.begin()->second->set_value(ok_status());
     applied_waiters_.erase(applied_waiters_.begin());
   }
 }
@@ -341,7 +341,7 @@ void RaftRunner::fail_pending(const std::string& why) {
     for (ReadWaiter& w : round) w.promise->set_value(unavailable(why));
   }
   read_rounds_.clear();
-  for (auto& [index, w] : applied_waiters_) w.promise->set_value(unavailable(why));
+  for (auto& [index, promise] : applied_waiters_) promise->set_value(unavailable(why));
   applied_waiters_.clear();
   for (auto& [index, w] : conf_waiters_) w->set_value(unavailable(why));
   conf_waiters_.clear();
@@ -382,7 +382,7 @@ Status RaftRunner::wait_applied(uint64_t index, uint64_t timeout_ms) {
   auto promise = std::make_shared<std::promise<Status>>();
   auto future = promise->get_future();
   const bool posted = post([this, promise, index] {
-    applied_waiters_.emplace(index, AppliedWaiter{index, promise});
+    applied_waiters_.emplace(index, promise);
     answer_waiters(catalog_.applied_index());
   });
   if (!posted) return unavailable("the node is shutting down");

@@ -143,10 +143,6 @@ class RaftRunner {
     std::chrono::steady_clock::time_point deadline;  // the caller gives up then
     std::shared_ptr<std::promise<Status>> promise;
   };
-  struct AppliedWaiter {
-    uint64_t index;
-    std::shared_ptr<std::promise<Status>> promise;
-  };
 
   // Runs `task` on the runner thread; false if the runner is stopped.
   bool post(Task task);
@@ -188,7 +184,7 @@ class RaftRunner {
   std::vector<ReadWaiter> retry_reads_;           // their round failed: next tick, until their deadline
   std::map<uint64_t, std::vector<ReadWaiter>> read_rounds_;  // by context
   uint64_t next_read_context_ = 1;
-  std::multimap<uint64_t, AppliedWaiter> applied_waiters_;
+  std::multimap<uint64_t, std::shared_ptr<std::promise<Status>>> applied_waiters_;  // by the index awaited
   std::map<uint64_t, std::shared_ptr<std::promise<Result<uint64_t>>>> conf_waiters_;
 
   // Snapshots: taken on snapshot_thread_, handed back through the inbox.
