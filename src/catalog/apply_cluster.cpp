@@ -1,19 +1,12 @@
 // The cluster's identity and members.
 #include "catalog/apply.h"
+#include "catalog/apply_blobs.h"
 
 namespace dispotify::catalog {
 namespace {
 
 constexpr size_t kAddressBytesMax = 255 + 6;  // a DNS name and ":port"
-constexpr size_t kNodeIdHexLength = 16;
-
-bool is_node_id(std::string_view id) {
-  if (id.size() != kNodeIdHexLength) return false;
-  for (char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
+constexpr int kReplicationFactorMax = 7;
 
 Status check_address(std::string_view what, std::string_view address) {
   if (address.empty() || address.size() > kAddressBytesMax || address.find(':') == std::string_view::npos) {
@@ -27,12 +20,17 @@ Status check_address(std::string_view what, std::string_view address) {
 Status apply_init_cluster(Db& db, const InitCluster& c) {
   if (c.info.cluster_id.empty()) return invalid("cluster id is empty");
   if (c.info.join_token_hash.size() != 64) return invalid("join token hash must be sha256 hex");
+  const int r = c.info.replication_factor;
+  const int w = c.info.write_quorum;
+  if (r < 1 || r > kReplicationFactorMax) return invalid("replication factor must be between 1 and 7");
+  if (w < 1 || w > r) return invalid("write quorum must be between 1 and the replication factor");
   DISPOTIFY_ASSIGN_OR_RETURN(bool exists, row_exists(db, "SELECT 1 FROM cluster WHERE id = ?1", "1"));
   if (exists) return make_error(Errc::conflict, "the cluster is already initialized");
   DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                             db.prepare_cached("INSERT INTO cluster (id, cluster_id, join_token_hash, "
-                                               "created_at_ms) VALUES (1, ?1, ?2, ?3)"));
+                             db.prepare_cached("INSERT INTO cluster (id, cluster_id, join_token_hash, created_at_ms, "
+                                               "replication_factor, write_quorum) VALUES (1, ?1, ?2, ?3, ?4, ?5)"));
   stmt.bind(1, c.info.cluster_id).bind(2, c.info.join_token_hash).bind(3, c.info.created_at_ms);
+  stmt.bind(4, static_cast<int64_t>(r)).bind(5, static_cast<int64_t>(w));
   return stmt.run();
 }
 
@@ -57,7 +55,8 @@ Status apply_remove_member(Db& db, const RemoveMember& c) {
   if (!exists) return make_error(Errc::not_found, "no member with node id '" + c.node_id + "'");
   DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM members WHERE node_id = ?1"));
   stmt.bind(1, c.node_id);
-  return stmt.run();
+  DISPOTIFY_TRY(stmt.run());
+  return forget_node_replicas(db, c.node_id);
 }
 
 }  // namespace dispotify::catalog

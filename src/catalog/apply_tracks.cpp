@@ -4,6 +4,7 @@
 
 #include "catalog/aggregates.h"
 #include "catalog/apply.h"
+#include "catalog/apply_blobs.h"
 #include "catalog/grouping.h"
 #include "catalog/ids.h"
 #include "catalog/playlist_entries.h"
@@ -64,6 +65,7 @@ Result<std::optional<Track>> find_track(Db& db, const std::string& id) {
 
 Status apply_add_track(Db& db, const AddTrack& c) {
   DISPOTIFY_TRY(validate_track(c.track));
+  DISPOTIFY_TRY(validate_blob_copies(c.blobs));
   DISPOTIFY_ASSIGN_OR_RETURN(bool id_taken, row_exists(db, "SELECT 1 FROM tracks WHERE id = ?1", c.track.id));
   if (id_taken) return make_error(Errc::conflict, "track id '" + c.track.id + "' already exists");
   DISPOTIFY_ASSIGN_OR_RETURN(
@@ -73,6 +75,7 @@ Status apply_add_track(Db& db, const AddTrack& c) {
                       "a track with content_hash " + c.track.content_hash + " already exists");
   }
   Track track = with_derived_fields(c.track);
+  DISPOTIFY_TRY(record_blob_copies(db, c.blobs));
   DISPOTIFY_TRY(insert_track(db, track));
   DISPOTIFY_TRY(insert_track_artists(db, track));
   return refresh_summaries(db, track);

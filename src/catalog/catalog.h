@@ -124,6 +124,12 @@ class Catalog {
 
   [[nodiscard]] Result<std::vector<Member>> members() const;  // by node id
   [[nodiscard]] Result<std::optional<ClusterInfo>> cluster_info() const;
+  // The nodes the catalog records as holding a copy of the blob, by node id.
+  [[nodiscard]] Result<std::vector<std::string>> blob_replicas(std::string_view hash) const;
+  // Up to `limit` blobs no track references any more that the catalog
+  // records on `node_id`: what that node's garbage collector deletes.
+  [[nodiscard]] Result<std::vector<std::string>> unreferenced_blobs_on(std::string_view node_id,
+                                                                       int64_t limit) const;
 
  private:
   struct Impl;

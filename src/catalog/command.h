@@ -53,6 +53,9 @@ struct RevokeToken {
 };
 struct AddTrack {  // conflict if track.id or track.content_hash exists
   Track track;     // album_id, artist_id, album_artist and artist are derived at apply
+  // Where its audio and cover blobs were written (may be omitted: entries
+  // written before schema v5 have none; the replica reconciler fills in).
+  std::vector<BlobCopies> blobs;
 
   bool operator==(const AddTrack&) const = default;
 };

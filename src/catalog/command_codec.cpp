@@ -60,34 +60,56 @@ boost::json::value to_json(const std::vector<int64_t>& v) {
 struct Writer {
   boost::json::object* object;
   template <class T>
-  void operator()(std::string_view key, const T& value) {
+  void operator()(std::string_view key, const T& value, Presence = Presence::required) {
     if constexpr (kIsRecord<T>) {
-      boost::json::object nested;
-      visit_fields(value, Writer{&nested});
-      (*object)[key] = std::move(nested);
+      (*object)[key] = record_json(value);
+    } else if constexpr (kIsRecordList<T>) {
+      boost::json::array array;
+      for (const auto& record : value) array.emplace_back(record_json(record));
+      (*object)[key] = std::move(array);
     } else {
       (*object)[key] = to_json(value);
     }
+  }
+  template <class R>
+  static boost::json::object record_json(const R& record) {
+    boost::json::object nested;
+    visit_fields(record, Writer{&nested});
+    return nested;
   }
 };
 
 struct Reader {
   FieldReader* reader;
   template <class T>
-  void operator()(std::string_view key, T& value) {
+  void operator()(std::string_view key, T& value, Presence presence = Presence::required) {
+    if (presence == Presence::optional && !reader->has(key)) return;
     if constexpr (kIsRecord<T>) {
       const boost::json::object* nested = reader->object(key);
       if (nested == nullptr) return;
-      FieldReader nested_reader(*nested, std::string(key));
-      visit_fields(value, Reader{&nested_reader});
-      Status status = nested_reader.finish();
-      if (!status.ok()) reader->fail(std::move(status).error());
+      read_record(*nested, std::string(key), value);
+    } else if constexpr (kIsRecordList<T>) {
+      const boost::json::array* array = reader->array(key);
+      if (array == nullptr) return;
+      value.clear();
+      for (size_t i = 0; i < array->size(); ++i) {
+        const boost::json::object* nested = (*array)[i].if_object();
+        if (nested == nullptr) return reader->fail(key, "must be an array of objects");
+        read_record(*nested, std::string(key) + "[" + std::to_string(i) + "]", value.emplace_back());
+      }
     } else {
       reader->read(key, &value);
       if constexpr (std::is_same_v<T, std::optional<double>>) {
         if (value && !std::isfinite(*value)) reader->fail(key, "must be finite");
       }
     }
+  }
+  template <class R>
+  void read_record(const boost::json::object& object, std::string path, R& record) {
+    FieldReader nested_reader(object, std::move(path));
+    visit_fields(record, Reader{&nested_reader});
+    Status status = nested_reader.finish();
+    if (!status.ok()) reader->fail(std::move(status).error());
   }
 };
 

@@ -1,20 +1,36 @@
 // The field lists of every command and record, shared by the encoder and
 // the decoder so the two cannot drift apart. Each visit_fields() calls
 // f(key, member) for every member in the order of the JSON form; a record
-// member (User, Token, Track, Playlist) is a nested object.
+// member (User, Token, Track, Playlist) is a nested object, a vector of
+// records an array of them.
+//
+// Fields added after a command was first written to Raft logs are passed as
+// f(key, member, Presence::optional): older entries lack them and decode
+// with the member's default. Every other field is required.
 #pragma once
 
 #include <type_traits>
+#include <vector>
 
 #include "catalog/command.h"
 
 namespace dispotify::catalog {
 
+enum class Presence { required, optional };
+
 template <class T>
 inline constexpr bool kIsRecord =
     std::is_same_v<std::remove_const_t<T>, User> || std::is_same_v<std::remove_const_t<T>, Token> ||
     std::is_same_v<std::remove_const_t<T>, Track> || std::is_same_v<std::remove_const_t<T>, Playlist> ||
-    std::is_same_v<std::remove_const_t<T>, Member> || std::is_same_v<std::remove_const_t<T>, ClusterInfo>;
+    std::is_same_v<std::remove_const_t<T>, Member> || std::is_same_v<std::remove_const_t<T>, ClusterInfo> ||
+    std::is_same_v<std::remove_const_t<T>, BlobCopies>;
+
+template <class T>
+inline constexpr bool kIsRecordList = false;
+template <class T>
+inline constexpr bool kIsRecordList<std::vector<T>> = kIsRecord<T>;
+template <class T>
+inline constexpr bool kIsRecordList<const std::vector<T>> = kIsRecord<T>;
 
 template <class T, class F>
 requires std::is_same_v<std::remove_const_t<T>, User>
@@ -105,6 +121,16 @@ void visit_fields(T& i, F&& f) {
   f("cluster_id", i.cluster_id);
   f("join_token_hash", i.join_token_hash);
   f("created_at_ms", i.created_at_ms);
+  f("replication_factor", i.replication_factor, Presence::optional);  // since schema v5
+  f("write_quorum", i.write_quorum, Presence::optional);              // since schema v5
+}
+
+template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, BlobCopies>
+void visit_fields(T& b, F&& f) {
+  f("hash", b.hash);
+  f("size_bytes", b.size_bytes);
+  f("node_ids", b.node_ids);
 }
 
 template <class T, class F>
@@ -126,6 +152,7 @@ void visit_command_fields(T& c, F&& f) {
     f("token_id", c.token_id);
   } else if constexpr (std::is_same_v<C, AddTrack>) {
     f("track", c.track);
+    f("blobs", c.blobs, Presence::optional);  // since schema v5
   } else if constexpr (std::is_same_v<C, DeleteTrack>) {
     f("track_id", c.track_id);
   } else if constexpr (std::is_same_v<C, CreatePlaylist>) {

@@ -133,6 +133,14 @@ const boost::json::object* FieldReader::object(std::string_view key) {
   return nested;
 }
 
+const boost::json::array* FieldReader::array(std::string_view key) {
+  const boost::json::value* value = find(key);
+  if (value == nullptr) return nullptr;
+  const boost::json::array* nested = value->if_array();
+  if (nested == nullptr) fail(key, "must be an array");
+  return nested;
+}
+
 Status FieldReader::finish() {
   if (error_) return *error_;
   for (const auto& [key, value] : object_) {

@@ -33,6 +33,10 @@ class FieldReader {
   void read(std::string_view key, std::vector<int64_t>* out);
   // The nested object at `key`, or nullptr (and an error) if it is not one.
   const boost::json::object* object(std::string_view key);
+  // The array at `key`, or nullptr (and an error) if it is not one.
+  const boost::json::array* array(std::string_view key);
+  // Whether the object has `key` (for fields that older entries lack).
+  bool has(std::string_view key) const { return object_.contains(key); }
   // Records an error found by the caller about `key`.
   void fail(std::string_view key, std::string_view problem);
   // Records an error found in a nested object (it already names its path).

@@ -228,11 +228,46 @@ CREATE TABLE applied_requests (
 CREATE INDEX applied_requests_by_index ON applied_requests (applied_index);
 )sql";
 
+// Version 5: replicated blob storage. The cluster's replication factor and
+// write quorum; every blob a track references, with its reference count
+// (kept by triggers, so no apply path can forget it) and the nodes that
+// hold a copy. A blob whose count drops to 0 is garbage: its holders delete
+// their copies and drop their replica rows.
+constexpr std::string_view kBlobTables = R"sql(
+ALTER TABLE cluster ADD COLUMN replication_factor INTEGER NOT NULL DEFAULT 3;
+ALTER TABLE cluster ADD COLUMN write_quorum INTEGER NOT NULL DEFAULT 2;
+CREATE TABLE blobs (
+  hash TEXT PRIMARY KEY, size_bytes INTEGER NOT NULL, refs INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE INDEX blobs_unreferenced ON blobs (hash) WHERE refs = 0;
+CREATE TABLE blob_replicas (
+  hash TEXT NOT NULL REFERENCES blobs (hash) ON DELETE CASCADE, node_id TEXT NOT NULL,
+  PRIMARY KEY (hash, node_id)) WITHOUT ROWID;
+CREATE INDEX blob_replicas_by_node ON blob_replicas (node_id, hash);
+INSERT INTO blobs (hash, size_bytes) SELECT content_hash, size_bytes FROM tracks WHERE true
+  ON CONFLICT DO NOTHING;
+INSERT INTO blobs (hash, size_bytes) SELECT cover_hash, 0 FROM tracks WHERE cover_hash != ''
+  ON CONFLICT DO NOTHING;
+UPDATE blobs SET refs = (SELECT count(*) FROM tracks WHERE content_hash = blobs.hash) +
+                        (SELECT count(*) FROM tracks WHERE cover_hash = blobs.hash);
+CREATE TRIGGER blob_refs_track_insert AFTER INSERT ON tracks BEGIN
+  INSERT INTO blobs (hash, size_bytes) VALUES (NEW.content_hash, NEW.size_bytes) ON CONFLICT DO NOTHING;
+  UPDATE blobs SET refs = refs + 1 WHERE hash = NEW.content_hash;
+  INSERT INTO blobs (hash, size_bytes) SELECT NEW.cover_hash, 0 WHERE NEW.cover_hash != ''
+    ON CONFLICT DO NOTHING;
+  UPDATE blobs SET refs = refs + 1 WHERE hash = NEW.cover_hash;
+END;
+CREATE TRIGGER blob_refs_track_delete AFTER DELETE ON tracks BEGIN
+  UPDATE blobs SET refs = refs - 1 WHERE hash = OLD.content_hash;
+  UPDATE blobs SET refs = refs - 1 WHERE hash = OLD.cover_hash;
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kCoreTables},
     {2, kSearchTables},
     {3, kCountTables},
     {4, kClusterTables},
+    {5, kBlobTables},
 };
 
 Status apply_step(Db& db, const Migration& step) {

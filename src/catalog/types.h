@@ -160,8 +160,23 @@ struct ClusterInfo {
   std::string cluster_id;
   std::string join_token_hash;  // sha256 hex of the join token
   int64_t created_at_ms = 0;
+  // Copies of every blob (capped at the number of members) and how many of
+  // them must be durable before an upload is acknowledged: 1 <= W <= R <= 7.
+  int replication_factor = 3;
+  int write_quorum = 2;
 
   bool operator==(const ClusterInfo&) const = default;
+};
+
+// The nodes that hold a durable copy of one blob (audio or cover), as the
+// node that wrote them saw it. The catalog's replica list is what repair
+// and status start from; readers still verify what they fetch.
+struct BlobCopies {
+  std::string hash;  // sha256 hex
+  uint64_t size_bytes = 0;
+  std::vector<std::string> node_ids;
+
+  bool operator==(const BlobCopies&) const = default;
 };
 
 struct Counts {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/unique_fd.h"
+#include "net/client_connect.h"
 
 namespace dispotify::net {
 namespace {
@@ -35,7 +36,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+using detail::kAsTuple;
+using detail::ms;
+using detail::socket_error;
 // A response head larger than this is refused (servers send a few hundred bytes).
 constexpr uint32_t kResponseHeaderBytesMax = 64 * 1024;
 // Bytes read from an upload file per socket write.
@@ -43,14 +46,6 @@ constexpr size_t kUploadChunkBytes = 64 * 1024;
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::chrono::milliseconds ms(uint64_t value) { return std::chrono::milliseconds(value); }
-
-Error socket_error(std::string_view what, const beast::error_code& ec) {
-  if (ec == beast::error::timeout) return make_error(Errc::timeout, std::string(what) + ": timed out");
-  if (ec == http::error::body_limit) return make_error(Errc::too_large, "response body too large");
-  return make_error(Errc::io_error, std::string(what) + ": " + ec.message());
 }
 
 bool method_sends_length(std::string_view method) {
@@ -131,21 +126,9 @@ struct HttpConnection::Impl {
 
 asio::awaitable<Status> HttpConnection::Impl::connect(const ClientRequest& request) {
   close();
-  tcp::resolver resolver(ioc);
-  auto [resolve_ec, endpoints] =
-      co_await resolver.async_resolve(request.host, std::to_string(request.port), kAsTuple);
-  if (resolve_ec)
-    co_return make_error(Errc::unavailable, "resolve " + request.host + ": " + resolve_ec.message());
-  stream.emplace(ioc);
-  stream->expires_after(ms(request.connect_timeout_ms));
-  auto [ec, endpoint] = co_await stream->async_connect(endpoints, kAsTuple);
-  if (ec) {
-    close();
-    co_return make_error(Errc::unavailable, "connect " + request.host + ":" + std::to_string(request.port) +
-                                                ": " + ec.message());
-  }
-  beast::error_code ignored;
-  stream->socket().set_option(tcp::no_delay(true), ignored);
+  auto connected = co_await detail::connect_stream(ioc, stream, request.host, request.port,
+                                                   request.connect_timeout_ms);
+  if (!connected.ok()) co_return connected;
   host = request.host;
   port = request.port;
   co_return ok_status();

@@ -1,0 +1,114 @@
+// Blob rows (schema v5): replica lists written by AddTrack, reference
+// counts kept by triggers, replicas forgotten with their member, and the
+// optional fields that older log entries lack.
+#include "base/sha256.h"
+#include "catalog/test_util.h"
+
+namespace dispotify::catalog {
+namespace {
+
+using testing::make_track;
+using testing::open_catalog;
+using testing::TempDir;
+
+const std::string kNodeA = "00000000000000a1";
+const std::string kNodeB = "00000000000000b2";
+
+AddTrack track_with_copies(const std::string& id, const std::vector<std::string>& nodes) {
+  Track t = make_track(id, "Song " + id, {"Artist"}, "Album");
+  t.content_hash = sha256_hex(id);
+  t.cover_hash = sha256_hex("cover");
+  return AddTrack{t, {BlobCopies{t.content_hash, t.size_bytes, nodes}, BlobCopies{t.cover_hash, 77, nodes}}};
+}
+
+TEST(BlobRows, AddTrackRecordsWhereItsBlobsWereWritten) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  ASSERT_TRUE(catalog->apply(1, track_with_copies("t1", {kNodeB, kNodeA})).ok());
+  EXPECT_EQ(catalog->blob_replicas(sha256_hex("t1")).value(), (std::vector<std::string>{kNodeA, kNodeB}));
+  EXPECT_EQ(catalog->blob_replicas(sha256_hex("cover")).value().size(), 2U);
+  EXPECT_TRUE(catalog->blob_replicas(sha256_hex("other")).value().empty());
+}
+
+TEST(BlobRows, ReferencesCountTracksAndDropWithThem) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  ASSERT_TRUE(catalog->apply(1, track_with_copies("t1", {kNodeA})).ok());
+  ASSERT_TRUE(catalog->apply(2, track_with_copies("t2", {kNodeA})).ok());  // shares the cover
+  ASSERT_TRUE(catalog->apply(3, DeleteTrack{"t1"}).ok());
+  EXPECT_FALSE(catalog->blob_referenced(sha256_hex("t1")).value());
+  EXPECT_TRUE(catalog->blob_referenced(sha256_hex("cover")).value());
+  EXPECT_EQ(catalog->unreferenced_blobs_on(kNodeA, 10).value(), std::vector<std::string>{sha256_hex("t1")});
+  ASSERT_TRUE(catalog->apply(4, DeleteTrack{"t2"}).ok());
+  auto garbage = catalog->unreferenced_blobs_on(kNodeA, 10).value();
+  EXPECT_EQ(garbage.size(), 3U);
+}
+
+TEST(BlobRows, BadCopiesAreRefusedAndChangeNothing) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  AddTrack bad_hash = track_with_copies("t1", {kNodeA});
+  bad_hash.blobs[0].hash = "not-a-hash";
+  AddTrack bad_node = track_with_copies("t1", {"NOT-A-NODE"});
+  int64_t index = 0;
+  for (const AddTrack& c : {bad_hash, bad_node}) {
+    auto applied = catalog->apply(++index, c);
+    ASSERT_FALSE(applied.ok());
+    EXPECT_EQ(applied.error().code, Errc::invalid_argument);
+  }
+  EXPECT_FALSE(catalog->track("t1").value().has_value());
+}
+
+TEST(BlobRows, ARemovedMemberHoldsNoReplicas) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  ASSERT_TRUE(catalog->apply(1, SetMember{Member{kNodeA, "h:1", "h:2", 0}}).ok());
+  ASSERT_TRUE(catalog->apply(2, track_with_copies("t1", {kNodeA, kNodeB})).ok());
+  ASSERT_TRUE(catalog->apply(3, RemoveMember{kNodeA}).ok());
+  EXPECT_EQ(catalog->blob_replicas(sha256_hex("t1")).value(), std::vector<std::string>{kNodeB});
+}
+
+TEST(BlobRows, ReplicationSettingsAreValidatedAndKept) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  ClusterInfo info{"c1", std::string(64, 'a'), 5, 5, 3};
+  ClusterInfo bad = info;
+  bad.write_quorum = 6;
+  EXPECT_EQ(catalog->apply(1, InitCluster{bad}).error().code, Errc::invalid_argument);
+  bad = info;
+  bad.replication_factor = 0;
+  EXPECT_EQ(catalog->apply(2, InitCluster{bad}).error().code, Errc::invalid_argument);
+  ASSERT_TRUE(catalog->apply(3, InitCluster{info}).ok());
+  EXPECT_EQ(catalog->cluster_info().value()->replication_factor, 5);
+  EXPECT_EQ(catalog->cluster_info().value()->write_quorum, 3);
+}
+
+TEST(BlobRows, EntriesWrittenBeforeSchemaV5StillDecode) {
+  std::string track_json = encode_command(AddTrack{make_track("t1", "A", {"B"}, "C"), {}});
+  const std::string blobs_field = R"(,"blobs":[])";
+  ASSERT_NE(track_json.find(blobs_field), std::string::npos) << track_json;
+  track_json.erase(track_json.find(blobs_field), blobs_field.size());
+  auto old_track = decode_command(track_json);
+  ASSERT_TRUE(old_track.ok()) << old_track.error().message;
+  EXPECT_TRUE(std::get<AddTrack>(*old_track).blobs.empty());
+  auto old_cluster = decode_command(
+      R"({"v":1,"type":"init_cluster","info":{"cluster_id":"c","join_token_hash":"h","created_at_ms":1}})");
+  ASSERT_TRUE(old_cluster.ok()) << old_cluster.error().message;
+  EXPECT_EQ(std::get<InitCluster>(*old_cluster).info.replication_factor, 3);
+  EXPECT_EQ(std::get<InitCluster>(*old_cluster).info.write_quorum, 2);
+}
+
+TEST(BlobRows, CopiesRoundTripAndAreDecodedStrictly) {
+  const Command command = track_with_copies("t1", {kNodeA, kNodeB});
+  auto decoded = decode_command(encode_command(command));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(*decoded, command);
+  std::string json = encode_command(command);
+  json.replace(json.find("\"node_ids\""), 10, "\"nodes_ids\"");
+  auto misspelled = decode_command(json);
+  ASSERT_FALSE(misspelled.ok());
+  EXPECT_NE(misspelled.error().message.find("blobs[0]"), std::string::npos) << misspelled.error().message;
+}
+
+}  // namespace
+}  // namespace dispotify::catalog

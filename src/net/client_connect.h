@@ -1,0 +1,70 @@
+// Internal to net/: the Beast pieces the blocking clients share (connecting
+// with a timeout, running one coroutine to completion). Include only from
+// net/*.cpp, so that Beast stays out of every other translation unit.
+#pragma once
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "base/check.h"
+#include "base/result.h"
+
+namespace dispotify::net::detail {
+
+inline constexpr auto kAsTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
+
+inline std::chrono::milliseconds ms(uint64_t value) { return std::chrono::milliseconds(value); }
+
+inline Error socket_error(std::string_view what, const boost::beast::error_code& ec) {
+  if (ec == boost::beast::error::timeout) return make_error(Errc::timeout, std::string(what) + ": timed out");
+  if (ec == boost::beast::http::error::body_limit) return make_error(Errc::too_large, "response body too large");
+  return make_error(Errc::io_error, std::string(what) + ": " + ec.message());
+}
+
+// Resolves and connects `stream` (emplaced on `ioc`) within timeout_ms,
+// with TCP_NODELAY. Errc::unavailable when it cannot.
+inline boost::asio::awaitable<Status> connect_stream(boost::asio::io_context& ioc,
+                                                     std::optional<boost::beast::tcp_stream>& stream,
+                                                     const std::string& host, uint16_t port, uint64_t timeout_ms) {
+  namespace asio = boost::asio;
+  using tcp = asio::ip::tcp;
+  tcp::resolver resolver(ioc);
+  auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, std::to_string(port), kAsTuple);
+  if (resolve_ec) co_return make_error(Errc::unavailable, "resolve " + host + ": " + resolve_ec.message());
+  stream.emplace(ioc);
+  stream->expires_after(ms(timeout_ms));
+  auto [ec, endpoint] = co_await stream->async_connect(endpoints, kAsTuple);
+  if (ec) {
+    stream.reset();
+    co_return make_error(Errc::unavailable,
+                         "connect " + host + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  boost::beast::error_code ignored;
+  stream->socket().set_option(tcp::no_delay(true), ignored);
+  co_return ok_status();
+}
+
+// Runs `task` on `ioc` (which nothing else uses) until it finishes.
+template <class T>
+T run_to_completion(boost::asio::io_context& ioc, boost::asio::awaitable<T> task) {
+  std::optional<T> out;
+  boost::asio::co_spawn(
+      ioc, [&]() -> boost::asio::awaitable<void> { out.emplace(co_await std::move(task)); },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  ioc.restart();
+  ioc.run();
+  DISPOTIFY_CHECK(out.has_value());
+  return std::move(*out);
+}
+
+}  // namespace dispotify::net::detail

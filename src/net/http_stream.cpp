@@ -1,0 +1,208 @@
+#include "net/http_stream.h"
+
+#include <strings.h>
+
+#include <array>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "net/client_connect.h"
+
+namespace dispotify::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using detail::kAsTuple;
+using detail::ms;
+using detail::socket_error;
+
+constexpr uint32_t kResponseHeaderBytesMax = 64 * 1024;
+// An upload's answer is a small JSON document.
+constexpr uint64_t kUploadResponseBytesMax = 64 * 1024;
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string request_head(const ClientRequest& request, bool chunked) {
+  std::string head = request.method + " " + request.target + " HTTP/1.1\r\n";
+  bool has_host = false;
+  for (const auto& h : request.headers) {
+    if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding")) continue;
+    has_host = has_host || iequals(h.name, "Host");
+    head += h.name + ": " + h.value + "\r\n";
+  }
+  if (!has_host) head += "Host: " + request.host + ":" + std::to_string(request.port) + "\r\n";
+  if (chunked) head += "Transfer-Encoding: chunked\r\n";
+  head += "\r\n";
+  return head;
+}
+
+// Connects and writes the head, within the request's timeouts.
+asio::awaitable<Status> connect_and_send_head(asio::io_context& ioc, std::optional<beast::tcp_stream>& stream,
+                                              const ClientRequest& request, bool chunked) {
+  auto connected =
+      co_await detail::connect_stream(ioc, stream, request.host, request.port, request.connect_timeout_ms);
+  if (!connected.ok()) co_return connected;
+  const std::string head = request_head(request, chunked);
+  stream->expires_after(ms(request.io_timeout_ms));
+  auto [ec, n] = co_await asio::async_write(*stream, asio::buffer(head), kAsTuple);
+  if (ec) co_return socket_error("write request", ec);
+  co_return ok_status();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- upload
+
+struct UploadStream::Impl {
+  asio::io_context ioc{1};
+  std::optional<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+  ClientRequest request;
+  bool broken = false;
+
+  asio::awaitable<Status> write_chunk(std::span<const char> bytes) {
+    char size_line[24];
+    const int line_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", bytes.size());
+    const std::array<asio::const_buffer, 3> pieces = {asio::buffer(size_line, static_cast<size_t>(line_length)),
+                                                      asio::buffer(bytes.data(), bytes.size()),
+                                                      asio::buffer("\r\n", 2)};
+    stream->expires_after(ms(request.io_timeout_ms));
+    auto [ec, n] = co_await asio::async_write(*stream, pieces, kAsTuple);
+    if (ec) co_return socket_error("write request body", ec);
+    co_return ok_status();
+  }
+
+  asio::awaitable<Result<ClientResponse>> finish() {
+    stream->expires_after(ms(request.io_timeout_ms));
+    auto [ec, n] = co_await asio::async_write(*stream, asio::buffer("0\r\n\r\n", 5), kAsTuple);
+    if (ec) co_return socket_error("end request body", ec);
+    http::response_parser<http::string_body> parser;
+    parser.header_limit(kResponseHeaderBytesMax);
+    parser.body_limit(kUploadResponseBytesMax);
+    while (!parser.is_done()) {
+      stream->expires_after(ms(request.io_timeout_ms));
+      auto [read_ec, got] = co_await http::async_read_some(*stream, buffer, parser, kAsTuple);
+      if (read_ec) co_return socket_error("read response", read_ec);
+    }
+    ClientResponse response;
+    response.status = static_cast<int>(parser.get().result_int());
+    for (const auto& field : parser.get()) {
+      response.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+    }
+    response.body = std::move(parser.get().body());
+    co_return response;
+  }
+};
+
+UploadStream::UploadStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+UploadStream::~UploadStream() = default;
+
+Result<std::unique_ptr<UploadStream>> UploadStream::open(const ClientRequest& request) {
+  auto impl = std::make_unique<Impl>();
+  impl->request = request;
+  impl->request.body = std::string();
+  Status sent = detail::run_to_completion(impl->ioc, connect_and_send_head(impl->ioc, impl->stream, request, true));
+  if (!sent.ok()) return std::move(sent).error();
+  return std::unique_ptr<UploadStream>(new UploadStream(std::move(impl)));
+}
+
+Status UploadStream::write(std::span<const char> bytes) {
+  if (impl_->broken) return make_error(Errc::io_error, "upload stream is broken");
+  if (bytes.empty()) return ok_status();
+  Status written = detail::run_to_completion(impl_->ioc, impl_->write_chunk(bytes));
+  impl_->broken = !written.ok();
+  return written;
+}
+
+Result<ClientResponse> UploadStream::finish() {
+  if (impl_->broken) return make_error(Errc::io_error, "upload stream is broken");
+  impl_->broken = true;  // one answer per stream
+  return detail::run_to_completion(impl_->ioc, impl_->finish());
+}
+
+// -------------------------------------------------------------- download
+
+struct DownloadStream::Impl {
+  asio::io_context ioc{1};
+  std::optional<beast::tcp_stream> stream;
+  beast::flat_buffer buffer;
+  http::response_parser<http::buffer_body> parser;
+  ClientRequest request;
+  std::vector<Header> headers;
+  bool broken = false;
+
+  asio::awaitable<Status> start() {
+    auto sent = co_await connect_and_send_head(ioc, stream, request, false);
+    if (!sent.ok()) co_return sent;
+    parser.header_limit(kResponseHeaderBytesMax);
+    parser.body_limit(boost::none);  // the caller bounds what it reads
+    if (request.method == "HEAD") parser.skip(true);
+    stream->expires_after(ms(request.io_timeout_ms));
+    auto [ec, n] = co_await http::async_read_header(*stream, buffer, parser, kAsTuple);
+    if (ec) co_return socket_error("read response head", ec);
+    for (const auto& field : parser.get()) {
+      headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+    }
+    co_return ok_status();
+  }
+
+  // Reads until at least one body byte arrived or the body ended: a read
+  // may consume only chunk framing.
+  asio::awaitable<Result<size_t>> read(std::span<char> out) {
+    while (!parser.is_done()) {
+      parser.get().body().data = out.data();
+      parser.get().body().size = out.size();
+      stream->expires_after(ms(request.io_timeout_ms));
+      auto [ec, n] = co_await http::async_read_some(*stream, buffer, parser, kAsTuple);
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) co_return socket_error("read response body", ec);
+      const size_t produced = out.size() - parser.get().body().size;
+      if (produced > 0) co_return produced;
+    }
+    co_return size_t{0};
+  }
+};
+
+DownloadStream::DownloadStream(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DownloadStream::~DownloadStream() = default;
+
+Result<std::unique_ptr<DownloadStream>> DownloadStream::open(const ClientRequest& request) {
+  auto impl = std::make_unique<Impl>();
+  impl->request = request;
+  Status started = detail::run_to_completion(impl->ioc, impl->start());
+  if (!started.ok()) return std::move(started).error();
+  return std::unique_ptr<DownloadStream>(new DownloadStream(std::move(impl)));
+}
+
+int DownloadStream::status() const { return static_cast<int>(impl_->parser.get().result_int()); }
+
+std::optional<std::string_view> DownloadStream::header(std::string_view name) const {
+  for (const auto& h : impl_->headers) {
+    if (iequals(h.name, name)) return std::string_view(h.value);
+  }
+  return std::nullopt;
+}
+
+std::optional<uint64_t> DownloadStream::content_length() const {
+  auto length = impl_->parser.content_length();
+  if (!length) return std::nullopt;
+  return static_cast<uint64_t>(*length);
+}
+
+Result<size_t> DownloadStream::read(std::span<char> buffer) {
+  if (impl_->broken) return make_error(Errc::io_error, "download stream is broken");
+  if (buffer.empty()) return size_t{0};
+  Result<size_t> got = detail::run_to_completion(impl_->ioc, impl_->read(buffer));
+  impl_->broken = !got.ok();
+  return got;
+}
+
+}  // namespace dispotify::net
