@@ -12,6 +12,7 @@
 #include "catalog/proposer.h"
 #include "cluster/cluster_service.h"
 #include "storage/blob_store.h"
+#include "storage/replicated_blob_store.h"
 
 namespace dispotify::api {
 
@@ -29,6 +30,9 @@ struct ApiContext {
   Metrics& metrics;
   ApiOptions options;
   cluster::ClusterService* cluster = nullptr;  // null: no cluster routes (tests of the API alone)
+  // The same store as `blobs` when it is replicated: blobs this node lacks
+  // are streamed from their holders. Null: local blobs only.
+  storage::ReplicatedBlobStore* replicated = nullptr;
   std::atomic<bool> ready{false};              // /readyz: catalog open and serving
   AuthCache auth_cache{};
 };

@@ -9,8 +9,10 @@
 #include "api/json_input.h"
 #include "api/routes.h"
 #include "base/fs.h"
+#include "base/sha256.h"
 #include "media/thumbnail.h"
 #include "net/range.h"
+#include "storage/verified_source.h"
 
 namespace dispotify::api {
 namespace {
@@ -35,6 +37,65 @@ bool etag_matches(std::string_view header, std::string_view etag) {
   return false;
 }
 
+// Where a blob's bytes come from: this node's file, or (on a cluster) a
+// stream from the nodes that hold it.
+struct BlobBytes {
+  uint64_t size = 0;
+  UniqueFd fd;                                   // valid: a local replica
+  std::optional<storage::BlobLocation> remote;   // otherwise
+};
+
+Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
+  std::optional<catalog::BlobRecord> record;
+  if (ctx.replicated != nullptr) {
+    DISPOTIFY_ASSIGN_OR_RETURN(record, ctx.catalog.blob(hash));
+  }
+  auto fd = ctx.blobs.open(hash);
+  if (fd.ok()) {
+    struct stat st {};
+    if (::fstat(fd->get(), &st) != 0) return make_error(Errc::io_error, "cannot stat blob " + hash);
+    const auto size = static_cast<uint64_t>(st.st_size);
+    // Size 0 in the catalog: not recorded (covers of tracks added before
+    // schema v5).
+    if (!record || record->size_bytes == 0 || record->size_bytes == size) {
+      std::optional<storage::BlobLocation> location;
+      if (record) location = storage::BlobLocation{hash, size, record->placement_key, record->replicas};
+      return BlobBytes{size, std::move(*fd), std::move(location)};
+    }
+    // Shorter or longer than the catalog says: a damaged copy.
+    ctx.replicated->local().quarantine(hash, "size " + std::to_string(size) + " instead of " +
+                                                 std::to_string(record->size_bytes));
+  } else if (fd.error().code != Errc::not_found || ctx.replicated == nullptr) {
+    return std::move(fd).error();
+  }
+  if (!record) return make_error(Errc::not_found, "blob " + hash + " is not in the catalog");
+  return BlobBytes{record->size_bytes, UniqueFd(),
+                   storage::BlobLocation{record->hash, record->size_bytes, record->placement_key, record->replicas}};
+}
+
+net::Body body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, uint64_t first, uint64_t length,
+                  net::Response& response) {
+  if (bytes.fd.valid() && (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(
+                                                             bytes.fd.get(), hash))) {
+    return net::FileBody{std::move(bytes.fd), first, length};
+  }
+  // Streamed as it is read (and, for a local copy not vouched for yet,
+  // after hashing it on the worker thread): the length is known, so the
+  // client sees a plain Content-Length body, not chunks.
+  response.set_header("Content-Length", std::to_string(length));
+  const uint64_t end = first + length;
+  if (!bytes.fd.valid()) return ctx.replicated->open_remote(*bytes.remote, first, end);
+  storage::ReplicatedBlobStore* replicated = ctx.replicated;
+  storage::VerifiedLocalSource::Fallback other_holders;
+  if (bytes.remote) {
+    other_holders = [replicated, location = *bytes.remote, first, end] {
+      return replicated->open_remote(location, first, end);
+    };
+  }
+  return std::make_shared<storage::VerifiedLocalSource>(replicated->local(), std::move(bytes.fd), hash, first, end,
+                                                        std::move(other_holders));
+}
+
 // Serves a whole blob or the requested range of it.
 net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std::string& hash,
                          const std::string& content_type) {
@@ -47,10 +108,8 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
     response.status = 304;
     return response;
   }
-  API_ASSIGN_OR_RESPOND(UniqueFd fd, ctx.blobs.open(hash));
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return error_response(Errc::io_error, "cannot stat blob " + hash);
-  const auto size = static_cast<uint64_t>(st.st_size);
+  API_ASSIGN_OR_RESPOND(BlobBytes bytes, find_blob(ctx, hash));
+  const uint64_t size = bytes.size;
 
   net::RangeSpec range;
   const auto if_range = request.header("If-Range");
@@ -68,9 +127,9 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
     case net::RangeSpec::Kind::partial:
       response.status = 206;
       response.set_header("Content-Range", net::content_range(range.first, range.last, size));
-      response.body = net::FileBody{std::move(fd), range.first, range.length()};
+      response.body = body_of(ctx, bytes, hash, range.first, range.length(), response);
       return response;
-    case net::RangeSpec::Kind::full: response.body = net::FileBody{std::move(fd), 0, size}; return response;
+    case net::RangeSpec::Kind::full: response.body = body_of(ctx, bytes, hash, 0, size, response); return response;
   }
   return error_response(Errc::internal, "unreachable range kind");
 }
@@ -81,10 +140,39 @@ net::Response stream_track(ApiContext& ctx, Call& call) {
   return serve_blob(ctx, call.request, track->content_hash, track->content_type);
 }
 
+// Covers are small: one this node lacks is copied whole into the local
+// cache (never into the blob store, whose copies the cluster accounts for),
+// so that it can be sniffed and thumbnailed like a local one.
+constexpr uint64_t kCachedCoverBytesMax = 32ULL << 20;
+
+Result<std::string> local_copy(ApiContext& ctx, const std::string& hash) {
+  auto path = ctx.blobs.local_path(hash);
+  if (path.ok() || path.error().code != Errc::not_found || ctx.replicated == nullptr) return path;
+  const std::string cached = ctx.options.cache_dir + "/blobs/" + hash;
+  struct stat st {};
+  if (::stat(cached.c_str(), &st) == 0) return cached;
+  DISPOTIFY_ASSIGN_OR_RETURN(BlobBytes bytes, find_blob(ctx, hash));
+  if (bytes.size > kCachedCoverBytesMax) return make_error(Errc::too_large, "cover " + hash + " is too large");
+  auto source = ctx.replicated->open_remote(*bytes.remote, 0, bytes.size);
+  std::string content;
+  char buffer[64 * 1024];
+  for (;;) {
+    DISPOTIFY_ASSIGN_OR_RETURN(const size_t n, source->read(buffer));
+    if (n == 0) break;
+    content.append(buffer, n);
+  }
+  if (sha256_hex(content) != hash) return make_error(Errc::corrupt, "cover " + hash + " arrived corrupted");
+  DISPOTIFY_TRY(fs::make_dirs(ctx.options.cache_dir + "/blobs"));
+  DISPOTIFY_TRY(fs::write_file_atomic(cached, content));
+  return cached;
+}
+
 std::string sniff_image_type(ApiContext& ctx, const std::string& hash) {
-  auto fd = ctx.blobs.open(hash);
+  auto path = local_copy(ctx, hash);
+  UniqueFd fd;
+  if (path.ok()) fd = UniqueFd(::open(path->c_str(), O_RDONLY | O_CLOEXEC));
   char head[4] = {};
-  if (!fd.ok() || ::pread(fd->get(), head, sizeof head, 0) != static_cast<ssize_t>(sizeof head)) {
+  if (!fd.valid() || ::pread(fd.get(), head, sizeof head, 0) != static_cast<ssize_t>(sizeof head)) {
     return "application/octet-stream";
   }
   const std::string_view magic(head, sizeof head);
@@ -101,7 +189,7 @@ net::Response serve_thumbnail(ApiContext& ctx, const net::Request& request, cons
   const std::string path = dir + "/" + hash + "-" + std::to_string(size) + ".jpg";
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    API_ASSIGN_OR_RESPOND(auto source, ctx.blobs.local_path(hash));
+    API_ASSIGN_OR_RESPOND(auto source, local_copy(ctx, hash));
     API_ASSIGN_OR_RESPOND(auto jpeg, media::make_thumbnail(source, static_cast<int>(size)));
     API_TRY(fs::make_dirs(dir));
     API_TRY(fs::write_file_atomic(path, jpeg));

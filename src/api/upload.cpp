@@ -5,6 +5,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/random.h"
+#include "base/sha256.h"
 #include "media/probe.h"
 
 namespace dispotify::api {
@@ -32,17 +33,20 @@ Status copy_body(net::BodyReader& body, storage::BlobWriter& writer, uint64_t by
   return {};
 }
 
-Result<std::string> store_cover(storage::BlobStore& blobs, const std::string& bytes) {
-  DISPOTIFY_ASSIGN_OR_RETURN(auto writer, blobs.begin_write());
+// A cover's bytes are known before they are written, so it is placed by
+// its own hash (placement key "").
+Result<catalog::BlobCopies> store_cover(storage::BlobStore& blobs, const std::string& bytes) {
+  const std::string hash = sha256_hex(bytes);
+  DISPOTIFY_ASSIGN_OR_RETURN(auto writer, blobs.begin_write(hash));
   DISPOTIFY_TRY(writer->write(bytes));
-  DISPOTIFY_ASSIGN_OR_RETURN(auto info, writer->commit());
-  return info.hash;
+  DISPOTIFY_ASSIGN_OR_RETURN(auto info, writer->commit(hash));
+  return catalog::BlobCopies{info.hash, info.size_bytes, "", std::move(info.holders)};
 }
 
-catalog::Track track_from(const media::MediaInfo& m, const storage::BlobInfo& blob,
+catalog::Track track_from(const std::string& id, const media::MediaInfo& m, const storage::BlobInfo& blob,
                           const std::string& filename, const std::string& user_id) {
   catalog::Track t;
-  t.id = random_id();
+  t.id = id;
   t.title = m.title;
   t.artists = m.artists;
   t.album = m.album;
@@ -102,7 +106,10 @@ std::string sanitize_filename(std::string_view name) {
 
 Result<UploadOutcome> ingest_track(ApiContext& ctx, net::BodyReader& body, const std::string& filename,
                                    const std::string& user_id) {
-  DISPOTIFY_ASSIGN_OR_RETURN(auto writer, ctx.blobs.begin_write());
+  // The track id is chosen first: it places the audio's copies on the ring
+  // while the bytes arrive (their hash is known only at the end).
+  const std::string track_id = random_id();
+  DISPOTIFY_ASSIGN_OR_RETURN(auto writer, ctx.blobs.begin_write(track_id));
   DISPOTIFY_TRY(copy_body(body, *writer, ctx.options.upload_bytes_max));
   DISPOTIFY_ASSIGN_OR_RETURN(const std::string temp_path, writer->sync_temp_path());
   DISPOTIFY_ASSIGN_OR_RETURN(media::MediaInfo info, media::probe_file(temp_path));
@@ -112,11 +119,14 @@ Result<UploadOutcome> ingest_track(ApiContext& ctx, net::BodyReader& body, const
   DISPOTIFY_ASSIGN_OR_RETURN(auto existing, existing_track(ctx, blob.hash));
   if (existing) return UploadOutcome{std::move(*existing), false};
 
-  catalog::Track track = track_from(info, blob, filename, user_id);
+  catalog::Track track = track_from(track_id, info, blob, filename, user_id);
+  std::vector<catalog::BlobCopies> copies = {{blob.hash, blob.size_bytes, track_id, blob.holders}};
   if (!info.cover_bytes.empty()) {
-    DISPOTIFY_ASSIGN_OR_RETURN(track.cover_hash, store_cover(ctx.blobs, info.cover_bytes));
+    DISPOTIFY_ASSIGN_OR_RETURN(catalog::BlobCopies cover, store_cover(ctx.blobs, info.cover_bytes));
+    track.cover_hash = cover.hash;
+    copies.push_back(std::move(cover));
   }
-  if (auto proposed = ctx.proposer.propose(catalog::AddTrack{track}); !proposed.ok()) {
+  if (auto proposed = ctx.proposer.propose(catalog::AddTrack{track, std::move(copies)}); !proposed.ok()) {
     // A concurrent upload of the same bytes won the race: answer as a duplicate.
     if (proposed.error().code == Errc::conflict) {
       DISPOTIFY_ASSIGN_OR_RETURN(auto winner, existing_track(ctx, blob.hash));

@@ -23,6 +23,9 @@ Status apply_command(Db& db, const Command& command) {
     Status operator()(const InitCluster& c) { return apply_init_cluster(db, c); }
     Status operator()(const SetMember& c) { return apply_set_member(db, c); }
     Status operator()(const RemoveMember& c) { return apply_remove_member(db, c); }
+    Status operator()(const AssignRepairs& c) { return apply_assign_repairs(db, c); }
+    Status operator()(const CompleteRepair& c) { return apply_complete_repair(db, c); }
+    Status operator()(const DropReplicas& c) { return apply_drop_replicas(db, c); }
   };
   return std::visit(Dispatch{db}, command);
 }

@@ -15,6 +15,7 @@ namespace {
 // and a cover blob; anything longer is not one of ours.
 constexpr size_t kBlobsPerCommandMax = 1024;
 constexpr size_t kNodesPerBlobMax = 16;
+constexpr size_t kPlacementKeyBytesMax = 128;
 
 Status validate(const BlobCopies& b) {
   if (!is_sha256_hex(b.hash)) return invalid("blob hash must be 64 lowercase hex digits");
@@ -22,6 +23,7 @@ Status validate(const BlobCopies& b) {
     return invalid("blob size_bytes is out of range");
   }
   if (b.node_ids.size() > kNodesPerBlobMax) return invalid("a blob lists more than 16 nodes");
+  if (b.placement_key.size() > kPlacementKeyBytesMax) return invalid("blob placement key is too long");
   for (const std::string& node : b.node_ids) {
     if (!is_node_id(node)) return invalid("node id must be 16 lowercase hex digits");
   }
@@ -50,25 +52,33 @@ Status record_blob_copies(Db& db, const std::vector<BlobCopies>& blobs) {
       // The size the writer measured wins over the 0 a trigger may have
       // written for a cover.
       DISPOTIFY_ASSIGN_OR_RETURN(
-          Statement stmt, db.prepare_cached("INSERT INTO blobs (hash, size_bytes) VALUES (?1, ?2) "
-                                            "ON CONFLICT (hash) DO UPDATE SET size_bytes = excluded.size_bytes"));
-      stmt.bind(1, b.hash).bind(2, static_cast<int64_t>(b.size_bytes));
+          Statement stmt,
+          db.prepare_cached("INSERT INTO blobs (hash, size_bytes, placement_key) VALUES (?1, ?2, ?3) "
+                            "ON CONFLICT (hash) DO UPDATE SET size_bytes = excluded.size_bytes, "
+                            "placement_key = CASE WHEN blobs.refs = 0 THEN excluded.placement_key "
+                            "ELSE blobs.placement_key END"));
+      stmt.bind(1, b.hash).bind(2, static_cast<int64_t>(b.size_bytes)).bind(3, b.placement_key);
       DISPOTIFY_TRY(stmt.run());
     }
-    for (const std::string& node : b.node_ids) {
-      DISPOTIFY_ASSIGN_OR_RETURN(
-          Statement stmt, db.prepare_cached("INSERT OR IGNORE INTO blob_replicas (hash, node_id) VALUES (?1, ?2)"));
-      stmt.bind(1, b.hash).bind(2, node);
-      DISPOTIFY_TRY(stmt.run());
-    }
+    for (const std::string& node : b.node_ids) DISPOTIFY_TRY(record_blob_copies_on(db, b.hash, node));
   }
   return ok_status();
+}
+
+Status record_blob_copies_on(Db& db, std::string_view hash, std::string_view node_id) {
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                             db.prepare_cached("INSERT OR IGNORE INTO blob_replicas (hash, node_id) VALUES (?1, ?2)"));
+  stmt.bind(1, hash).bind(2, node_id);
+  return stmt.run();
 }
 
 Status forget_node_replicas(Db& db, std::string_view node_id) {
   DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM blob_replicas WHERE node_id = ?1"));
   stmt.bind(1, node_id);
-  return stmt.run();
+  DISPOTIFY_TRY(stmt.run());
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement tasks, db.prepare_cached("DELETE FROM repair_tasks WHERE target_node = ?1"));
+  tasks.bind(1, node_id);
+  return tasks.run();
 }
 
 }  // namespace dispotify::catalog

@@ -126,6 +126,15 @@ class Catalog {
   [[nodiscard]] Result<std::optional<ClusterInfo>> cluster_info() const;
   // The nodes the catalog records as holding a copy of the blob, by node id.
   [[nodiscard]] Result<std::vector<std::string>> blob_replicas(std::string_view hash) const;
+  [[nodiscard]] Result<std::optional<BlobRecord>> blob(std::string_view hash) const;
+  // Up to `limit` blobs in use with fewer than `replicas_wanted` replicas on
+  // members, not counting replicas on the `not_counting` nodes (down too
+  // long); with their replica lists.
+  [[nodiscard]] Result<std::vector<BlobRecord>> under_replicated_blobs(int64_t replicas_wanted,
+                                                                       const std::vector<std::string>& not_counting,
+                                                                       int64_t limit) const;
+  [[nodiscard]] Result<std::vector<RepairTask>> repair_tasks() const;  // by task id
+  [[nodiscard]] Result<BlobStats> blob_stats(int64_t replicas_wanted) const;
   // Up to `limit` blobs no track references any more that the catalog
   // records on `node_id`: what that node's garbage collector deletes.
   [[nodiscard]] Result<std::vector<std::string>> unreferenced_blobs_on(std::string_view node_id,

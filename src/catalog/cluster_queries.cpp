@@ -32,23 +32,4 @@ Result<std::optional<ClusterInfo>> Catalog::cluster_info() const {
   });
 }
 
-Result<std::vector<std::string>> Catalog::blob_replicas(std::string_view hash) const {
-  return impl_->read([&](Db& db) -> Result<std::vector<std::string>> {
-    DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement stmt, db.prepare_cached("SELECT node_id FROM blob_replicas WHERE hash = ?1 ORDER BY node_id"));
-    stmt.bind(1, hash);
-    return read_all<std::string>(stmt, [](const Statement& s, int) { return s.column_string(0); });
-  });
-}
-
-Result<std::vector<std::string>> Catalog::unreferenced_blobs_on(std::string_view node_id, int64_t limit) const {
-  return impl_->read([&](Db& db) -> Result<std::vector<std::string>> {
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                               db.prepare_cached("SELECT b.hash FROM blobs b JOIN blob_replicas r ON r.hash = b.hash "
-                                                 "WHERE b.refs = 0 AND r.node_id = ?1 ORDER BY b.hash LIMIT ?2"));
-    stmt.bind(1, node_id).bind(2, limit);
-    return read_all<std::string>(stmt, [](const Statement& s, int) { return s.column_string(0); });
-  });
-}
-
 }  // namespace dispotify::catalog

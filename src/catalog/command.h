@@ -132,10 +132,39 @@ struct RemoveMember {
   bool operator==(const RemoveMember&) const = default;
 };
 
+// Repair (schema v5). The leader's plan: cancel expired tasks, assign new
+// ones (a task for a blob the target already holds, or that no track uses,
+// is skipped at apply).
+struct AssignRepairs {
+  std::vector<std::string> cancelled_task_ids;
+  std::vector<RepairTask> tasks;
+
+  bool operator==(const AssignRepairs&) const = default;
+};
+// The target of a task holds the blob durably (hash checked): its replica
+// row is recorded and the task is done. Recorded even if the task was
+// cancelled meanwhile, since the copy exists.
+struct CompleteRepair {
+  std::string task_id;
+  std::string node_id;
+  std::string hash;
+
+  bool operator==(const CompleteRepair&) const = default;
+};
+// `node_id` no longer holds these blobs (found corrupt or missing, or
+// deleted as garbage). A blob no track uses and no node holds is forgotten.
+struct DropReplicas {
+  std::string node_id;
+  std::vector<std::string> hashes;
+
+  bool operator==(const DropReplicas&) const = default;
+};
+
 using Command =
     std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken, AddTrack,
                  DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist, AddPlaylistTracks,
-                 RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember>;
+                 RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember,
+                 AssignRepairs, CompleteRepair, DropReplicas>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

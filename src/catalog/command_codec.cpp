@@ -36,7 +36,10 @@ constexpr std::array<std::string_view, std::variant_size_v<Command>> kTypeNames 
                                                                                    "noop",
                                                                                    "init_cluster",
                                                                                    "set_member",
-                                                                                   "remove_member"};
+                                                                                   "remove_member",
+                                                                                   "assign_repairs",
+                                                                                   "complete_repair",
+                                                                                   "drop_replicas"};
 
 boost::json::value to_json(const std::string& v) { return boost::json::value(v); }
 boost::json::value to_json(int64_t v) { return boost::json::value(v); }

@@ -23,7 +23,7 @@ inline constexpr bool kIsRecord =
     std::is_same_v<std::remove_const_t<T>, User> || std::is_same_v<std::remove_const_t<T>, Token> ||
     std::is_same_v<std::remove_const_t<T>, Track> || std::is_same_v<std::remove_const_t<T>, Playlist> ||
     std::is_same_v<std::remove_const_t<T>, Member> || std::is_same_v<std::remove_const_t<T>, ClusterInfo> ||
-    std::is_same_v<std::remove_const_t<T>, BlobCopies>;
+    std::is_same_v<std::remove_const_t<T>, BlobCopies> || std::is_same_v<std::remove_const_t<T>, RepairTask>;
 
 template <class T>
 inline constexpr bool kIsRecordList = false;
@@ -126,10 +126,21 @@ void visit_fields(T& i, F&& f) {
 }
 
 template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, RepairTask>
+void visit_fields(T& t, F&& f) {
+  f("task_id", t.task_id);
+  f("hash", t.hash);
+  f("target_node", t.target_node);
+  f("assigned_at_ms", t.assigned_at_ms);
+  f("lease_expires_ms", t.lease_expires_ms);
+}
+
+template <class T, class F>
 requires std::is_same_v<std::remove_const_t<T>, BlobCopies>
 void visit_fields(T& b, F&& f) {
   f("hash", b.hash);
   f("size_bytes", b.size_bytes);
+  f("placement_key", b.placement_key);
   f("node_ids", b.node_ids);
 }
 
@@ -188,9 +199,19 @@ void visit_command_fields(T& c, F&& f) {
     f("info", c.info);
   } else if constexpr (std::is_same_v<C, SetMember>) {
     f("member", c.member);
-  } else {
-    static_assert(std::is_same_v<C, RemoveMember>, "every command needs its fields listed");
+  } else if constexpr (std::is_same_v<C, RemoveMember>) {
     f("node_id", c.node_id);
+  } else if constexpr (std::is_same_v<C, AssignRepairs>) {
+    f("cancelled_task_ids", c.cancelled_task_ids);
+    f("tasks", c.tasks);
+  } else if constexpr (std::is_same_v<C, CompleteRepair>) {
+    f("task_id", c.task_id);
+    f("node_id", c.node_id);
+    f("hash", c.hash);
+  } else {
+    static_assert(std::is_same_v<C, DropReplicas>, "every command needs its fields listed");
+    f("node_id", c.node_id);
+    f("hashes", c.hashes);
   }
 }
 

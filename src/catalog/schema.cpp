@@ -230,14 +230,15 @@ CREATE INDEX applied_requests_by_index ON applied_requests (applied_index);
 
 // Version 5: replicated blob storage. The cluster's replication factor and
 // write quorum; every blob a track references, with its reference count
-// (kept by triggers, so no apply path can forget it) and the nodes that
-// hold a copy. A blob whose count drops to 0 is garbage: its holders delete
+// (kept by triggers, so no apply path can forget it), the key that placed
+// it on the ring ('' = its hash) and the nodes that hold a copy. A blob whose count drops to 0 is garbage: its holders delete
 // their copies and drop their replica rows.
 constexpr std::string_view kBlobTables = R"sql(
 ALTER TABLE cluster ADD COLUMN replication_factor INTEGER NOT NULL DEFAULT 3;
 ALTER TABLE cluster ADD COLUMN write_quorum INTEGER NOT NULL DEFAULT 2;
 CREATE TABLE blobs (
-  hash TEXT PRIMARY KEY, size_bytes INTEGER NOT NULL, refs INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+  hash TEXT PRIMARY KEY, size_bytes INTEGER NOT NULL, refs INTEGER NOT NULL DEFAULT 0,
+  placement_key TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
 CREATE INDEX blobs_unreferenced ON blobs (hash) WHERE refs = 0;
 CREATE TABLE blob_replicas (
   hash TEXT NOT NULL REFERENCES blobs (hash) ON DELETE CASCADE, node_id TEXT NOT NULL,
@@ -249,6 +250,11 @@ INSERT INTO blobs (hash, size_bytes) SELECT cover_hash, 0 FROM tracks WHERE cove
   ON CONFLICT DO NOTHING;
 UPDATE blobs SET refs = (SELECT count(*) FROM tracks WHERE content_hash = blobs.hash) +
                         (SELECT count(*) FROM tracks WHERE cover_hash = blobs.hash);
+CREATE TABLE repair_tasks (
+  task_id TEXT PRIMARY KEY, hash TEXT NOT NULL, target_node TEXT NOT NULL,
+  assigned_at_ms INTEGER NOT NULL, lease_expires_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE UNIQUE INDEX repair_tasks_by_copy ON repair_tasks (hash, target_node);
+CREATE INDEX repair_tasks_by_target ON repair_tasks (target_node);
 CREATE TRIGGER blob_refs_track_insert AFTER INSERT ON tracks BEGIN
   INSERT INTO blobs (hash, size_bytes) VALUES (NEW.content_hash, NEW.size_bytes) ON CONFLICT DO NOTHING;
   UPDATE blobs SET refs = refs + 1 WHERE hash = NEW.content_hash;

@@ -174,9 +174,50 @@ struct ClusterInfo {
 struct BlobCopies {
   std::string hash;  // sha256 hex
   uint64_t size_bytes = 0;
+  // What the ring placed it by: uploads stream to the owners before the
+  // hash is known, so they are placed by a key chosen up front ("" = hash).
+  std::string placement_key;
   std::vector<std::string> node_ids;
 
   bool operator==(const BlobCopies&) const = default;
+};
+
+// "Copy blob `hash` to `target_node`": a repair task the leader assigns
+// through the log. Only the target works on it, and only until its lease
+// expires; then the leader may cancel it and assign the copy anew.
+struct RepairTask {
+  std::string task_id;
+  std::string hash;
+  std::string target_node;
+  int64_t assigned_at_ms = 0;
+  int64_t lease_expires_ms = 0;
+
+  bool operator==(const RepairTask&) const = default;
+};
+
+// A blob as the catalog knows it.
+struct BlobRecord {
+  std::string hash;
+  uint64_t size_bytes = 0;
+  int64_t refs = 0;  // tracks using it as audio or cover
+  std::string placement_key;
+  std::vector<std::string> replicas;  // node ids, sorted
+};
+
+struct NodeBlobCount {
+  std::string node_id;
+  int64_t blobs = 0;
+  int64_t bytes = 0;
+};
+
+// The cluster's storage at a glance (status, metrics).
+struct BlobStats {
+  int64_t blobs = 0;  // in use by a track
+  int64_t bytes = 0;
+  int64_t under_replicated = 0;
+  int64_t repair_tasks = 0;
+  int64_t repair_bytes = 0;  // bytes the assigned tasks still have to copy
+  std::vector<NodeBlobCount> per_node;
 };
 
 struct Counts {

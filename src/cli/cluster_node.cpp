@@ -111,7 +111,9 @@ Status ClusterNode::start_peer_port() {
   server_options.host = options_.peer_listen_host;
   server_options.port = options_.peer_listen_port;
   server_options.worker_threads = kPeerWorkerThreads;
-  server_options.body_bytes_max = 64ULL << 20;
+  // Blob copies are as large as uploads; Raft and forwarded writes are
+  // bounded by their own routes.
+  server_options.body_bytes_max = std::max<uint64_t>(64ULL << 20, options_.blob_bytes_max);
   // The service needs the bound port for its own address: the server
   // answers 503 until the service exists.
   auto handler = [this](net::Request& r) -> net::Response {
@@ -154,7 +156,7 @@ Status ClusterNode::start_peer_port() {
       *runner_, *proposer_, *leader_, catalog_,
       cluster::SelfInfo{options_.node_id, advertise_peer, options_.advertise_api});
   service_->set_peer_status([this] { return transport_->status(); });
-  peer_handler_ = cluster::make_peer_handler(*service_, addresses_);
+  peer_handler_ = cluster::make_peer_handler(*service_, addresses_, options_.more_peer_routes);
   peer_ready_.store(true, std::memory_order_release);
   peer_thread_ = std::thread([this] { peer_server_->run(); });
   DISPOTIFY_TRY(runner_->start());
@@ -178,7 +180,8 @@ Status ClusterNode::create_cluster() {
   const bool generated = token.empty();
   if (generated) token = random_hex(16);
   DISPOTIFY_TRY(write_private_file(options_.data_dir + "/join_token", token + "\n"));
-  const catalog::ClusterInfo info{random_hex(8), sha256_hex(token), now_unix_ms()};
+  const catalog::ClusterInfo info{random_hex(8), sha256_hex(token), now_unix_ms(), options_.replication_factor,
+                                  options_.write_quorum};
   DISPOTIFY_TRY(proposer_->propose(catalog::InitCluster{info}));
   const cluster::SelfInfo& self = service_->self();
   DISPOTIFY_TRY(proposer_->propose(

@@ -28,6 +28,7 @@
 #include "cluster/raft_proposer.h"
 #include "cluster/raft_runner.h"
 #include "log/log_store.h"
+#include "cluster/peer_routes.h"
 #include "log/snapshot_store.h"
 #include "net/http_server.h"
 
@@ -44,8 +45,15 @@ struct ClusterNodeOptions {
   std::string join_token;  // given, or generated at creation
   uint64_t election_timeout_ms = 150;
   uint64_t snapshot_interval_entries = 20'000;
+  // Written into the cluster when this node creates it; ignored otherwise.
+  int replication_factor = 3;
+  int write_quorum = 2;
   // Raised by a signal: start-up waits (joining, electing) give up.
   const std::atomic<bool>* stop_requested = nullptr;
+  // Routes of other subsystems on the peer port (blob transfer), and the
+  // largest body they take.
+  cluster::MorePeerRoutes more_peer_routes;
+  uint64_t blob_bytes_max = 0;
 };
 
 class ClusterNode {

@@ -25,7 +25,10 @@
 #include "cli/node_identity.h"
 #include "cli/options.h"
 #include "net/http_server.h"
+#include "cli/storage_views.h"
+#include "storage/blob_transfer.h"
 #include "storage/local_blob_store.h"
+#include "storage/replicated_blob_store.h"
 
 namespace dispotify::cli {
 namespace {
@@ -43,6 +46,8 @@ const std::vector<OptionSpec> kServeOptions = {
      "the cluster's join token: set when creating a cluster (else generated), needed to join"},
     {"election-timeout", "150", "Raft election timeout in ms (randomized up to twice this)"},
     {"snapshot-interval", "20000", "applied log entries between catalog snapshots (log compaction)"},
+    {"replication-factor", "3", "copies of every blob (set when the cluster is created; at most 7)"},
+    {"write-quorum", "2", "copies that must be durable before an upload succeeds (set at creation)"},
     {"admin-password", "", "password of the admin account created at first start (else generated)"},
     {"max-upload-size", "2GiB", "largest accepted upload"},
     {"min-free-disk", "512MiB", "refuse writes that would leave less free disk (507)"},
@@ -175,6 +180,13 @@ Result<ClusterNodeOptions> cluster_node_options(const Options& options, const st
   o.election_timeout_ms = static_cast<uint64_t>(election_ms);
   DISPOTIFY_ASSIGN_OR_RETURN(int64_t interval, options.get_int("snapshot-interval", 100, 100'000'000));
   o.snapshot_interval_entries = static_cast<uint64_t>(interval);
+  DISPOTIFY_ASSIGN_OR_RETURN(int64_t replication, options.get_int("replication-factor", 1, 7));
+  DISPOTIFY_ASSIGN_OR_RETURN(int64_t quorum, options.get_int("write-quorum", 1, 7));
+  if (quorum > replication) {
+    return make_error(Errc::invalid_argument, "--write-quorum must not exceed --replication-factor");
+  }
+  o.replication_factor = static_cast<int>(replication);
+  o.write_quorum = static_cast<int>(quorum);
   return o;
 }
 
@@ -231,6 +243,11 @@ int run_serve(const std::vector<std::string>& args) {
   auto cluster_options = cluster_node_options(options, data_dir, *node_id, *listen, *peer_listen);
   if (!cluster_options.ok()) return fail(cluster_options.error());
   cluster_options->stop_requested = &signal_watcher.stop_requested;
+  storage::LocalBlobStore& local_blobs = **blobs;
+  cluster_options->more_peer_routes = [&local_blobs](net::Request& r) {
+    return storage::handle_blob_request(local_blobs, r);
+  };
+  cluster_options->blob_bytes_max = *upload_max;
   auto cluster = ClusterNode::start(std::move(*cluster_options), **catalog);
   if (!cluster.ok() && signal_watcher.stop_requested.load()) {
     log::info("stopped before the node was started", {{"reason", cluster.error().message}});
@@ -242,10 +259,13 @@ int run_serve(const std::vector<std::string>& args) {
     if (auto s = ensure_admin(**catalog, proposer, options); !s.ok()) return fail(s.error());
   }
 
+  CatalogStorageViews storage_views(**catalog, *node_id);
+  storage::ReplicatedBlobStore replicated_blobs(local_blobs, [&storage_views] { return storage_views.current(); });
   api::Metrics metrics;
-  api::ApiContext ctx{**catalog, proposer, **blobs, metrics,
+  api::ApiContext ctx{**catalog, proposer, replicated_blobs, metrics,
                       api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache"}};
   ctx.cluster = &(*cluster)->service();
+  ctx.replicated = &replicated_blobs;
   catalog::Catalog& cat = **catalog;
   const auto gauge = [&cat](int64_t catalog::Counts::*field) {
     return [&cat, field]() -> double {

@@ -28,16 +28,12 @@
 
 #include "base/result.h"
 #include "net/http_client.h"
+#include "net/peer_address.h"
 
 namespace dispotify::cluster {
 
-// A peer's address as the cluster writes it: "host:port", "[v6]:port".
-struct PeerAddress {
-  std::string host;
-  uint16_t port = 0;
-};
-// Errc::invalid_argument unless `address` is host:port with a port in 1..65535.
-[[nodiscard]] Result<PeerAddress> parse_peer_address(std::string_view address);
+using net::parse_peer_address;
+using net::PeerAddress;
 
 struct RetryPolicy {
   // The whole call: every attempt and every wait. An attempt's connect and

@@ -130,8 +130,8 @@ void learn_sender_address(const net::Request& request, AddressBook& addresses) {
 
 }  // namespace
 
-net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses) {
-  return [&service, &addresses](net::Request& request) -> net::Response {
+net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, MorePeerRoutes more) {
+  return [&service, &addresses, more = std::move(more)](net::Request& request) -> net::Response {
     const bool post = request.method == "POST";
     if (request.path == "/peer/v1/raft") {
       learn_sender_address(request, addresses);
@@ -151,6 +151,9 @@ net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses) 
     }
     if (request.method == "GET" && request.path == "/peer/v1/status") {
       return text(200, service.local_status_json(), "GET /peer/v1/status");
+    }
+    if (more) {
+      if (std::optional<net::Response> answer = more(request)) return std::move(*answer);
     }
     return error(make_error(Errc::not_found, "no such peer route: " + request.method + " " + request.path),
                  "(peer not found)");

@@ -5,7 +5,11 @@
 //   POST /peer/v1/remove     body: node id   (forwarded cluster remove)
 //   POST /peer/v1/transfer   body: node id   (forwarded transfer-leader)
 //   GET  /peer/v1/status     this node's Raft status as JSON
+//   /peer/v1/blobs...        blob transfer (storage/blob_transfer.h)
 #pragma once
+
+#include <functional>
+#include <optional>
 
 #include "cluster/address_book.h"
 #include "cluster/cluster_service.h"
@@ -13,8 +17,13 @@
 
 namespace dispotify::cluster {
 
-// Addresses that senders announce are recorded in `addresses`.
-net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses);
+// Routes of other subsystems on the peer port: an answer, or nullopt when
+// the request is not theirs.
+using MorePeerRoutes = std::function<std::optional<net::Response>(net::Request&)>;
+
+// Addresses that senders announce are recorded in `addresses`; requests for
+// no route of ours go to `more` (if set).
+net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, MorePeerRoutes more = {});
 
 // Forwarded writes waiting for their commit on this node (the leader);
 // beyond it they get 503 and the forwarding node retries.

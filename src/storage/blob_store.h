@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "base/unique_fd.h"
@@ -24,6 +25,9 @@ namespace dispotify::storage {
 struct BlobInfo {
   std::string hash;  // sha256 hex
   uint64_t size_bytes = 0;
+  // After a replicated write: the nodes that hold it durably (node ids).
+  // Empty for a store that does not know about nodes.
+  std::vector<std::string> holders;
 };
 
 // One blob being written. Not thread-safe. Destroying an uncommitted writer
@@ -48,7 +52,10 @@ class BlobWriter {
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
-  [[nodiscard]] virtual Result<std::unique_ptr<BlobWriter>> begin_write() = 0;
+  // `placement_key` decides where a replicated store puts the copies (the
+  // content hash is not known until the last byte, but the copies are
+  // written while the bytes arrive); empty: the store picks one.
+  [[nodiscard]] virtual Result<std::unique_ptr<BlobWriter>> begin_write(std::string_view placement_key = {}) = 0;
   // Errc::not_found when absent.
   [[nodiscard]] virtual Result<BlobInfo> stat(std::string_view hash) const = 0;
   // An open read-only descriptor, for sendfile(2). Errc::not_found when absent.

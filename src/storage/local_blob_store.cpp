@@ -93,6 +93,8 @@ class LocalBlobWriter final : public BlobWriter {
       return fs::errno_error("rename", temp_path_, errno);
     }
     committed_ = true;
+    // The bytes were hashed as they were written: the file is known good.
+    store_.verifier().remember(fd_.get(), hash);
     DISPOTIFY_TRY(fs::fsync_dir(dir));
     return BlobInfo{hash, bytes_written_};
   }
@@ -151,7 +153,7 @@ std::string LocalBlobStore::blob_path(std::string_view hash) const {
 
 Result<uint64_t> LocalBlobStore::free_bytes() const { return fs::free_bytes(options_.root); }
 
-Result<std::unique_ptr<BlobWriter>> LocalBlobStore::begin_write() {
+Result<std::unique_ptr<BlobWriter>> LocalBlobStore::begin_write(std::string_view /*placement_key*/) {
   const std::string path = temp_dir() + "/" + random_hex(12) + kTempSuffix;
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd.valid()) return fs::errno_error("open", path, errno);
@@ -182,6 +184,37 @@ Status LocalBlobStore::remove(std::string_view hash) {
     return fs::errno_error("unlink", path, errno);
   }
   return fs::fsync_dir(fs::dirname(path));
+}
+
+Result<UniqueFd> LocalBlobStore::open_verified(std::string_view hash) {
+  DISPOTIFY_ASSIGN_OR_RETURN(UniqueFd fd, open(hash));
+  const std::string name(hash);
+  if (verifier_.known_good(fd.get(), name)) return fd;
+  if (auto checked = verifier_.verify(fd.get(), name); !checked.ok()) {
+    if (checked.error().code != Errc::corrupt) return std::move(checked).error();
+    quarantine(name, checked.error().message);
+    return make_error(Errc::not_found, "the local copy of blob " + name + " was corrupt and is gone");
+  }
+  return fd;
+}
+
+void LocalBlobStore::quarantine(const std::string& hash, const std::string& reason) {
+  log::error("corrupt blob copy removed", {{"hash", hash}, {"reason", reason}});
+  verifier_.forget(hash);
+  if (auto removed = remove(hash); !removed.ok()) {
+    log::error("cannot remove corrupt blob copy", {{"hash", hash}, {"error", removed.error().message}});
+  }
+  std::function<void(const std::string&)> listener;
+  {
+    std::lock_guard lock(listener_mutex_);
+    listener = on_corrupt_;
+  }
+  if (listener) listener(hash);
+}
+
+void LocalBlobStore::set_corruption_listener(std::function<void(const std::string& hash)> listener) {
+  std::lock_guard lock(listener_mutex_);
+  on_corrupt_ = std::move(listener);
 }
 
 Result<std::string> LocalBlobStore::local_path(std::string_view hash) const {

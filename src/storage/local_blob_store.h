@@ -10,7 +10,11 @@
 #include <memory>
 #include <string>
 
+#include <functional>
+#include <mutex>
+
 #include "storage/blob_store.h"
+#include "storage/blob_verifier.h"
 
 namespace dispotify::storage {
 
@@ -27,7 +31,7 @@ class LocalBlobStore final : public BlobStore {
   // previous crash.
   [[nodiscard]] static Result<std::unique_ptr<LocalBlobStore>> open(LocalBlobStoreOptions options);
 
-  Result<std::unique_ptr<BlobWriter>> begin_write() override;
+  Result<std::unique_ptr<BlobWriter>> begin_write(std::string_view placement_key = {}) override;
   Result<BlobInfo> stat(std::string_view hash) const override;
   Result<UniqueFd> open(std::string_view hash) const override;
   Status remove(std::string_view hash) override;
@@ -40,9 +44,24 @@ class LocalBlobStore final : public BlobStore {
   std::string blob_path(std::string_view hash) const;
   std::string temp_dir() const;
 
+  // Which local files were hashed and found good (see blob_verifier.h).
+  BlobVerifier& verifier() const { return verifier_; }
+  // Opens a blob and makes sure its bytes are what its name says, hashing
+  // it unless the verifier already vouches for the file. A corrupt copy is
+  // quarantined and reported as Errc::not_found, so callers go to another
+  // holder. Blocks for the hash: not for an I/O thread.
+  [[nodiscard]] Result<UniqueFd> open_verified(std::string_view hash);
+  // Removes a copy found corrupt and tells the listener, which makes the
+  // cluster forget this replica (and so repair it from a good one).
+  void quarantine(const std::string& hash, const std::string& reason);
+  void set_corruption_listener(std::function<void(const std::string& hash)> listener);
+
  private:
   explicit LocalBlobStore(LocalBlobStoreOptions options) : options_(std::move(options)) {}
   LocalBlobStoreOptions options_;
+  mutable BlobVerifier verifier_;  // thread-safe; remembering is not a change of the store
+  std::mutex listener_mutex_;
+  std::function<void(const std::string&)> on_corrupt_;  // guarded by listener_mutex_
 };
 
 }  // namespace dispotify::storage

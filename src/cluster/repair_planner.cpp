@@ -1,0 +1,58 @@
+#include "cluster/repair_planner.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+
+namespace dispotify::cluster {
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
+std::optional<catalog::AssignRepairs> plan_repairs(const RepairPlanInput& input) {
+  DISPOTIFY_CHECK(input.view != nullptr && input.view->ring != nullptr);
+  const storage::StorageView& view = *input.view;
+  catalog::AssignRepairs plan;
+  std::vector<catalog::RepairTask> open;
+  for (const catalog::RepairTask& t : input.tasks) {
+    if (t.lease_expires_ms <= input.now_ms || view.member(t.target_node) == nullptr) {
+      plan.cancelled_task_ids.push_back(t.task_id);
+    } else {
+      open.push_back(t);
+    }
+  }
+  size_t in_flight = open.size();
+  size_t counter = 0;
+  for (const catalog::BlobRecord& blob : input.under_replicated) {
+    if (in_flight >= kRepairTasksInFlightMax) break;
+    std::vector<std::string> live_holders;
+    for (const std::string& node : blob.replicas) {
+      if (view.member(node) != nullptr && !input.down.contains(node)) live_holders.push_back(node);
+    }
+    if (live_holders.empty()) continue;  // no source: nothing to copy from (yet)
+    std::vector<std::string> pending;
+    for (const catalog::RepairTask& t : open) {
+      if (t.hash == blob.hash) pending.push_back(t.target_node);
+    }
+    const size_t have = live_holders.size() + pending.size();
+    if (have >= view.replication_factor) continue;
+    size_t needed = view.replication_factor - have;
+    const std::string& key = blob.placement_key.empty() ? blob.hash : blob.placement_key;
+    for (const std::string& node : view.ring->preference_list(key, view.members.size())) {
+      if (needed == 0 || in_flight >= kRepairTasksInFlightMax) break;
+      if (input.down.contains(node) || contains(blob.replicas, node) || contains(pending, node)) continue;
+      plan.tasks.push_back(catalog::RepairTask{input.task_id_prefix + "-" + std::to_string(counter++), blob.hash,
+                                               node, input.now_ms, input.now_ms + input.lease_ms});
+      --needed;
+      ++in_flight;
+    }
+  }
+  if (plan.tasks.empty() && plan.cancelled_task_ids.empty()) return std::nullopt;
+  return plan;
+}
+
+}  // namespace dispotify::cluster

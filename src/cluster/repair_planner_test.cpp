@@ -1,0 +1,96 @@
+#include "cluster/repair_planner.h"
+
+#include <gtest/gtest.h>
+
+#include "base/sha256.h"
+
+namespace dispotify::cluster {
+namespace {
+
+std::vector<storage::StorageMember> members(size_t n) {
+  std::vector<storage::StorageMember> out;
+  for (size_t i = 0; i < n; ++i) out.push_back({"00000000000000a" + std::to_string(i), "127.0.0.1:1"});
+  return out;
+}
+
+std::string node(size_t i) { return "00000000000000a" + std::to_string(i); }
+
+catalog::BlobRecord blob(const std::string& name, std::vector<std::string> replicas) {
+  return catalog::BlobRecord{sha256_hex(name), 100, 1, "", std::move(replicas)};
+}
+
+RepairPlanInput input_for(const storage::StorageView& view, std::vector<catalog::BlobRecord> blobs) {
+  RepairPlanInput in;
+  in.view = &view;
+  in.under_replicated = std::move(blobs);
+  in.now_ms = 1000;
+  in.lease_ms = 500;
+  in.task_id_prefix = "t";
+  return in;
+}
+
+TEST(RepairPlanner, AssignsTheMissingCopiesToThePreferenceListInOrder) {
+  auto view = storage::make_storage_view(node(0), members(5), 3, 2);
+  const auto b = blob("x", {node(0)});
+  auto plan = plan_repairs(input_for(*view, {b}));
+  ASSERT_TRUE(plan.has_value());
+  ASSERT_EQ(plan->tasks.size(), 2U);
+  auto preference = view->ring->preference_list(b.hash, 5);
+  std::erase(preference, node(0));
+  EXPECT_EQ(plan->tasks[0].target_node, preference[0]);
+  EXPECT_EQ(plan->tasks[1].target_node, preference[1]);
+  EXPECT_EQ(plan->tasks[0].lease_expires_ms, 1500);
+  EXPECT_NE(plan->tasks[0].task_id, plan->tasks[1].task_id);
+}
+
+TEST(RepairPlanner, DownNodesAreNeitherSourcesNorTargets) {
+  auto view = storage::make_storage_view(node(0), members(4), 3, 2);
+  auto in = input_for(*view, {blob("x", {node(1), node(2)})});
+  in.down = {node(2), node(3)};
+  auto plan = plan_repairs(in);
+  ASSERT_TRUE(plan.has_value());
+  ASSERT_EQ(plan->tasks.size(), 1U);  // node(1) is the only live holder; node(0) the only live target
+  EXPECT_EQ(plan->tasks[0].target_node, node(0));
+  in.down = {node(1), node(2)};
+  EXPECT_FALSE(plan_repairs(in).has_value()) << "no live holder: nothing to copy from";
+}
+
+TEST(RepairPlanner, OpenTasksCountAndExpiredOnesAreCancelledAndPlannedAgain) {
+  auto view = storage::make_storage_view(node(0), members(3), 3, 2);
+  const auto b = blob("x", {node(0), node(1)});
+  auto in = input_for(*view, {b});
+  in.tasks = {catalog::RepairTask{"old", b.hash, node(2), 0, 2000}};
+  EXPECT_FALSE(plan_repairs(in).has_value()) << "the copy is already assigned";
+  in.tasks[0].lease_expires_ms = 1000;  // expired now
+  auto plan = plan_repairs(in);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->cancelled_task_ids, std::vector<std::string>{"old"});
+  ASSERT_EQ(plan->tasks.size(), 1U);
+  EXPECT_EQ(plan->tasks[0].target_node, node(2));
+}
+
+TEST(RepairPlanner, TasksOfRemovedMembersAreCancelled) {
+  auto view = storage::make_storage_view(node(0), members(3), 3, 2);
+  auto in = input_for(*view, {});
+  in.tasks = {catalog::RepairTask{"gone", sha256_hex("y"), "00000000000000ff", 0, 5000}};
+  auto plan = plan_repairs(in);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->cancelled_task_ids, std::vector<std::string>{"gone"});
+}
+
+TEST(RepairPlanner, AtMostTheInFlightLimitIsAssigned) {
+  auto view = storage::make_storage_view(node(0), members(5), 3, 2);
+  std::vector<catalog::BlobRecord> blobs;
+  for (int i = 0; i < 100; ++i) blobs.push_back(blob("b" + std::to_string(i), {node(0)}));
+  auto plan = plan_repairs(input_for(*view, blobs));
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->tasks.size(), kRepairTasksInFlightMax);
+}
+
+TEST(RepairPlanner, ReplicationIsCappedAtTheClusterSize) {
+  auto view = storage::make_storage_view(node(0), members(2), 3, 2);
+  EXPECT_FALSE(plan_repairs(input_for(*view, {blob("x", {node(0), node(1)})})).has_value());
+}
+
+}  // namespace
+}  // namespace dispotify::cluster

@@ -1,0 +1,80 @@
+#include "storage/replicated_blob_store.h"
+
+#include <algorithm>
+
+#include "base/check.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "storage/replica_source.h"
+#include "storage/replicated_writer.h"
+
+namespace dispotify::storage {
+
+ReplicatedBlobStore::ReplicatedBlobStore(LocalBlobStore& local, StorageViewSource views, TransferTimeouts timeouts)
+    : local_(local), views_(std::move(views)), timeouts_(timeouts) {}
+
+Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string_view placement_key) {
+  std::shared_ptr<const StorageView> view = views_();
+  DISPOTIFY_CHECK(view != nullptr);
+  const std::string key = placement_key.empty() ? random_hex(16) : std::string(placement_key);
+  DISPOTIFY_ASSIGN_OR_RETURN(auto local, local_.begin_write());
+  bool local_is_target = false;
+  std::vector<ReplicatedWriter::Remote> remotes;
+  size_t targets = 0;
+  std::string failures;
+  // The first R members of the preference list that take the stream; one
+  // that cannot be reached is replaced by the next, so a dead owner costs
+  // a connect timeout, not the upload.
+  for (const std::string& node : view->ring->preference_list(key, view->members.size())) {
+    if (targets == view->replication_factor) break;
+    if (node == view->self_id) {
+      local_is_target = true;
+      ++targets;
+      continue;
+    }
+    const StorageMember* member = view->member(node);
+    DISPOTIFY_CHECK(member != nullptr);
+    auto stream = open_blob_upload(member->peer_address, timeouts_);
+    if (!stream.ok()) {
+      failures += (failures.empty() ? "" : "; ") + node + ": " + stream.error().message;
+      continue;
+    }
+    remotes.push_back({node, std::move(*stream), {}});
+    ++targets;
+  }
+  if (targets < view->write_quorum) {
+    return make_error(Errc::unavailable, "only " + std::to_string(targets) + " of the " +
+                                             std::to_string(view->write_quorum) +
+                                             " copies an upload needs can be written (" + failures + ")");
+  }
+  return std::unique_ptr<BlobWriter>(
+      new ReplicatedWriter(std::move(view), std::move(local), local_is_target, std::move(remotes)));
+}
+
+std::vector<std::string> ReplicatedBlobStore::read_candidates(const BlobLocation& location) const {
+  std::shared_ptr<const StorageView> view = views_();
+  const std::string& key = location.placement_key.empty() ? location.hash : location.placement_key;
+  std::vector<std::string> order = view->ring->preference_list(key, view->members.size());
+  std::vector<std::string> candidates;
+  // Recorded holders first, in preference order; then everyone else in
+  // preference order (a copy may exist that the catalog does not list yet).
+  for (const std::string& node : order) {
+    if (node != view->self_id &&
+        std::find(location.holders.begin(), location.holders.end(), node) != location.holders.end()) {
+      candidates.push_back(node);
+    }
+  }
+  for (const std::string& node : order) {
+    if (node != view->self_id && std::find(candidates.begin(), candidates.end(), node) == candidates.end()) {
+      candidates.push_back(node);
+    }
+  }
+  return candidates;
+}
+
+std::shared_ptr<net::ChunkSource> ReplicatedBlobStore::open_remote(const BlobLocation& location, uint64_t first,
+                                                                   uint64_t end) const {
+  return std::make_shared<ReplicaSource>(views_(), read_candidates(location), location.hash, first, end, timeouts_);
+}
+
+}  // namespace dispotify::storage

@@ -1,0 +1,83 @@
+#include "storage/replicated_writer.h"
+
+#include "base/check.h"
+#include "base/log.h"
+
+namespace dispotify::storage {
+
+ReplicatedWriter::ReplicatedWriter(std::shared_ptr<const StorageView> view, std::unique_ptr<BlobWriter> local,
+                                   bool local_is_target, std::vector<Remote> remotes)
+    : view_(std::move(view)), local_(std::move(local)), local_is_target_(local_is_target),
+      remotes_(std::move(remotes)) {
+  DISPOTIFY_CHECK(view_ != nullptr && local_ != nullptr);
+}
+
+size_t ReplicatedWriter::live_targets() const {
+  size_t live = local_is_target_ ? 1 : 0;
+  for (const Remote& r : remotes_) live += r.failure.empty() ? 1 : 0;
+  return live;
+}
+
+std::string ReplicatedWriter::failures() const {
+  std::string text;
+  for (const Remote& r : remotes_) {
+    if (r.failure.empty()) continue;
+    text += (text.empty() ? "" : "; ") + r.node_id + ": " + r.failure;
+  }
+  return text.empty() ? "no other node could be reached" : text;
+}
+
+Status ReplicatedWriter::check_quorum_possible() const {
+  if (live_targets() >= view_->write_quorum) return ok_status();
+  return make_error(Errc::unavailable, "only " + std::to_string(live_targets()) + " of the " +
+                                           std::to_string(view_->write_quorum) +
+                                           " copies an upload needs could be written (" + failures() + ")");
+}
+
+Status ReplicatedWriter::write(std::span<const char> bytes) {
+  DISPOTIFY_TRY(local_->write(bytes));
+  hasher_.update(bytes);
+  for (Remote& r : remotes_) {
+    if (!r.failure.empty()) continue;
+    if (auto sent = r.stream->write(bytes); !sent.ok()) {
+      r.failure = sent.error().message;
+      log::warn("blob copy failed", {{"node", r.node_id}, {"error", r.failure}});
+    }
+  }
+  // Give up as soon as the quorum cannot be reached: the client learns at
+  // once instead of after sending the whole file.
+  return check_quorum_possible();
+}
+
+Result<BlobInfo> ReplicatedWriter::commit(std::string_view expected_hash) {
+  const std::string hash = hasher_.finish_hex();
+  if (!expected_hash.empty() && expected_hash != hash) {
+    return make_error(Errc::corrupt, "content hash " + hash + " does not match expected " + std::string(expected_hash));
+  }
+  BlobInfo info{hash, local_->bytes_written(), {}};
+  if (local_is_target_) {
+    DISPOTIFY_ASSIGN_OR_RETURN(BlobInfo stored, local_->commit(hash));
+    DISPOTIFY_CHECK(stored.hash == hash);
+    info.holders.push_back(view_->self_id);
+  }
+  for (Remote& r : remotes_) {
+    if (!r.failure.empty()) continue;
+    auto answer = r.stream->finish();
+    Result<BlobInfo> stored = answer.ok() ? read_upload_answer(*answer) : Result<BlobInfo>(answer.error());
+    if (!stored.ok()) {
+      r.failure = stored.error().message;
+    } else if (stored->hash != hash || stored->size_bytes != info.size_bytes) {
+      // Bytes changed on the way: that copy is garbage under another name.
+      r.failure = "stored " + stored->hash + " instead of " + hash;
+    } else {
+      info.holders.push_back(r.node_id);
+      continue;
+    }
+    log::warn("blob copy failed", {{"node", r.node_id}, {"error", r.failure}});
+  }
+  DISPOTIFY_TRY(check_quorum_possible());
+  DISPOTIFY_CHECK(info.holders.size() >= view_->write_quorum);
+  return info;
+}
+
+}  // namespace dispotify::storage

@@ -1,0 +1,112 @@
+"""Replicated blob storage (issue 5): uploads write R copies through the
+placement ring while the bytes arrive, need W durable copies, and every
+node streams every track (from its own copy or proxied from a holder,
+switching holder mid-stream when one dies)."""
+
+import hashlib
+import time
+
+import pytest
+import requests
+
+from helpers import ffmpeg_audio
+
+R2_ARGS = ["--replication-factor", "2", "--write-quorum", "2"]
+
+
+def wav(tmp_path, name, seconds, freq):
+    return ffmpeg_audio(tmp_path / (name + ".wav"), fmt="wav", seconds=seconds, freq=freq,
+                        tags={"title": name}).read_bytes()
+
+
+def holders(cluster, content_hash):
+    return [n for n in cluster.nodes if n.has_blob(content_hash)]
+
+
+def stream_bytes(node, token, track_id, headers=None):
+    r = node.get("/api/v1/tracks/%s/stream" % track_id, token=token, headers=headers)
+    assert r.status_code in (200, 206), r.text
+    return r
+
+
+def test_uploads_write_r_copies_and_every_node_streams_every_track(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS)
+    token = cluster.token
+    tracks = []
+    for i in range(4):
+        data = wav(tmp_path, "song%d" % i, 1.0 + i * 0.1, 300 + 40 * i)
+        uploader = cluster.nodes[i % 3]
+        r = uploader.upload(data, "song%d.wav" % i, token=token)
+        assert r.status_code == 201, r.text
+        tracks.append((r.json(), data))
+    cluster.wait_applied_equal()
+    for track, data in tracks:
+        assert track["content_hash"] == hashlib.sha256(data).hexdigest()
+        assert len(holders(cluster, track["content_hash"])) == 2, "R=2: exactly two copies"
+        for node in cluster.nodes:
+            got = stream_bytes(node, token, track["id"]).content
+            assert hashlib.sha256(got).hexdigest() == track["content_hash"], node.name
+            # A range through the proxy (or from the local copy) is the same slice.
+            part = stream_bytes(node, token, track["id"], headers={"Range": "bytes=100-4099"})
+            assert part.status_code == 206
+            assert part.headers["Content-Range"] == "bytes 100-4099/%d" % len(data)
+            assert part.content == data[100:4100], node.name
+
+
+def test_a_node_without_a_copy_streams_while_a_holder_dies_midway(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS)
+    token = cluster.token
+    data = wav(tmp_path, "long", 300, 523)  # about 26 MB: more than the sockets buffer
+    track = cluster.nodes[0].upload_ok(data, "long.wav", token=token)
+    cluster.wait_applied_equal()
+    have = holders(cluster, track["content_hash"])
+    assert len(have) == 2
+    (reader,) = [n for n in cluster.nodes if n not in have]
+    first, second = have
+    r = reader.get("/api/v1/tracks/%s/stream" % track["id"], token=token, stream=True)
+    assert r.status_code == 200
+    assert int(r.headers["Content-Length"]) == len(data)
+    got = bytearray()
+    chunks = r.iter_content(64 * 1024)
+
+    def read(n):
+        while len(got) < n:
+            got.extend(next(chunks))
+
+    # Kill one holder, then (after it is back) the other: whichever the
+    # reader was using, it has to continue on the other one at least once.
+    read(2 * 1024 * 1024)
+    first.kill()
+    read(len(got) + 4 * 1024 * 1024)
+    first.start()
+    second.kill()
+    for chunk in chunks:
+        got.extend(chunk)
+    assert len(got) == len(data)
+    assert hashlib.sha256(got).hexdigest() == track["content_hash"], "no wrong byte, none missing"
+    assert "blob stream switches holder" in reader.stderr_text(), "the stream never changed holder"
+    second.start()
+
+
+def test_an_upload_succeeds_while_an_owner_is_down(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS)
+    token = cluster.token
+    cluster.nodes[2].kill()
+    for i in range(3):
+        data = wav(tmp_path, "down%d" % i, 0.5, 700 + 30 * i)
+        track = cluster.nodes[0].upload_ok(data, "down%d.wav" % i, token=token)
+        assert len(holders(cluster, track["content_hash"])) == 2
+
+
+def test_fewer_than_w_copies_is_503_and_nothing_is_added(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=["--replication-factor", "3", "--write-quorum", "3"])
+    token = cluster.token
+    before = cluster.nodes[0].tracks_total(token=token)
+    cluster.nodes[2].kill()
+    data = wav(tmp_path, "refused", 0.5, 880)
+    r = cluster.nodes[0].upload(data, "refused.wav", token=token)
+    assert r.status_code == 503, r.text
+    assert r.json()["error"]["code"] == "unavailable"
+    assert "copies" in r.json()["error"]["message"]
+    assert cluster.nodes[0].tracks_total(token=token) == before
+    assert cluster.nodes[1].tracks_total(token=token) == before
