@@ -33,7 +33,7 @@ struct ApiContext {
   // The same store as `blobs` when it is replicated: blobs this node lacks
   // are streamed from their holders. Null: local blobs only.
   storage::ReplicatedBlobStore* replicated = nullptr;
-  std::atomic<bool> ready{false};              // /readyz: catalog open and serving
+  std::atomic<bool> ready{false};  // /readyz: catalog open and serving
   AuthCache auth_cache{};
 };
 

@@ -41,8 +41,8 @@ bool etag_matches(std::string_view header, std::string_view etag) {
 // stream from the nodes that hold it.
 struct BlobBytes {
   uint64_t size = 0;
-  UniqueFd fd;                                   // valid: a local replica
-  std::optional<storage::BlobLocation> remote;   // otherwise
+  UniqueFd fd;                                  // valid: a local replica
+  std::optional<storage::BlobLocation> remote;  // otherwise
 };
 
 Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
@@ -63,20 +63,21 @@ Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
       return BlobBytes{size, std::move(*fd), std::move(location)};
     }
     // Shorter or longer than the catalog says: a damaged copy.
-    ctx.replicated->local().quarantine(hash, "size " + std::to_string(size) + " instead of " +
-                                                 std::to_string(record->size_bytes));
+    ctx.replicated->local().quarantine(
+        hash, "size " + std::to_string(size) + " instead of " + std::to_string(record->size_bytes));
   } else if (fd.error().code != Errc::not_found || ctx.replicated == nullptr) {
     return std::move(fd).error();
   }
   if (!record) return make_error(Errc::not_found, "blob " + hash + " is not in the catalog");
-  return BlobBytes{record->size_bytes, UniqueFd(),
-                   storage::BlobLocation{record->hash, record->size_bytes, record->placement_key, record->replicas}};
+  return BlobBytes{
+      record->size_bytes, UniqueFd(),
+      storage::BlobLocation{record->hash, record->size_bytes, record->placement_key, record->replicas}};
 }
 
 net::Body body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, uint64_t first, uint64_t length,
                   net::Response& response) {
-  if (bytes.fd.valid() && (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(
-                                                             bytes.fd.get(), hash))) {
+  if (bytes.fd.valid() &&
+      (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(bytes.fd.get(), hash))) {
     return net::FileBody{std::move(bytes.fd), first, length};
   }
   // Streamed as it is read (and, for a local copy not vouched for yet,
@@ -92,8 +93,8 @@ net::Body body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, ui
       return replicated->open_remote(location, first, end);
     };
   }
-  return std::make_shared<storage::VerifiedLocalSource>(replicated->local(), std::move(bytes.fd), hash, first, end,
-                                                        std::move(other_holders));
+  return std::make_shared<storage::VerifiedLocalSource>(replicated->local(), std::move(bytes.fd), hash, first,
+                                                        end, std::move(other_holders));
 }
 
 // Serves a whole blob or the requested range of it.
@@ -129,7 +130,9 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
       response.set_header("Content-Range", net::content_range(range.first, range.last, size));
       response.body = body_of(ctx, bytes, hash, range.first, range.length(), response);
       return response;
-    case net::RangeSpec::Kind::full: response.body = body_of(ctx, bytes, hash, 0, size, response); return response;
+    case net::RangeSpec::Kind::full:
+      response.body = body_of(ctx, bytes, hash, 0, size, response);
+      return response;
   }
   return error_response(Errc::internal, "unreachable range kind");
 }
@@ -152,7 +155,8 @@ Result<std::string> local_copy(ApiContext& ctx, const std::string& hash) {
   struct stat st {};
   if (::stat(cached.c_str(), &st) == 0) return cached;
   DISPOTIFY_ASSIGN_OR_RETURN(BlobBytes bytes, find_blob(ctx, hash));
-  if (bytes.size > kCachedCoverBytesMax) return make_error(Errc::too_large, "cover " + hash + " is too large");
+  if (bytes.size > kCachedCoverBytesMax)
+    return make_error(Errc::too_large, "cover " + hash + " is too large");
   auto source = ctx.replicated->open_remote(*bytes.remote, 0, bytes.size);
   std::string content;
   char buffer[64 * 1024];

@@ -66,17 +66,20 @@ Status record_blob_copies(Db& db, const std::vector<BlobCopies>& blobs) {
 }
 
 Status record_blob_copies_on(Db& db, std::string_view hash, std::string_view node_id) {
-  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                             db.prepare_cached("INSERT OR IGNORE INTO blob_replicas (hash, node_id) VALUES (?1, ?2)"));
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare_cached("INSERT OR IGNORE INTO blob_replicas (hash, node_id) VALUES (?1, ?2)"));
   stmt.bind(1, hash).bind(2, node_id);
   return stmt.run();
 }
 
 Status forget_node_replicas(Db& db, std::string_view node_id) {
-  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM blob_replicas WHERE node_id = ?1"));
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                             db.prepare_cached("DELETE FROM blob_replicas WHERE node_id = ?1"));
   stmt.bind(1, node_id);
   DISPOTIFY_TRY(stmt.run());
-  DISPOTIFY_ASSIGN_OR_RETURN(Statement tasks, db.prepare_cached("DELETE FROM repair_tasks WHERE target_node = ?1"));
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement tasks,
+                             db.prepare_cached("DELETE FROM repair_tasks WHERE target_node = ?1"));
   tasks.bind(1, node_id);
   return tasks.run();
 }

@@ -26,9 +26,10 @@ Status apply_init_cluster(Db& db, const InitCluster& c) {
   if (w < 1 || w > r) return invalid("write quorum must be between 1 and the replication factor");
   DISPOTIFY_ASSIGN_OR_RETURN(bool exists, row_exists(db, "SELECT 1 FROM cluster WHERE id = ?1", "1"));
   if (exists) return make_error(Errc::conflict, "the cluster is already initialized");
-  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                             db.prepare_cached("INSERT INTO cluster (id, cluster_id, join_token_hash, created_at_ms, "
-                                               "replication_factor, write_quorum) VALUES (1, ?1, ?2, ?3, ?4, ?5)"));
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare_cached("INSERT INTO cluster (id, cluster_id, join_token_hash, created_at_ms, "
+                        "replication_factor, write_quorum) VALUES (1, ?1, ?2, ?3, ?4, ?5)"));
   stmt.bind(1, c.info.cluster_id).bind(2, c.info.join_token_hash).bind(3, c.info.created_at_ms);
   stmt.bind(4, static_cast<int64_t>(r)).bind(5, static_cast<int64_t>(w));
   return stmt.run();

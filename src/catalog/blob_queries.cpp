@@ -15,7 +15,8 @@ std::string json_array(const std::vector<std::string>& items) {
 }
 
 RepairTask read_task(const Statement& s, int) {
-  return RepairTask{s.column_string(0), s.column_string(1), s.column_string(2), s.column_int64(3), s.column_int64(4)};
+  return RepairTask{s.column_string(0), s.column_string(1), s.column_string(2), s.column_int64(3),
+                    s.column_int64(4)};
 }
 
 }  // namespace
@@ -23,17 +24,20 @@ RepairTask read_task(const Statement& s, int) {
 Result<std::vector<std::string>> Catalog::blob_replicas(std::string_view hash) const {
   return impl_->read([&](Db& db) -> Result<std::vector<std::string>> {
     DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement stmt, db.prepare_cached("SELECT node_id FROM blob_replicas WHERE hash = ?1 ORDER BY node_id"));
+        Statement stmt,
+        db.prepare_cached("SELECT node_id FROM blob_replicas WHERE hash = ?1 ORDER BY node_id"));
     stmt.bind(1, hash);
     return read_all<std::string>(stmt, [](const Statement& s, int) { return s.column_string(0); });
   });
 }
 
-Result<std::vector<std::string>> Catalog::unreferenced_blobs_on(std::string_view node_id, int64_t limit) const {
+Result<std::vector<std::string>> Catalog::unreferenced_blobs_on(std::string_view node_id,
+                                                                int64_t limit) const {
   return impl_->read([&](Db& db) -> Result<std::vector<std::string>> {
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                               db.prepare_cached("SELECT b.hash FROM blobs b JOIN blob_replicas r ON r.hash = b.hash "
-                                                 "WHERE b.refs = 0 AND r.node_id = ?1 ORDER BY b.hash LIMIT ?2"));
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.prepare_cached("SELECT b.hash FROM blobs b JOIN blob_replicas r ON r.hash = b.hash "
+                          "WHERE b.refs = 0 AND r.node_id = ?1 ORDER BY b.hash LIMIT ?2"));
     stmt.bind(1, node_id).bind(2, limit);
     return read_all<std::string>(stmt, [](const Statement& s, int) { return s.column_string(0); });
   });
@@ -42,12 +46,16 @@ Result<std::vector<std::string>> Catalog::unreferenced_blobs_on(std::string_view
 Result<std::optional<BlobRecord>> Catalog::blob(std::string_view hash) const {
   return impl_->read([&](Db& db) -> Result<std::optional<BlobRecord>> {
     DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement stmt, db.prepare_cached("SELECT hash, size_bytes, refs, placement_key FROM blobs WHERE hash = ?1"));
+        Statement stmt,
+        db.prepare_cached("SELECT hash, size_bytes, refs, placement_key FROM blobs WHERE hash = ?1"));
     stmt.bind(1, hash);
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (!row) return std::optional<BlobRecord>();
-    BlobRecord record{stmt.column_string(0), static_cast<uint64_t>(stmt.column_int64(1)), stmt.column_int64(2),
-                      stmt.column_string(3), {}};
+    BlobRecord record{stmt.column_string(0),
+                      static_cast<uint64_t>(stmt.column_int64(1)),
+                      stmt.column_int64(2),
+                      stmt.column_string(3),
+                      {}};
     DISPOTIFY_ASSIGN_OR_RETURN(
         Statement replicas,
         db.prepare_cached("SELECT node_id FROM blob_replicas WHERE hash = ?1 ORDER BY node_id"));
@@ -65,23 +73,27 @@ Result<std::vector<BlobRecord>> Catalog::under_replicated_blobs(int64_t replicas
   return impl_->read([&](Db& db) -> Result<std::vector<BlobRecord>> {
     DISPOTIFY_ASSIGN_OR_RETURN(
         Statement stmt,
-        db.prepare_cached("SELECT b.hash, b.size_bytes, b.refs, b.placement_key FROM blobs b WHERE b.refs > 0 AND "
-                          "(SELECT count(*) FROM blob_replicas r JOIN members m ON m.node_id = r.node_id "
-                          "WHERE r.hash = b.hash AND r.node_id NOT IN (SELECT value FROM json_each(?2))) < ?1 "
-                          "ORDER BY b.hash LIMIT ?3"));
+        db.prepare_cached(
+            "SELECT b.hash, b.size_bytes, b.refs, b.placement_key FROM blobs b WHERE b.refs > 0 AND "
+            "(SELECT count(*) FROM blob_replicas r JOIN members m ON m.node_id = r.node_id "
+            "WHERE r.hash = b.hash AND r.node_id NOT IN (SELECT value FROM json_each(?2))) < ?1 "
+            "ORDER BY b.hash LIMIT ?3"));
     stmt.bind(1, replicas_wanted).bind(2, json_array(not_counting)).bind(3, limit);
     DISPOTIFY_ASSIGN_OR_RETURN(auto records, read_all<BlobRecord>(stmt, [](const Statement& s, int) {
-                                 return BlobRecord{s.column_string(0), static_cast<uint64_t>(s.column_int64(1)),
-                                                   s.column_int64(2), s.column_string(3), {}};
+                                 return BlobRecord{s.column_string(0),
+                                                   static_cast<uint64_t>(s.column_int64(1)),
+                                                   s.column_int64(2),
+                                                   s.column_string(3),
+                                                   {}};
                                }));
     for (BlobRecord& record : records) {
       DISPOTIFY_ASSIGN_OR_RETURN(
           Statement replicas,
           db.prepare_cached("SELECT node_id FROM blob_replicas WHERE hash = ?1 ORDER BY node_id"));
       replicas.bind(1, record.hash);
-      DISPOTIFY_ASSIGN_OR_RETURN(record.replicas, read_all<std::string>(replicas, [](const Statement& s, int) {
-                                   return s.column_string(0);
-                                 }));
+      DISPOTIFY_ASSIGN_OR_RETURN(
+          record.replicas,
+          read_all<std::string>(replicas, [](const Statement& s, int) { return s.column_string(0); }));
     }
     return records;
   });
@@ -89,9 +101,10 @@ Result<std::vector<BlobRecord>> Catalog::under_replicated_blobs(int64_t replicas
 
 Result<std::vector<RepairTask>> Catalog::repair_tasks() const {
   return impl_->read([&](Db& db) -> Result<std::vector<RepairTask>> {
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                               db.prepare_cached("SELECT task_id, hash, target_node, assigned_at_ms, lease_expires_ms "
-                                                 "FROM repair_tasks ORDER BY task_id"));
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.prepare_cached("SELECT task_id, hash, target_node, assigned_at_ms, lease_expires_ms "
+                          "FROM repair_tasks ORDER BY task_id"));
     return read_all<RepairTask>(stmt, read_task);
   });
 }
@@ -116,18 +129,31 @@ Result<BlobStats> Catalog::blob_stats(int64_t replicas_wanted) const {
         Statement per_node,
         db.prepare_cached("SELECT r.node_id, count(*), coalesce(sum(b.size_bytes), 0) FROM blob_replicas r "
                           "JOIN blobs b ON b.hash = r.hash GROUP BY r.node_id ORDER BY r.node_id"));
-    DISPOTIFY_ASSIGN_OR_RETURN(stats.per_node, read_all<NodeBlobCount>(per_node, [](const Statement& s, int) {
-                                 return NodeBlobCount{s.column_string(0), s.column_int64(1), s.column_int64(2)};
-                               }));
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement tasks,
-                               db.prepare_cached("SELECT count(*), coalesce(sum(b.size_bytes), 0) FROM repair_tasks t "
-                                                 "JOIN blobs b ON b.hash = t.hash"));
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        stats.per_node, read_all<NodeBlobCount>(per_node, [](const Statement& s, int) {
+          return NodeBlobCount{s.column_string(0), s.column_int64(1), s.column_int64(2)};
+        }));
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement tasks,
+        db.prepare_cached("SELECT count(*), coalesce(sum(b.size_bytes), 0) FROM repair_tasks t "
+                          "JOIN blobs b ON b.hash = t.hash"));
     DISPOTIFY_ASSIGN_OR_RETURN(bool task_row, tasks.step());
     if (task_row) {
       stats.repair_tasks = tasks.column_int64(0);
       stats.repair_bytes = tasks.column_int64(1);
     }
     return stats;
+  });
+}
+
+Result<std::vector<std::string>> Catalog::blobs_on(std::string_view node_id, std::string_view after_hash,
+                                                   int64_t limit) const {
+  return impl_->read([&](Db& db) -> Result<std::vector<std::string>> {
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement stmt, db.prepare_cached("SELECT hash FROM blob_replicas WHERE node_id = ?1 AND hash > ?2 "
+                                          "ORDER BY hash LIMIT ?3"));
+    stmt.bind(1, node_id).bind(2, after_hash).bind(3, limit);
+    return read_all<std::string>(stmt, [](const Statement& s, int) { return s.column_string(0); });
   });
 }
 

@@ -18,7 +18,9 @@ AddTrack track_with_copies(const std::string& id, const std::vector<std::string>
   Track t = make_track(id, "Song " + id, {"Artist"}, "Album");
   t.content_hash = sha256_hex(id);
   t.cover_hash = sha256_hex("cover");
-  return AddTrack{t, {BlobCopies{t.content_hash, t.size_bytes, "key-" + id, nodes}, BlobCopies{t.cover_hash, 77, "", nodes}}};
+  return AddTrack{t,
+                  {BlobCopies{t.content_hash, t.size_bytes, "key-" + id, nodes},
+                   BlobCopies{t.cover_hash, 77, "", nodes}}};
 }
 
 TEST(BlobRows, AddTrackRecordsWhereItsBlobsWereWritten) {

@@ -130,10 +130,12 @@ class Catalog {
   // Up to `limit` blobs in use with fewer than `replicas_wanted` replicas on
   // members, not counting replicas on the `not_counting` nodes (down too
   // long); with their replica lists.
-  [[nodiscard]] Result<std::vector<BlobRecord>> under_replicated_blobs(int64_t replicas_wanted,
-                                                                       const std::vector<std::string>& not_counting,
-                                                                       int64_t limit) const;
+  [[nodiscard]] Result<std::vector<BlobRecord>> under_replicated_blobs(
+      int64_t replicas_wanted, const std::vector<std::string>& not_counting, int64_t limit) const;
   [[nodiscard]] Result<std::vector<RepairTask>> repair_tasks() const;  // by task id
+  // Hashes the catalog records on `node_id`, after `after_hash`, in order.
+  [[nodiscard]] Result<std::vector<std::string>> blobs_on(std::string_view node_id,
+                                                          std::string_view after_hash, int64_t limit) const;
   [[nodiscard]] Result<BlobStats> blob_stats(int64_t replicas_wanted) const;
   // Up to `limit` blobs no track references any more that the catalog
   // records on `node_id`: what that node's garbage collector deletes.

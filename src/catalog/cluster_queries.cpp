@@ -23,12 +23,14 @@ Result<std::vector<Member>> Catalog::members() const {
 Result<std::optional<ClusterInfo>> Catalog::cluster_info() const {
   return impl_->read([&](Db& db) -> Result<std::optional<ClusterInfo>> {
     DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement stmt, db.prepare_cached("SELECT cluster_id, join_token_hash, created_at_ms, replication_factor, "
-                                            "write_quorum FROM cluster"));
+        Statement stmt,
+        db.prepare_cached("SELECT cluster_id, join_token_hash, created_at_ms, replication_factor, "
+                          "write_quorum FROM cluster"));
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (!row) return std::optional<ClusterInfo>();
     return std::optional<ClusterInfo>(ClusterInfo{stmt.column_string(0), stmt.column_string(1),
-                                                  stmt.column_int64(2), stmt.column_int(3), stmt.column_int(4)});
+                                                  stmt.column_int64(2), stmt.column_int(3),
+                                                  stmt.column_int(4)});
   });
 }
 

@@ -160,11 +160,10 @@ struct DropReplicas {
   bool operator==(const DropReplicas&) const = default;
 };
 
-using Command =
-    std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken, AddTrack,
-                 DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist, AddPlaylistTracks,
-                 RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember,
-                 AssignRepairs, CompleteRepair, DropReplicas>;
+using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,
+                             AddTrack, DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist,
+                             AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster,
+                             SetMember, RemoveMember, AssignRepairs, CompleteRepair, DropReplicas>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

@@ -231,8 +231,8 @@ CREATE INDEX applied_requests_by_index ON applied_requests (applied_index);
 // Version 5: replicated blob storage. The cluster's replication factor and
 // write quorum; every blob a track references, with its reference count
 // (kept by triggers, so no apply path can forget it), the key that placed
-// it on the ring ('' = its hash) and the nodes that hold a copy. A blob whose count drops to 0 is garbage: its holders delete
-// their copies and drop their replica rows.
+// it on the ring ('' = its hash) and the nodes that hold a copy. A blob whose count drops to 0 is garbage:
+// its holders delete their copies and drop their replica rows.
 constexpr std::string_view kBlobTables = R"sql(
 ALTER TABLE cluster ADD COLUMN replication_factor INTEGER NOT NULL DEFAULT 3;
 ALTER TABLE cluster ADD COLUMN write_quorum INTEGER NOT NULL DEFAULT 2;
@@ -269,11 +269,7 @@ END;
 )sql";
 
 constexpr Migration kMigrations[] = {
-    {1, kCoreTables},
-    {2, kSearchTables},
-    {3, kCountTables},
-    {4, kClusterTables},
-    {5, kBlobTables},
+    {1, kCoreTables}, {2, kSearchTables}, {3, kCountTables}, {4, kClusterTables}, {5, kBlobTables},
 };
 
 Status apply_step(Db& db, const Migration& step) {

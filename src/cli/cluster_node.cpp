@@ -156,6 +156,7 @@ Status ClusterNode::start_peer_port() {
       *runner_, *proposer_, *leader_, catalog_,
       cluster::SelfInfo{options_.node_id, advertise_peer, options_.advertise_api});
   service_->set_peer_status([this] { return transport_->status(); });
+  started_unix_ms_ = static_cast<uint64_t>(now_unix_ms());
   peer_handler_ = cluster::make_peer_handler(*service_, addresses_, options_.more_peer_routes);
   peer_ready_.store(true, std::memory_order_release);
   peer_thread_ = std::thread([this] { peer_server_->run(); });
@@ -180,8 +181,8 @@ Status ClusterNode::create_cluster() {
   const bool generated = token.empty();
   if (generated) token = random_hex(16);
   DISPOTIFY_TRY(write_private_file(options_.data_dir + "/join_token", token + "\n"));
-  const catalog::ClusterInfo info{random_hex(8), sha256_hex(token), now_unix_ms(), options_.replication_factor,
-                                  options_.write_quorum};
+  const catalog::ClusterInfo info{random_hex(8), sha256_hex(token), now_unix_ms(),
+                                  options_.replication_factor, options_.write_quorum};
   DISPOTIFY_TRY(proposer_->propose(catalog::InitCluster{info}));
   const cluster::SelfInfo& self = service_->self();
   DISPOTIFY_TRY(proposer_->propose(
@@ -270,6 +271,21 @@ void ClusterNode::sleep_unless_stopped(uint64_t ms) const {
   const auto until = SteadyClock::now() + std::chrono::milliseconds(ms);
   while (SteadyClock::now() < until && !stop_requested())
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+bool ClusterNode::is_leader() const { return runner_ != nullptr && runner_->is_leader(); }
+
+std::set<std::string> ClusterNode::unreachable_for(uint64_t ms) const {
+  std::set<std::string> down;
+  if (transport_ == nullptr) return down;
+  const auto now = static_cast<uint64_t>(now_unix_ms());
+  for (const auto& peer : transport_->status()) {
+    if (peer.reachable) continue;
+    // Never reached: count from our own start.
+    const uint64_t since = peer.last_success_unix_ms != 0 ? peer.last_success_unix_ms : started_unix_ms_;
+    if (now >= since + ms) down.insert(cluster::node_id_hex(peer.id));
+  }
+  return down;
 }
 
 void ClusterNode::stop() {

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include <set>
 #include "base/result.h"
 #include "catalog/catalog.h"
 #include "cluster/address_book.h"
@@ -28,6 +29,7 @@
 #include "cluster/raft_proposer.h"
 #include "cluster/raft_runner.h"
 #include "log/log_store.h"
+
 #include "cluster/peer_routes.h"
 #include "log/snapshot_store.h"
 #include "net/http_server.h"
@@ -69,6 +71,10 @@ class ClusterNode {
   // True when this start created the cluster (the caller then creates the
   // admin account).
   bool created_cluster() const { return created_cluster_; }
+  bool is_leader() const;
+  // Members this node has not reached for at least `ms` (by hex node id):
+  // its transport's view, as repair planning needs it on the leader.
+  std::set<std::string> unreachable_for(uint64_t ms) const;
   void stop();
 
  private:
@@ -99,6 +105,7 @@ class ClusterNode {
   std::thread refresh_thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> peer_ready_{false};
+  uint64_t started_unix_ms_ = 0;
 };
 
 }  // namespace dispotify::cli

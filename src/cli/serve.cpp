@@ -24,11 +24,13 @@
 #include "cli/commands.h"
 #include "cli/node_identity.h"
 #include "cli/options.h"
-#include "net/http_server.h"
 #include "cli/storage_views.h"
+#include "cluster/repair_loop.h"
+#include "net/http_server.h"
 #include "storage/blob_transfer.h"
 #include "storage/local_blob_store.h"
 #include "storage/replicated_blob_store.h"
+#include "storage/scrubber.h"
 
 namespace dispotify::cli {
 namespace {
@@ -51,6 +53,11 @@ const std::vector<OptionSpec> kServeOptions = {
     {"admin-password", "", "password of the admin account created at first start (else generated)"},
     {"max-upload-size", "2GiB", "largest accepted upload"},
     {"min-free-disk", "512MiB", "refuse writes that would leave less free disk (507)"},
+    {"scrub-rate", "16MiB", "bytes per second the background scrubber re-hashes local blobs"},
+    {"scrub-interval", "600", "seconds between the end of one scrub pass and the start of the next"},
+    {"rebalance-rate", "64MiB", "bytes per second this node copies to repair or rebalance blobs"},
+    {"rereplicate-after", "600", "seconds a node may be unreachable before its blobs are copied elsewhere"},
+    {"garbage-grace", "60", "seconds an unused blob copy is kept before it is deleted"},
     {"workers", "64",
      "request worker threads (writes hold one until committed: more threads, bigger group commits)"},
     {"log-format", "text", "text or json"},
@@ -228,6 +235,18 @@ int run_serve(const std::vector<std::string>& args) {
   if (!min_free.ok()) return fail(min_free.error());
   auto workers = options.get_int("workers", 1, 1024);
   if (!workers.ok()) return fail(workers.error());
+  auto scrub_rate = options.get_bytes("scrub-rate");
+  if (!scrub_rate.ok()) return fail(scrub_rate.error());
+  auto rebalance_rate = options.get_bytes("rebalance-rate");
+  if (!rebalance_rate.ok()) return fail(rebalance_rate.error());
+  auto rereplicate_after_s = options.get_int("rereplicate-after", 1, 365LL * 24 * 3600);
+  if (!rereplicate_after_s.ok()) return fail(rereplicate_after_s.error());
+  if (*scrub_rate == 0 || *rebalance_rate == 0)
+    return fail(make_error(Errc::invalid_argument, "rates must be > 0"));
+  auto scrub_interval_s = options.get_int("scrub-interval", 1, 365LL * 24 * 3600);
+  if (!scrub_interval_s.ok()) return fail(scrub_interval_s.error());
+  auto garbage_grace_s = options.get_int("garbage-grace", 1, 365LL * 24 * 3600);
+  if (!garbage_grace_s.ok()) return fail(garbage_grace_s.error());
 
   const std::string data_dir = options.get_or("data-dir", "");
   if (auto s = fs::make_dirs(data_dir); !s.ok()) return fail(s.error());
@@ -260,7 +279,21 @@ int run_serve(const std::vector<std::string>& args) {
   }
 
   CatalogStorageViews storage_views(**catalog, *node_id);
-  storage::ReplicatedBlobStore replicated_blobs(local_blobs, [&storage_views] { return storage_views.current(); });
+  storage::ReplicatedBlobStore replicated_blobs(local_blobs,
+                                                [&storage_views] { return storage_views.current(); });
+  ClusterNode& cluster_node = **cluster;
+  cluster::RepairOptions repair_options;
+  repair_options.copy_bytes_per_second = *rebalance_rate;
+  repair_options.rereplicate_after_ms = static_cast<uint64_t>(*rereplicate_after_s) * 1000;
+  repair_options.garbage_grace_ms = static_cast<uint64_t>(*garbage_grace_s) * 1000;
+  cluster::RepairLoop repair(
+      **catalog, proposer, replicated_blobs, [&cluster_node] { return cluster_node.is_leader(); },
+      [&cluster_node](uint64_t ms) { return cluster_node.unreachable_for(ms); }, repair_options);
+  local_blobs.set_corruption_listener([&repair](const std::string& hash) { repair.report_lost(hash); });
+  storage::Scrubber scrubber(
+      local_blobs, storage::ScrubOptions{*scrub_rate, static_cast<uint64_t>(*scrub_interval_s) * 1000});
+  repair.start();
+  scrubber.start();
   api::Metrics metrics;
   api::ApiContext ctx{**catalog, proposer, replicated_blobs, metrics,
                       api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache"}};
@@ -312,6 +345,9 @@ int run_serve(const std::vector<std::string>& args) {
   server.run();
   signal_watcher.attach(nullptr);
   ctx.ready = false;
+  scrubber.stop();
+  repair.stop();
+  local_blobs.set_corruption_listener({});
   (*cluster)->stop();
   log::info("stopped");
   return 0;

@@ -14,7 +14,8 @@ std::shared_ptr<const storage::StorageView> CatalogStorageViews::current() {
     if (view_ == nullptr) view_ = storage::make_storage_view(self_id_, {}, 1, 1);
     return view_;
   }
-  const size_t r = *info ? static_cast<size_t>((*info)->replication_factor) : storage::kReplicationFactorDefault;
+  const size_t r =
+      *info ? static_cast<size_t>((*info)->replication_factor) : storage::kReplicationFactorDefault;
   const size_t w = *info ? static_cast<size_t>((*info)->write_quorum) : storage::kWriteQuorumDefault;
   std::string fingerprint = std::to_string(r) + "/" + std::to_string(w);
   std::vector<storage::StorageMember> storage_members;

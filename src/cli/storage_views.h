@@ -15,7 +15,8 @@ namespace dispotify::cli {
 
 class CatalogStorageViews {
  public:
-  CatalogStorageViews(catalog::Catalog& catalog, std::string self_id) : catalog_(catalog), self_id_(std::move(self_id)) {}
+  CatalogStorageViews(catalog::Catalog& catalog, std::string self_id)
+      : catalog_(catalog), self_id_(std::move(self_id)) {}
 
   // The latest view; the previous one when the catalog cannot be read.
   std::shared_ptr<const storage::StorageView> current();
@@ -24,8 +25,8 @@ class CatalogStorageViews {
   catalog::Catalog& catalog_;
   const std::string self_id_;
   std::mutex mutex_;
-  std::string fingerprint_;                            // guarded by mutex_
-  std::shared_ptr<const storage::StorageView> view_;   // guarded by mutex_
+  std::string fingerprint_;                           // guarded by mutex_
+  std::shared_ptr<const storage::StorageView> view_;  // guarded by mutex_
 };
 
 }  // namespace dispotify::cli

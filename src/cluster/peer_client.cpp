@@ -47,7 +47,6 @@ Result<net::ClientResponse> give_up(Result<net::ClientResponse> last, size_t att
 
 }  // namespace
 
-
 PeerClient::PeerClient(uint64_t jitter_seed) : seeds_(jitter_seed) {}
 PeerClient::~PeerClient() = default;
 

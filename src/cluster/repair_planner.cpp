@@ -45,8 +45,8 @@ std::optional<catalog::AssignRepairs> plan_repairs(const RepairPlanInput& input)
     for (const std::string& node : view.ring->preference_list(key, view.members.size())) {
       if (needed == 0 || in_flight >= kRepairTasksInFlightMax) break;
       if (input.down.contains(node) || contains(blob.replicas, node) || contains(pending, node)) continue;
-      plan.tasks.push_back(catalog::RepairTask{input.task_id_prefix + "-" + std::to_string(counter++), blob.hash,
-                                               node, input.now_ms, input.now_ms + input.lease_ms});
+      plan.tasks.push_back(catalog::RepairTask{input.task_id_prefix + "-" + std::to_string(counter++),
+                                               blob.hash, node, input.now_ms, input.now_ms + input.lease_ms});
       --needed;
       ++in_flight;
     }

@@ -25,7 +25,8 @@ inline std::chrono::milliseconds ms(uint64_t value) { return std::chrono::millis
 
 inline Error socket_error(std::string_view what, const boost::beast::error_code& ec) {
   if (ec == boost::beast::error::timeout) return make_error(Errc::timeout, std::string(what) + ": timed out");
-  if (ec == boost::beast::http::error::body_limit) return make_error(Errc::too_large, "response body too large");
+  if (ec == boost::beast::http::error::body_limit)
+    return make_error(Errc::too_large, "response body too large");
   return make_error(Errc::io_error, std::string(what) + ": " + ec.message());
 }
 
@@ -33,7 +34,8 @@ inline Error socket_error(std::string_view what, const boost::beast::error_code&
 // with TCP_NODELAY. Errc::unavailable when it cannot.
 inline boost::asio::awaitable<Status> connect_stream(boost::asio::io_context& ioc,
                                                      std::optional<boost::beast::tcp_stream>& stream,
-                                                     const std::string& host, uint16_t port, uint64_t timeout_ms) {
+                                                     const std::string& host, uint16_t port,
+                                                     uint64_t timeout_ms) {
   namespace asio = boost::asio;
   using tcp = asio::ip::tcp;
   tcp::resolver resolver(ioc);

@@ -126,8 +126,8 @@ struct HttpConnection::Impl {
 
 asio::awaitable<Status> HttpConnection::Impl::connect(const ClientRequest& request) {
   close();
-  auto connected = co_await detail::connect_stream(ioc, stream, request.host, request.port,
-                                                   request.connect_timeout_ms);
+  auto connected =
+      co_await detail::connect_stream(ioc, stream, request.host, request.port, request.connect_timeout_ms);
   if (!connected.ok()) co_return connected;
   host = request.host;
   port = request.port;

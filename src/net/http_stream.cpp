@@ -71,9 +71,9 @@ struct UploadStream::Impl {
   asio::awaitable<Status> write_chunk(std::span<const char> bytes) {
     char size_line[24];
     const int line_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", bytes.size());
-    const std::array<asio::const_buffer, 3> pieces = {asio::buffer(size_line, static_cast<size_t>(line_length)),
-                                                      asio::buffer(bytes.data(), bytes.size()),
-                                                      asio::buffer("\r\n", 2)};
+    const std::array<asio::const_buffer, 3> pieces = {
+        asio::buffer(size_line, static_cast<size_t>(line_length)), asio::buffer(bytes.data(), bytes.size()),
+        asio::buffer("\r\n", 2)};
     stream->expires_after(ms(request.io_timeout_ms));
     auto [ec, n] = co_await asio::async_write(*stream, pieces, kAsTuple);
     if (ec) co_return socket_error("write request body", ec);
@@ -109,7 +109,8 @@ Result<std::unique_ptr<UploadStream>> UploadStream::open(const ClientRequest& re
   auto impl = std::make_unique<Impl>();
   impl->request = request;
   impl->request.body = std::string();
-  Status sent = detail::run_to_completion(impl->ioc, connect_and_send_head(impl->ioc, impl->stream, request, true));
+  Status sent =
+      detail::run_to_completion(impl->ioc, connect_and_send_head(impl->ioc, impl->stream, request, true));
   if (!sent.ok()) return std::move(sent).error();
   return std::unique_ptr<UploadStream>(new UploadStream(std::move(impl)));
 }

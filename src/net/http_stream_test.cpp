@@ -124,7 +124,8 @@ TEST(DownloadStream, KnowsTheLengthAndHeaders) {
   EXPECT_EQ((*download)->header("content-range"), "bytes 0-4/10");
   char buffer[3];
   std::string got;
-  for (auto n = (*download)->read(buffer); n.ok() && *n > 0; n = (*download)->read(buffer)) got.append(buffer, *n);
+  for (auto n = (*download)->read(buffer); n.ok() && *n > 0; n = (*download)->read(buffer))
+    got.append(buffer, *n);
   EXPECT_EQ(got, "hello");
 }
 

@@ -55,7 +55,8 @@ class BlobStore {
   // `placement_key` decides where a replicated store puts the copies (the
   // content hash is not known until the last byte, but the copies are
   // written while the bytes arrive); empty: the store picks one.
-  [[nodiscard]] virtual Result<std::unique_ptr<BlobWriter>> begin_write(std::string_view placement_key = {}) = 0;
+  [[nodiscard]] virtual Result<std::unique_ptr<BlobWriter>> begin_write(
+      std::string_view placement_key = {}) = 0;
   // Errc::not_found when absent.
   [[nodiscard]] virtual Result<BlobInfo> stat(std::string_view hash) const = 0;
   // An open read-only descriptor, for sendfile(2). Errc::not_found when absent.

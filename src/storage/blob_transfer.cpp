@@ -61,20 +61,23 @@ net::Response put_blob(LocalBlobStore& store, net::Request& request) {
   constexpr const char* kRoute = "PUT /peer/v1/blobs";
   auto stored = receive(store, *request.body);
   if (!stored.ok()) return error_response(stored.error(), kRoute);
-  std::string body = "{\"hash\":\"" + stored->hash + "\",\"size_bytes\":" + std::to_string(stored->size_bytes) + "}";
+  std::string body =
+      "{\"hash\":\"" + stored->hash + "\",\"size_bytes\":" + std::to_string(stored->size_bytes) + "}";
   return json_response(201, std::move(body), kRoute);
 }
 
 net::Response get_blob(LocalBlobStore& store, const net::Request& request, std::string_view hash) {
   constexpr const char* kRoute = "GET /peer/v1/blobs/{hash}";
-  if (!is_sha256_hex(hash)) return error_response(make_error(Errc::invalid_argument, "not a blob hash"), kRoute);
+  if (!is_sha256_hex(hash))
+    return error_response(make_error(Errc::invalid_argument, "not a blob hash"), kRoute);
   // Verified before the first byte (this runs on a worker thread): a
   // corrupt copy is quarantined and answered 404, so the asking node reads
   // from another holder.
   auto fd = store.open_verified(hash);
   if (!fd.ok()) return error_response(fd.error(), kRoute);
   struct stat st {};
-  if (::fstat(fd->get(), &st) != 0) return error_response(make_error(Errc::io_error, "cannot stat blob"), kRoute);
+  if (::fstat(fd->get(), &st) != 0)
+    return error_response(make_error(Errc::io_error, "cannot stat blob"), kRoute);
   const auto size = static_cast<uint64_t>(st.st_size);
   net::RangeSpec range;
   if (auto header = request.header("Range")) range = net::parse_range(*header, size);
@@ -119,8 +122,8 @@ Error peer_error(const std::string& body, int status, std::string_view what) {
       const auto* code = e->as_object().if_contains("code");
       const auto* message = e->as_object().if_contains("message");
       if (code != nullptr && code->is_string() && message != nullptr && message->is_string()) {
-        return make_error(errc_from_name(code->as_string()), std::string(what) + ": " +
-                                                                  std::string(message->as_string()));
+        return make_error(errc_from_name(code->as_string()),
+                          std::string(what) + ": " + std::string(message->as_string()));
       }
     }
   }
@@ -157,15 +160,17 @@ Result<BlobInfo> read_upload_answer(const net::ClientResponse& response) {
 
 Result<std::unique_ptr<net::DownloadStream>> open_blob_download(std::string_view peer_address,
                                                                 std::string_view hash, uint64_t first,
-                                                                uint64_t end, const TransferTimeouts& timeouts) {
+                                                                uint64_t end,
+                                                                const TransferTimeouts& timeouts) {
   DISPOTIFY_CHECK(end == 0 || end > first);
   DISPOTIFY_CHECK(is_sha256_hex(hash));
   DISPOTIFY_ASSIGN_OR_RETURN(
-      auto request, peer_request(peer_address, "GET", std::string(kPeerBlobsPath) + "/" + std::string(hash), timeouts));
+      auto request,
+      peer_request(peer_address, "GET", std::string(kPeerBlobsPath) + "/" + std::string(hash), timeouts));
   const bool ranged = first > 0 || end > 0;
   if (ranged) {
-    request.headers.push_back(
-        {"Range", "bytes=" + std::to_string(first) + "-" + (end > 0 ? std::to_string(end - 1) : std::string())});
+    request.headers.push_back({"Range", "bytes=" + std::to_string(first) + "-" +
+                                            (end > 0 ? std::to_string(end - 1) : std::string())});
   }
   DISPOTIFY_ASSIGN_OR_RETURN(auto stream, net::DownloadStream::open(request));
   const int expected = ranged ? 206 : 200;

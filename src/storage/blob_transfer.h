@@ -42,10 +42,9 @@ struct TransferTimeouts {
 [[nodiscard]] Result<BlobInfo> read_upload_answer(const net::ClientResponse& response);
 // Bytes [first, end) of the blob (end 0: to the end of the blob).
 // Errc::not_found when the peer lacks it.
-[[nodiscard]] Result<std::unique_ptr<net::DownloadStream>> open_blob_download(std::string_view peer_address,
-                                                                              std::string_view hash, uint64_t first,
-                                                                              uint64_t end,
-                                                                              const TransferTimeouts& timeouts);
+[[nodiscard]] Result<std::unique_ptr<net::DownloadStream>> open_blob_download(
+    std::string_view peer_address, std::string_view hash, uint64_t first, uint64_t end,
+    const TransferTimeouts& timeouts);
 
 // Receiver side: answers the three routes above from `store`, or returns
 // nullopt for any other path.

@@ -15,7 +15,8 @@ constexpr size_t kSyntheticBlobs = 60'000;
 
 std::vector<std::string> node_ids(size_t first, size_t count) {
   std::vector<std::string> ids;
-  for (size_t i = first; i < first + count; ++i) ids.push_back(sha256_hex("node" + std::to_string(i)).substr(0, 16));
+  for (size_t i = first; i < first + count; ++i)
+    ids.push_back(sha256_hex("node" + std::to_string(i)).substr(0, 16));
   return ids;
 }
 

@@ -7,8 +7,12 @@ namespace dispotify::storage {
 
 ReplicaSource::ReplicaSource(std::shared_ptr<const StorageView> view, std::vector<std::string> candidates,
                              std::string hash, uint64_t first, uint64_t end, TransferTimeouts timeouts)
-    : view_(std::move(view)), candidates_(std::move(candidates)), hash_(std::move(hash)), next_offset_(first),
-      end_(end), timeouts_(timeouts) {
+    : view_(std::move(view)),
+      candidates_(std::move(candidates)),
+      hash_(std::move(hash)),
+      next_offset_(first),
+      end_(end),
+      timeouts_(timeouts) {
   DISPOTIFY_CHECK(first <= end);
 }
 

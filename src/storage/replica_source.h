@@ -22,8 +22,8 @@ inline constexpr int kReplicaAttemptsPerCandidate = 2;
 
 class ReplicaSource final : public net::ChunkSource {
  public:
-  ReplicaSource(std::shared_ptr<const StorageView> view, std::vector<std::string> candidates, std::string hash,
-                uint64_t first, uint64_t end, TransferTimeouts timeouts);
+  ReplicaSource(std::shared_ptr<const StorageView> view, std::vector<std::string> candidates,
+                std::string hash, uint64_t first, uint64_t end, TransferTimeouts timeouts);
 
   // Errc::unavailable when no candidate can continue the stream.
   Result<size_t> read(std::span<char> buffer) override;

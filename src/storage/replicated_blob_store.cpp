@@ -10,7 +10,8 @@
 
 namespace dispotify::storage {
 
-ReplicatedBlobStore::ReplicatedBlobStore(LocalBlobStore& local, StorageViewSource views, TransferTimeouts timeouts)
+ReplicatedBlobStore::ReplicatedBlobStore(LocalBlobStore& local, StorageViewSource views,
+                                         TransferTimeouts timeouts)
     : local_(local), views_(std::move(views)), timeouts_(timeouts) {}
 
 Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string_view placement_key) {
@@ -72,9 +73,10 @@ std::vector<std::string> ReplicatedBlobStore::read_candidates(const BlobLocation
   return candidates;
 }
 
-std::shared_ptr<net::ChunkSource> ReplicatedBlobStore::open_remote(const BlobLocation& location, uint64_t first,
-                                                                   uint64_t end) const {
-  return std::make_shared<ReplicaSource>(views_(), read_candidates(location), location.hash, first, end, timeouts_);
+std::shared_ptr<net::ChunkSource> ReplicatedBlobStore::open_remote(const BlobLocation& location,
+                                                                   uint64_t first, uint64_t end) const {
+  return std::make_shared<ReplicaSource>(views_(), read_candidates(location), location.hash, first, end,
+                                         timeouts_);
 }
 
 }  // namespace dispotify::storage

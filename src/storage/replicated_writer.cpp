@@ -7,7 +7,9 @@ namespace dispotify::storage {
 
 ReplicatedWriter::ReplicatedWriter(std::shared_ptr<const StorageView> view, std::unique_ptr<BlobWriter> local,
                                    bool local_is_target, std::vector<Remote> remotes)
-    : view_(std::move(view)), local_(std::move(local)), local_is_target_(local_is_target),
+    : view_(std::move(view)),
+      local_(std::move(local)),
+      local_is_target_(local_is_target),
       remotes_(std::move(remotes)) {
   DISPOTIFY_CHECK(view_ != nullptr && local_ != nullptr);
 }
@@ -52,7 +54,8 @@ Status ReplicatedWriter::write(std::span<const char> bytes) {
 Result<BlobInfo> ReplicatedWriter::commit(std::string_view expected_hash) {
   const std::string hash = hasher_.finish_hex();
   if (!expected_hash.empty() && expected_hash != hash) {
-    return make_error(Errc::corrupt, "content hash " + hash + " does not match expected " + std::string(expected_hash));
+    return make_error(Errc::corrupt,
+                      "content hash " + hash + " does not match expected " + std::string(expected_hash));
   }
   BlobInfo info{hash, local_->bytes_written(), {}};
   if (local_is_target_) {

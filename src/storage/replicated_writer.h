@@ -23,8 +23,8 @@ class ReplicatedWriter final : public BlobWriter {
     std::unique_ptr<net::UploadStream> stream;
     std::string failure;  // non-empty once it failed
   };
-  ReplicatedWriter(std::shared_ptr<const StorageView> view, std::unique_ptr<BlobWriter> local, bool local_is_target,
-                   std::vector<Remote> remotes);
+  ReplicatedWriter(std::shared_ptr<const StorageView> view, std::unique_ptr<BlobWriter> local,
+                   bool local_is_target, std::vector<Remote> remotes);
 
   Status write(std::span<const char> bytes) override;
   uint64_t bytes_written() const override { return local_->bytes_written(); }

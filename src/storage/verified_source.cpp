@@ -11,7 +11,11 @@ namespace dispotify::storage {
 
 VerifiedLocalSource::VerifiedLocalSource(LocalBlobStore& store, UniqueFd fd, std::string hash, uint64_t first,
                                          uint64_t end, Fallback fallback)
-    : store_(store), fd_(std::move(fd)), hash_(std::move(hash)), next_offset_(first), end_(end),
+    : store_(store),
+      fd_(std::move(fd)),
+      hash_(std::move(hash)),
+      next_offset_(first),
+      end_(end),
       fallback_(std::move(fallback)) {
   DISPOTIFY_CHECK(first <= end);
 }

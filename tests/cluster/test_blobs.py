@@ -110,3 +110,104 @@ def test_fewer_than_w_copies_is_503_and_nothing_is_added(cluster_factory, tmp_pa
     assert "copies" in r.json()["error"]["message"]
     assert cluster.nodes[0].tracks_total(token=token) == before
     assert cluster.nodes[1].tracks_total(token=token) == before
+
+
+FAST_REPAIR_ARGS = ["--scrub-interval", "1", "--scrub-rate", "1GiB", "--garbage-grace", "1"]
+
+
+def blob_path(node, content_hash):
+    return node.blobs_dir / "sha256" / content_hash[:2] / content_hash
+
+
+def wait_for(cluster, predicate, timeout, what):
+    return cluster.wait(predicate, timeout, what)
+
+
+def copy_is_good(node, content_hash):
+    path = blob_path(node, content_hash)
+    return path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == content_hash
+
+
+def damage_two_copies(cluster, tmp_path, token):
+    """Uploads two tracks, flips a byte of n1's copy of the first and
+    truncates n2's copy of the second; returns the two tracks."""
+    a = cluster.nodes[0].upload_ok(wav(tmp_path, "flip", 2.0, 440), "flip.wav", token=token)
+    b = cluster.nodes[0].upload_ok(wav(tmp_path, "cut", 2.0, 660), "cut.wav", token=token)
+    cluster.wait(lambda: all(copy_is_good(n, t["content_hash"]) for n in cluster.nodes for t in (a, b)),
+                 10, "three good copies of each blob")
+    flipped = blob_path(cluster.nodes[1], a["content_hash"])
+    with open(flipped, "r+b") as f:
+        f.seek(1000)
+        byte = f.read(1)
+        f.seek(1000)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    truncated = blob_path(cluster.nodes[2], b["content_hash"])
+    with open(truncated, "r+b") as f:
+        f.truncate(5000)
+    return a, b
+
+
+def wait_repaired(cluster, a, b):
+    cluster.wait(lambda: copy_is_good(cluster.nodes[1], a["content_hash"]) and
+                 copy_is_good(cluster.nodes[2], b["content_hash"]), 30, "both copies repaired")
+
+
+def test_the_scrubber_finds_flipped_and_truncated_copies_and_they_are_repaired(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=FAST_REPAIR_ARGS)
+    a, b = damage_two_copies(cluster, tmp_path, cluster.token)
+    wait_repaired(cluster, a, b)
+    for node in cluster.nodes[1:]:
+        assert "scrub:" in node.stderr_text(), "%s: the scrubber found it" % node.name
+
+
+def test_a_damaged_copy_is_never_served_and_is_repaired(cluster_factory, tmp_path):
+    # The scrubber would come too late: serving finds the damage itself.
+    cluster = cluster_factory(3, args=["--scrub-interval", "3600"])
+    token = cluster.token
+    a, b = damage_two_copies(cluster, tmp_path, token)
+    for node in cluster.nodes:
+        for t in (a, b):
+            got = stream_bytes(node, token, t["id"]).content
+            assert hashlib.sha256(got).hexdigest() == t["content_hash"], node.name
+            part = stream_bytes(node, token, t["id"], headers={"Range": "bytes=900-1099"}).content
+            assert len(part) == 200
+    wait_repaired(cluster, a, b)
+
+
+def test_a_removed_node_has_its_copies_made_elsewhere(cluster_factory, tmp_path):
+    cluster = cluster_factory(4, args=R2_ARGS + FAST_REPAIR_ARGS)
+    token = cluster.token
+    tracks = [cluster.nodes[0].upload_ok(wav(tmp_path, "rm%d" % i, 0.5, 300 + 25 * i), "rm%d.wav" % i, token=token)
+              for i in range(8)]
+    gone = cluster.nodes[3]
+    held = [t for t in tracks if gone.has_blob(t["content_hash"])]
+    assert held, "the ring put some copies on every node"
+    r = cluster.nodes[0].post("/api/v1/cluster/remove", token=token, json={"node_id": gone.raft_status()["node_id"]})
+    assert r.status_code in (200, 204), r.text
+    gone.kill()
+    rest = cluster.nodes[:3]
+    cluster.wait(lambda: all(sum(copy_is_good(n, t["content_hash"]) for n in rest) >= 2 for t in tracks),
+                 30, "two good copies of every blob on the remaining nodes")
+
+
+def test_an_unreachable_node_is_replaced_after_rereplicate_after(cluster_factory, tmp_path):
+    cluster = cluster_factory(4, args=R2_ARGS + FAST_REPAIR_ARGS + ["--rereplicate-after", "2"])
+    token = cluster.token
+    tracks = [cluster.nodes[0].upload_ok(wav(tmp_path, "dn%d" % i, 0.5, 900 + 25 * i), "dn%d.wav" % i, token=token)
+              for i in range(8)]
+    down = cluster.nodes[3]
+    down.kill()
+    rest = cluster.nodes[:3]
+    cluster.wait(lambda: all(sum(copy_is_good(n, t["content_hash"]) for n in rest) >= 2 for t in tracks),
+                 30, "two good copies of every blob on the reachable nodes")
+
+
+def test_deleting_the_last_track_removes_its_blob_from_every_node(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=FAST_REPAIR_ARGS)
+    token = cluster.token
+    track = cluster.nodes[1].upload_ok(wav(tmp_path, "del", 0.5, 1234), "del.wav", token=token)
+    cluster.wait(lambda: all(n.has_blob(track["content_hash"]) for n in cluster.nodes), 10, "three copies")
+    r = cluster.nodes[2].delete("/api/v1/tracks/%s" % track["id"], token=token)
+    assert r.status_code == 200, r.text
+    cluster.wait(lambda: not any(n.has_blob(track["content_hash"]) for n in cluster.nodes), 20,
+                 "no copy left anywhere")

@@ -1,0 +1,198 @@
+#include "cluster/repair_loop.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/random.h"
+#include "cluster/repair_planner.h"
+
+namespace dispotify::cluster {
+namespace {
+
+constexpr size_t kCopyChunkBytes = 256 * 1024;
+constexpr int64_t kPlanBlobsMax = 4096;
+constexpr size_t kLostPerProposalMax = 1024;
+constexpr int64_t kAuditPageBlobs = 512;
+
+}  // namespace
+
+RepairLoop::RepairLoop(catalog::Catalog& catalog, catalog::Proposer& proposer, storage::ReplicatedBlobStore& blobs,
+                       std::function<bool()> is_leader, DownNodesFn down_nodes, RepairOptions options)
+    : catalog_(catalog), proposer_(proposer), blobs_(blobs), is_leader_(std::move(is_leader)),
+      down_nodes_(std::move(down_nodes)), options_(options) {}
+
+RepairLoop::~RepairLoop() { stop(); }
+
+void RepairLoop::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void RepairLoop::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RepairLoop::report_lost(const std::string& hash) {
+  {
+    std::lock_guard lock(mutex_);
+    lost_.insert(hash);
+  }
+  wake_.notify_all();
+}
+
+void RepairLoop::run() {
+  while (!stopping()) {
+    audit_local_copies();
+    collect_garbage();
+    drop_lost();
+    if (is_leader_()) plan();
+    work();
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.interval_ms),
+                   [this] { return stopping_.load() || !lost_.empty(); });
+  }
+}
+
+void RepairLoop::drop_lost() {
+  std::vector<std::string> hashes;
+  {
+    std::lock_guard lock(mutex_);
+    while (!lost_.empty() && hashes.size() < kLostPerProposalMax) hashes.push_back(lost_.extract(lost_.begin()).value());
+  }
+  if (hashes.empty()) return;
+  const std::string self = blobs_.view()->self_id;
+  if (auto dropped = proposer_.propose(catalog::DropReplicas{self, hashes}); !dropped.ok()) {
+    log::warn("cannot record lost blob copies; retrying", {{"count", hashes.size()}, {"error", dropped.error().message}});
+    std::lock_guard lock(mutex_);
+    lost_.insert(hashes.begin(), hashes.end());
+  }
+}
+
+void RepairLoop::audit_local_copies() {
+  const std::string self = blobs_.view()->self_id;
+  auto page = catalog_.blobs_on(self, audit_after_hash_, kAuditPageBlobs);
+  if (!page.ok()) return;
+  audit_after_hash_ = page->empty() ? std::string() : page->back();
+  for (const std::string& hash : *page) {
+    auto present = blobs_.local().stat(hash);
+    if (!present.ok() && present.error().code == Errc::not_found) {
+      log::error("a blob copy the catalog lists here is missing", {{"hash", hash}});
+      report_lost(hash);
+    }
+  }
+}
+
+void RepairLoop::collect_garbage() {
+  const std::string self = blobs_.view()->self_id;
+  auto garbage = catalog_.unreferenced_blobs_on(self, kLostPerProposalMax);
+  if (!garbage.ok() || garbage->empty()) return;
+  std::vector<std::string> deleted;
+  const auto now_s = static_cast<int64_t>(now_unix_ms() / 1000);
+  for (const std::string& hash : *garbage) {
+    auto path = blobs_.local().local_path(hash);
+    if (path.ok()) {
+      struct stat st {};
+      if (::stat(path->c_str(), &st) == 0 &&
+          now_s - static_cast<int64_t>(st.st_mtim.tv_sec) < static_cast<int64_t>(options_.garbage_grace_ms / 1000)) {
+        continue;  // written recently: maybe about to be referenced again
+      }
+      if (auto removed = blobs_.local().remove(hash); !removed.ok()) {
+        log::warn("cannot delete an unused blob", {{"hash", hash}, {"error", removed.error().message}});
+        continue;
+      }
+    }
+    deleted.push_back(hash);
+  }
+  if (deleted.empty()) return;
+  if (auto dropped = proposer_.propose(catalog::DropReplicas{self, deleted}); !dropped.ok()) {
+    log::warn("cannot record deleted blob copies", {{"error", dropped.error().message}});
+    return;
+  }
+  log::info("unused blob copies deleted", {{"count", deleted.size()}});
+}
+
+void RepairLoop::plan() {
+  auto view = blobs_.view();
+  if (view->members.empty()) return;
+  const std::set<std::string> down = down_nodes_(options_.rereplicate_after_ms);
+  auto blobs = catalog_.under_replicated_blobs(static_cast<int64_t>(view->replication_factor),
+                                               std::vector<std::string>(down.begin(), down.end()), kPlanBlobsMax);
+  auto tasks = catalog_.repair_tasks();
+  if (!blobs.ok() || !tasks.ok()) return;
+  if (blobs->empty() && tasks->empty()) return;
+  RepairPlanInput input;
+  input.view = view.get();
+  input.under_replicated = std::move(*blobs);
+  input.tasks = std::move(*tasks);
+  input.down = down;
+  input.now_ms = now_unix_ms();
+  input.lease_ms = options_.lease_ms;
+  input.task_id_prefix = random_hex(6) + "-" + std::to_string(plans_++);
+  auto plan = plan_repairs(input);
+  if (!plan) return;
+  if (auto proposed = proposer_.propose(*plan); !proposed.ok()) {
+    log::warn("cannot propose repairs", {{"error", proposed.error().message}});
+    return;
+  }
+  log::info("repairs assigned", {{"tasks", plan->tasks.size()}, {"cancelled", plan->cancelled_task_ids.size()}});
+}
+
+void RepairLoop::work() {
+  auto tasks = catalog_.repair_tasks();
+  if (!tasks.ok()) return;
+  const std::string self = blobs_.view()->self_id;
+  for (const catalog::RepairTask& task : *tasks) {
+    if (stopping()) return;
+    if (task.target_node != self) continue;
+    if (now_unix_ms() + options_.lease_margin_ms >= task.lease_expires_ms) continue;
+    Status copied = blobs_.local().stat(task.hash).ok() ? ok_status() : copy(task);
+    if (!copied.ok()) {
+      log::warn("repair copy failed", {{"hash", task.hash}, {"task", task.task_id}, {"error", copied.error().message}});
+      continue;
+    }
+    if (auto done = proposer_.propose(catalog::CompleteRepair{task.task_id, self, task.hash}); !done.ok()) {
+      log::warn("cannot record a repaired copy", {{"hash", task.hash}, {"error", done.error().message}});
+      continue;
+    }
+    ++copies_done_;
+    log::info("blob copy repaired", {{"hash", task.hash}, {"task", task.task_id}});
+  }
+}
+
+Status RepairLoop::copy(const catalog::RepairTask& task) {
+  DISPOTIFY_ASSIGN_OR_RETURN(auto record, catalog_.blob(task.hash));
+  if (!record) return make_error(Errc::not_found, "blob is no longer in the catalog");
+  const storage::BlobLocation location{record->hash, record->size_bytes, record->placement_key, record->replicas};
+  auto source = blobs_.open_remote(location, 0, record->size_bytes);
+  DISPOTIFY_ASSIGN_OR_RETURN(auto writer, blobs_.local().begin_write());
+  std::vector<char> buffer(kCopyChunkBytes);
+  const auto started = std::chrono::steady_clock::now();
+  uint64_t copied = 0;
+  for (;;) {
+    if (stopping()) return make_error(Errc::unavailable, "stopping");
+    if (now_unix_ms() + options_.lease_margin_ms >= task.lease_expires_ms) {
+      return make_error(Errc::timeout, "the task's lease is about to end");
+    }
+    DISPOTIFY_ASSIGN_OR_RETURN(const size_t n, source->read(buffer));
+    if (n == 0) break;
+    DISPOTIFY_TRY(writer->write({buffer.data(), n}));
+    copied += n;
+    // --rebalance-rate: sleep until this many bytes are due.
+    const auto due = started + std::chrono::microseconds(copied * 1'000'000 / options_.copy_bytes_per_second);
+    if (due > std::chrono::steady_clock::now()) std::this_thread::sleep_until(due);
+  }
+  // Named by the hash we computed: a copy that changed on the way is refused.
+  DISPOTIFY_ASSIGN_OR_RETURN(auto stored, writer->commit(task.hash));
+  (void)stored;
+  return ok_status();
+}
+
+}  // namespace dispotify::cluster
