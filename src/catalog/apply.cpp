@@ -23,6 +23,11 @@ Status apply_command(Db& db, const Command& command) {
     Status operator()(const InitCluster& c) { return apply_init_cluster(db, c); }
     Status operator()(const SetMember& c) { return apply_set_member(db, c); }
     Status operator()(const RemoveMember& c) { return apply_remove_member(db, c); }
+    Status operator()(const SetSubsonicPassword& c) { return apply_set_subsonic_password(db, c); }
+    Status operator()(const SetStarred& c) { return apply_set_starred(db, c); }
+    Status operator()(const SetRating& c) { return apply_set_rating(db, c); }
+    Status operator()(const RecordPlays& c) { return apply_record_plays(db, c); }
+    Status operator()(const SavePlayQueue& c) { return apply_save_play_queue(db, c); }
   };
   return std::visit(Dispatch{db}, command);
 }

@@ -32,6 +32,12 @@ namespace dispotify::catalog {
 [[nodiscard]] Status apply_init_cluster(Db& db, const InitCluster& c);
 [[nodiscard]] Status apply_set_member(Db& db, const SetMember& c);
 [[nodiscard]] Status apply_remove_member(Db& db, const RemoveMember& c);
+// apply_user_data.cpp
+[[nodiscard]] Status apply_set_subsonic_password(Db& db, const SetSubsonicPassword& c);
+[[nodiscard]] Status apply_set_starred(Db& db, const SetStarred& c);
+[[nodiscard]] Status apply_set_rating(Db& db, const SetRating& c);
+[[nodiscard]] Status apply_record_plays(Db& db, const RecordPlays& c);
+[[nodiscard]] Status apply_save_play_queue(Db& db, const SavePlayQueue& c);
 
 // Shared by the apply_* files.
 [[nodiscard]] Result<bool> row_exists(Db& db, const char* sql, std::string_view key);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -28,6 +29,7 @@
 namespace dispotify::catalog {
 
 enum class SortOrder { asc, desc };
+class Db;
 
 struct TrackListQuery {
   int64_t offset = 0;
@@ -124,6 +126,11 @@ class Catalog {
 
   [[nodiscard]] Result<std::vector<Member>> members() const;  // by node id
   [[nodiscard]] Result<std::optional<ClusterInfo>> cluster_info() const;
+
+  // Runs `body` on a read connection inside one read transaction (one
+  // consistent state), for the query families declared in their own
+  // headers (listening_queries.h). `body` must only read.
+  [[nodiscard]] Status read_snapshot(const std::function<Status(Db&)>& body) const;
 
  private:
   struct Impl;

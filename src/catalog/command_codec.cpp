@@ -36,7 +36,12 @@ constexpr std::array<std::string_view, std::variant_size_v<Command>> kTypeNames 
                                                                                    "noop",
                                                                                    "init_cluster",
                                                                                    "set_member",
-                                                                                   "remove_member"};
+                                                                                   "remove_member",
+                                                                                   "set_subsonic_password",
+                                                                                   "set_starred",
+                                                                                   "set_rating",
+                                                                                   "record_plays",
+                                                                                   "save_play_queue"};
 
 boost::json::value to_json(const std::string& v) { return boost::json::value(v); }
 boost::json::value to_json(int64_t v) { return boost::json::value(v); }

@@ -67,6 +67,11 @@ std::vector<Command> one_of_each() {
       InitCluster{ClusterInfo{"c1", std::string(64, 'd'), 12}},
       SetMember{Member{"00000000000000a1", "node1:4534", "node1:4533", 13}},
       RemoveMember{"00000000000000a1"},
+      SetSubsonicPassword{"u1", "app-secret", 14},
+      SetStarred{"u1", {"t1"}, {"al1"}, {"ar1", "ar2"}, true, 15},
+      SetRating{"u1", "album", "al1", 4, 16},
+      RecordPlays{"u1", {"t1", "t2"}, {17, 18}},
+      SavePlayQueue{"u1", {"t1", "t2"}, "t2", 61'000, "DSub", 19},
   };
 }
 

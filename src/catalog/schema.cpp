@@ -228,11 +228,45 @@ CREATE TABLE applied_requests (
 CREATE INDEX applied_requests_by_index ON applied_requests (applied_index);
 )sql";
 
+// Version 5: per-user listening data for the Subsonic API: stars, ratings
+// and play counts of tracks, albums and artists (annotations), the saved
+// play queue, and the password Subsonic token authentication needs. Items
+// are not foreign keys: an album or artist row comes and goes with its
+// tracks under the same derived id, and its stars should survive that.
+constexpr std::string_view kUserDataTables = R"sql(
+CREATE TABLE subsonic_passwords (
+  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  password TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE annotations (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  starred_at_ms INTEGER NOT NULL,
+  rating INTEGER NOT NULL,
+  play_count INTEGER NOT NULL,
+  played_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (user_id, kind, item_id)
+) WITHOUT ROWID;
+CREATE INDEX annotations_by_starred ON annotations (user_id, kind, starred_at_ms) WHERE starred_at_ms > 0;
+CREATE INDEX annotations_by_item ON annotations (kind, item_id);
+CREATE TABLE play_queues (
+  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  track_ids_json TEXT NOT NULL,
+  current_id TEXT NOT NULL,
+  position_ms INTEGER NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kCoreTables},
     {2, kSearchTables},
     {3, kCountTables},
     {4, kClusterTables},
+    {5, kUserDataTables},
 };
 
 Status apply_step(Db& db, const Migration& step) {
