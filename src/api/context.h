@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
 #include "cluster/cluster_service.h"
+#include "media/transcode.h"
 #include "storage/blob_store.h"
 
 namespace dispotify::api {
@@ -31,6 +32,7 @@ struct ApiContext {
   cluster::ClusterService* cluster = nullptr;  // null: no cluster routes (tests of the API alone)
   std::atomic<bool> ready{false};              // /readyz: catalog open and serving
   AuthCache auth_cache{};
+  media::TranscodeCache transcodes{};  // under options.cache_dir/transcodes, configured at first use
 };
 
 }  // namespace dispotify::api

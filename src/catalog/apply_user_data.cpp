@@ -54,10 +54,9 @@ Status star_items(Db& db, const SetStarred& c, std::string_view kind, const std:
     }
     // Starring again keeps the first time, as clients show "starred since".
     DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.prepare_cached("UPDATE annotations SET starred_at_ms = CASE WHEN ?4 = 0 THEN 0 "
-                          "WHEN starred_at_ms > 0 THEN starred_at_ms ELSE ?4 END "
-                          "WHERE user_id = ?1 AND kind = ?2 AND item_id = ?3"));
+        Statement stmt, db.prepare_cached("UPDATE annotations SET starred_at_ms = CASE WHEN ?4 = 0 THEN 0 "
+                                          "WHEN starred_at_ms > 0 THEN starred_at_ms ELSE ?4 END "
+                                          "WHERE user_id = ?1 AND kind = ?2 AND item_id = ?3"));
     stmt.bind(1, c.user_id).bind(2, kind).bind(3, id).bind(4, c.starred ? c.at_ms : int64_t{0});
     DISPOTIFY_TRY(stmt.run());
   }
@@ -69,8 +68,9 @@ Status count_play(Db& db, const std::string& user_id, std::string_view kind, con
   DISPOTIFY_TRY(ensure_annotation(db, user_id, kind, id));
   DISPOTIFY_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.prepare_cached("UPDATE annotations SET play_count = play_count + 1, "
-                        "played_at_ms = max(played_at_ms, ?4) WHERE user_id = ?1 AND kind = ?2 AND item_id = ?3"));
+      db.prepare_cached(
+          "UPDATE annotations SET play_count = play_count + 1, "
+          "played_at_ms = max(played_at_ms, ?4) WHERE user_id = ?1 AND kind = ?2 AND item_id = ?3"));
   stmt.bind(1, user_id).bind(2, kind).bind(3, id).bind(4, at_ms);
   return stmt.run();
 }
@@ -126,7 +126,8 @@ Status apply_record_plays(Db& db, const RecordPlays& c) {
   if (c.track_ids.size() > kItemsPerCommandMax) return invalid("at most 1000 plays per command");
   DISPOTIFY_TRY(check_user(db, c.user_id));
   for (size_t i = 0; i < c.track_ids.size(); ++i) {
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement album, db.prepare_cached("SELECT album_id FROM tracks WHERE id = ?1"));
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement album,
+                               db.prepare_cached("SELECT album_id FROM tracks WHERE id = ?1"));
     album.bind(1, c.track_ids[i]);
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, album.step());
     if (!row) continue;
@@ -143,7 +144,8 @@ Status apply_save_play_queue(Db& db, const SavePlayQueue& c) {
   if (c.position_ms < 0) return invalid("position_ms must not be negative");
   DISPOTIFY_TRY(check_user(db, c.user_id));
   if (c.track_ids.empty()) {
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM play_queues WHERE user_id = ?1"));
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                               db.prepare_cached("DELETE FROM play_queues WHERE user_id = ?1"));
     stmt.bind(1, c.user_id);
     return stmt.run();
   }
@@ -157,8 +159,9 @@ Status apply_save_play_queue(Db& db, const SavePlayQueue& c) {
   for (const std::string& id : c.track_ids) ids.emplace_back(id);
   DISPOTIFY_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.prepare_cached("INSERT OR REPLACE INTO play_queues (user_id, track_ids_json, current_id, position_ms, "
-                        "changed_by, changed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+      db.prepare_cached(
+          "INSERT OR REPLACE INTO play_queues (user_id, track_ids_json, current_id, position_ms, "
+          "changed_by, changed_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
   stmt.bind(1, c.user_id)
       .bind(2, boost::json::serialize(ids))
       .bind(3, c.current_id)

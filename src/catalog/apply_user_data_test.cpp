@@ -111,7 +111,8 @@ TEST_F(ApplyUserData, GenresRandomAndPagedSearch) {
   auto found = search_paged(*catalog_, "char", {});
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(found->tracks.size(), 1u);
-  auto by_year = album_list(*catalog_, {.type = AlbumListType::by_year, .limit = 10, .from_year = 2001, .to_year = 1980});
+  auto by_year = album_list(
+      *catalog_, {.type = AlbumListType::by_year, .limit = 10, .from_year = 2001, .to_year = 1980});
   ASSERT_TRUE(by_year.ok());
   ASSERT_EQ(by_year->size(), 2u);  // from > to: newest first
   EXPECT_EQ((*by_year)[0].year, 2000);

@@ -34,8 +34,8 @@ struct AlbumListSql {
   bool genre = false;
 };
 
-#define DISPOTIFY_ANNOTATED_ALBUMS                                   \
-  "SELECT " DISPOTIFY_ALBUM_COLUMNS                                  \
+#define DISPOTIFY_ANNOTATED_ALBUMS                                    \
+  "SELECT " DISPOTIFY_ALBUM_COLUMNS                                   \
   " FROM albums a JOIN annotations n ON n.user_id = ?3 AND n.kind = " \
   "'album' AND n.item_id = a.id "
 
@@ -47,16 +47,19 @@ AlbumListSql album_list_sql(const AlbumListQuery2& q) {
       return {"SELECT " DISPOTIFY_ALBUM_COLUMNS
               " FROM albums a ORDER BY a.created_at_ms DESC, a.id LIMIT ?1 OFFSET ?2"};
     case AlbumListType::frequent:
-      return {DISPOTIFY_ANNOTATED_ALBUMS "WHERE n.play_count > 0 ORDER BY n.play_count DESC, n.played_at_ms "
-                                        "DESC, a.id LIMIT ?1 OFFSET ?2",
+      return {DISPOTIFY_ANNOTATED_ALBUMS
+              "WHERE n.play_count > 0 ORDER BY n.play_count DESC, n.played_at_ms "
+              "DESC, a.id LIMIT ?1 OFFSET ?2",
               true};
     case AlbumListType::recent:
-      return {DISPOTIFY_ANNOTATED_ALBUMS "WHERE n.played_at_ms > 0 ORDER BY n.played_at_ms DESC, a.id "
-                                        "LIMIT ?1 OFFSET ?2",
+      return {DISPOTIFY_ANNOTATED_ALBUMS
+              "WHERE n.played_at_ms > 0 ORDER BY n.played_at_ms DESC, a.id "
+              "LIMIT ?1 OFFSET ?2",
               true};
     case AlbumListType::starred:
-      return {DISPOTIFY_ANNOTATED_ALBUMS "WHERE n.starred_at_ms > 0 ORDER BY n.starred_at_ms DESC, a.id "
-                                        "LIMIT ?1 OFFSET ?2",
+      return {DISPOTIFY_ANNOTATED_ALBUMS
+              "WHERE n.starred_at_ms > 0 ORDER BY n.starred_at_ms DESC, a.id "
+              "LIMIT ?1 OFFSET ?2",
               true};
     case AlbumListType::alphabetical_by_name:
       return {"SELECT " DISPOTIFY_ALBUM_COLUMNS
@@ -67,16 +70,19 @@ AlbumListSql album_list_sql(const AlbumListQuery2& q) {
               "LIMIT ?1 OFFSET ?2"};
     case AlbumListType::by_year:
       if (q.from_year <= q.to_year) {
-        return {"SELECT " DISPOTIFY_ALBUM_COLUMNS " FROM albums a WHERE a.year BETWEEN ?4 AND ?5 "
+        return {"SELECT " DISPOTIFY_ALBUM_COLUMNS
+                " FROM albums a WHERE a.year BETWEEN ?4 AND ?5 "
                 "ORDER BY a.year, a.title COLLATE NOCASE, a.id LIMIT ?1 OFFSET ?2",
                 false, true};
       }
-      return {"SELECT " DISPOTIFY_ALBUM_COLUMNS " FROM albums a WHERE a.year BETWEEN ?5 AND ?4 "
+      return {"SELECT " DISPOTIFY_ALBUM_COLUMNS
+              " FROM albums a WHERE a.year BETWEEN ?5 AND ?4 "
               "ORDER BY a.year DESC, a.title COLLATE NOCASE, a.id LIMIT ?1 OFFSET ?2",
               false, true};
     case AlbumListType::by_genre:
       // Any track of the album in the genre, not only the album's main genre.
-      return {"SELECT " DISPOTIFY_ALBUM_COLUMNS " FROM albums a WHERE a.id IN "
+      return {"SELECT " DISPOTIFY_ALBUM_COLUMNS
+              " FROM albums a WHERE a.id IN "
               "(SELECT album_id FROM tracks WHERE genre = ?6 COLLATE NOCASE) "
               "ORDER BY a.title COLLATE NOCASE, a.id LIMIT ?1 OFFSET ?2",
               false, false, true};
@@ -85,9 +91,11 @@ AlbumListSql album_list_sql(const AlbumListQuery2& q) {
   return {};
 }
 
-#define DISPOTIFY_STARRED_SQL(table, alias, columns, kind)                                                \
-  "SELECT " columns " FROM annotations n JOIN " table " " alias " ON " alias ".id = n.item_id "             \
-  "WHERE n.user_id = ?1 AND n.kind = '" kind "' AND n.starred_at_ms > 0 ORDER BY n.starred_at_ms DESC, " \
+#define DISPOTIFY_STARRED_SQL(table, alias, columns, kind)                   \
+  "SELECT " columns " FROM annotations n JOIN " table " " alias " ON " alias \
+  ".id = n.item_id "                                                         \
+  "WHERE n.user_id = ?1 AND n.kind = '" kind                                 \
+  "' AND n.starred_at_ms > 0 ORDER BY n.starred_at_ms DESC, "                \
   "n.item_id LIMIT ?2"
 
 template <class T, class ReadRow>
@@ -111,13 +119,12 @@ constexpr const char* kTrackSearchSql =
     "  WHERE tracks_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)"
     " ORDER BY score, rowid LIMIT ?2 OFFSET ?4) m "
     "JOIN tracks t ON t.rowid = m.match_rowid ORDER BY m.score, t.rowid";
-constexpr const char* kAlbumSearchSql =
-    "SELECT " DISPOTIFY_ALBUM_COLUMNS
-    " FROM (SELECT rowid AS match_rowid, score FROM ("
-    "  SELECT rowid, bm25(albums_fts, 10.0, 5.0) AS score FROM albums_fts"
-    "  WHERE albums_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)"
-    " ORDER BY score, rowid LIMIT ?2 OFFSET ?4) m "
-    "JOIN albums a ON a.rowid = m.match_rowid ORDER BY m.score, a.rowid";
+constexpr const char* kAlbumSearchSql = "SELECT " DISPOTIFY_ALBUM_COLUMNS
+                                        " FROM (SELECT rowid AS match_rowid, score FROM ("
+                                        "  SELECT rowid, bm25(albums_fts, 10.0, 5.0) AS score FROM albums_fts"
+                                        "  WHERE albums_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)"
+                                        " ORDER BY score, rowid LIMIT ?2 OFFSET ?4) m "
+                                        "JOIN albums a ON a.rowid = m.match_rowid ORDER BY m.score, a.rowid";
 constexpr const char* kArtistSearchSql =
     "SELECT " DISPOTIFY_ARTIST_COLUMNS
     " FROM (SELECT rowid AS match_rowid, score FROM ("
@@ -131,8 +138,8 @@ constexpr const char* kArtistSearchSql =
 Result<std::optional<std::string>> subsonic_password(const Catalog& catalog, std::string_view user_id) {
   std::optional<std::string> out;
   DISPOTIFY_TRY(catalog.read_snapshot([&](Db& db) -> Status {
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                               db.prepare_cached("SELECT password FROM subsonic_passwords WHERE user_id = ?1"));
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement stmt, db.prepare_cached("SELECT password FROM subsonic_passwords WHERE user_id = ?1"));
     stmt.bind(1, user_id);
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (row) out = stmt.column_string(0);
@@ -141,7 +148,8 @@ Result<std::optional<std::string>> subsonic_password(const Catalog& catalog, std
   return out;
 }
 
-Result<std::unordered_map<std::string, Annotation>> annotations(const Catalog& catalog, std::string_view user_id,
+Result<std::unordered_map<std::string, Annotation>> annotations(const Catalog& catalog,
+                                                                std::string_view user_id,
                                                                 std::string_view kind,
                                                                 const std::vector<std::string>& ids) {
   std::unordered_map<std::string, Annotation> out;
@@ -149,14 +157,15 @@ Result<std::unordered_map<std::string, Annotation>> annotations(const Catalog& c
   DISPOTIFY_TRY(catalog.read_snapshot([&](Db& db) -> Status {
     DISPOTIFY_ASSIGN_OR_RETURN(
         Statement stmt,
-        db.prepare_cached("SELECT item_id, starred_at_ms, rating, play_count, played_at_ms FROM annotations "
-                          "WHERE user_id = ?1 AND kind = ?2 AND item_id IN (SELECT value FROM json_each(?3))"));
+        db.prepare_cached(
+            "SELECT item_id, starred_at_ms, rating, play_count, played_at_ms FROM annotations "
+            "WHERE user_id = ?1 AND kind = ?2 AND item_id IN (SELECT value FROM json_each(?3))"));
     stmt.bind(1, user_id).bind(2, kind).bind(3, json_list(ids));
     for (;;) {
       DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
       if (!row) return ok_status();
-      out[stmt.column_string(0)] = Annotation{stmt.column_int64(1), stmt.column_int(2), stmt.column_int64(3),
-                                              stmt.column_int64(4)};
+      out[stmt.column_string(0)] =
+          Annotation{stmt.column_int64(1), stmt.column_int(2), stmt.column_int64(3), stmt.column_int64(4)};
     }
   }));
   return out;
@@ -272,7 +281,8 @@ Result<std::vector<Track>> tracks_by_genre(const Catalog& catalog, std::string_v
   DISPOTIFY_TRY(catalog.read_snapshot([&](Db& db) -> Status {
     DISPOTIFY_ASSIGN_OR_RETURN(
         Statement stmt,
-        db.prepare_cached("SELECT " DISPOTIFY_TRACK_COLUMNS " FROM tracks t WHERE t.genre = ?3 COLLATE NOCASE "
+        db.prepare_cached("SELECT " DISPOTIFY_TRACK_COLUMNS
+                          " FROM tracks t WHERE t.genre = ?3 COLLATE NOCASE "
                           "ORDER BY t.album COLLATE NOCASE, t.disc_number, t.track_number, t.id "
                           "LIMIT ?1 OFFSET ?2"));
     stmt.bind(1, limit).bind(2, offset).bind(3, genre);
@@ -286,8 +296,9 @@ Result<std::vector<Artist>> album_artists(const Catalog& catalog) {
   std::vector<Artist> out;
   DISPOTIFY_TRY(catalog.read_snapshot([&](Db& db) -> Status {
     DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement stmt, db.prepare_cached("SELECT " DISPOTIFY_ARTIST_COLUMNS " FROM artists r WHERE r.album_count "
-                                          "> 0 ORDER BY r.name COLLATE NOCASE, r.id LIMIT ?1"));
+        Statement stmt,
+        db.prepare_cached("SELECT " DISPOTIFY_ARTIST_COLUMNS " FROM artists r WHERE r.album_count "
+                          "> 0 ORDER BY r.name COLLATE NOCASE, r.id LIMIT ?1"));
     stmt.bind(1, kWholeListMax);
     DISPOTIFY_ASSIGN_OR_RETURN(out, read_all<Artist>(stmt, read_artist));
     return ok_status();
@@ -306,20 +317,23 @@ Result<SearchResult> search_paged(const Catalog& catalog, std::string_view text,
   DISPOTIFY_TRY(catalog.read_snapshot([&](Db& db) -> Status {
     if (everything) {
       DISPOTIFY_ASSIGN_OR_RETURN(
-          out.artists, run_list<Artist>(db,
-                                        "SELECT " DISPOTIFY_ARTIST_COLUMNS
-                                        " FROM artists r ORDER BY r.name COLLATE NOCASE, r.id LIMIT ?1 OFFSET ?2",
-                                        "", page.artist_count, page.artist_offset, false, read_artist));
+          out.artists,
+          run_list<Artist>(db,
+                           "SELECT " DISPOTIFY_ARTIST_COLUMNS
+                           " FROM artists r ORDER BY r.name COLLATE NOCASE, r.id LIMIT ?1 OFFSET ?2",
+                           "", page.artist_count, page.artist_offset, false, read_artist));
       DISPOTIFY_ASSIGN_OR_RETURN(
-          out.albums, run_list<Album>(db,
-                                      "SELECT " DISPOTIFY_ALBUM_COLUMNS
-                                      " FROM albums a ORDER BY a.title COLLATE NOCASE, a.id LIMIT ?1 OFFSET ?2",
-                                      "", page.album_count, page.album_offset, false, read_album));
+          out.albums,
+          run_list<Album>(db,
+                          "SELECT " DISPOTIFY_ALBUM_COLUMNS
+                          " FROM albums a ORDER BY a.title COLLATE NOCASE, a.id LIMIT ?1 OFFSET ?2",
+                          "", page.album_count, page.album_offset, false, read_album));
       DISPOTIFY_ASSIGN_OR_RETURN(
-          out.tracks, run_list<Track>(db,
-                                      "SELECT " DISPOTIFY_TRACK_COLUMNS
-                                      " FROM tracks t ORDER BY t.title COLLATE NOCASE, t.id LIMIT ?1 OFFSET ?2",
-                                      "", page.track_count, page.track_offset, false, read_track));
+          out.tracks,
+          run_list<Track>(db,
+                          "SELECT " DISPOTIFY_TRACK_COLUMNS
+                          " FROM tracks t ORDER BY t.title COLLATE NOCASE, t.id LIMIT ?1 OFFSET ?2",
+                          "", page.track_count, page.track_offset, false, read_track));
       return ok_status();
     }
     DISPOTIFY_ASSIGN_OR_RETURN(out.artists, run_list<Artist>(db, kArtistSearchSql, match, page.artist_count,
@@ -339,11 +353,12 @@ Result<std::optional<Track>> track_with_lyrics(const Catalog& catalog, std::stri
   DISPOTIFY_TRY(catalog.read_snapshot([&](Db& db) -> Status {
     DISPOTIFY_ASSIGN_OR_RETURN(
         Statement stmt,
-        db.prepare_cached("SELECT " DISPOTIFY_TRACK_COLUMNS " FROM tracks t WHERE t.title = ?1 COLLATE NOCASE "
-                          "AND (?2 = '' OR t.artist = ?2 COLLATE NOCASE OR t.album_artist = ?2 COLLATE NOCASE "
-                          "OR EXISTS (SELECT 1 FROM track_artists ta JOIN artists r ON r.id = ta.artist_id "
-                          "WHERE ta.track_id = t.id AND r.name = ?2 COLLATE NOCASE)) "
-                          "AND t.lyrics != '' ORDER BY t.id LIMIT 1"));
+        db.prepare_cached(
+            "SELECT " DISPOTIFY_TRACK_COLUMNS " FROM tracks t WHERE t.title = ?1 COLLATE NOCASE "
+            "AND (?2 = '' OR t.artist = ?2 COLLATE NOCASE OR t.album_artist = ?2 COLLATE NOCASE "
+            "OR EXISTS (SELECT 1 FROM track_artists ta JOIN artists r ON r.id = ta.artist_id "
+            "WHERE ta.track_id = t.id AND r.name = ?2 COLLATE NOCASE)) "
+            "AND t.lyrics != '' ORDER BY t.id LIMIT 1"));
     stmt.bind(1, title).bind(2, artist);
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (row) out = read_track(stmt, 0);

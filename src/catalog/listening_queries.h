@@ -82,7 +82,8 @@ inline constexpr int64_t kWholeListMax = 100'000;
 // The user's annotations of the given items of one kind ("track", "album",
 // "artist"), by item id; items without one are absent.
 [[nodiscard]] Result<std::unordered_map<std::string, Annotation>> annotations(
-    const Catalog& catalog, std::string_view user_id, std::string_view kind, const std::vector<std::string>& ids);
+    const Catalog& catalog, std::string_view user_id, std::string_view kind,
+    const std::vector<std::string>& ids);
 [[nodiscard]] Result<Starred> starred(const Catalog& catalog, std::string_view user_id);
 [[nodiscard]] Result<std::optional<PlayQueue>> play_queue(const Catalog& catalog, std::string_view user_id);
 

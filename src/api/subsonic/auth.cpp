@@ -33,7 +33,9 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-AuthOutcome fail(Code code, std::string message) { return AuthOutcome{std::nullopt, code, std::move(message)}; }
+AuthOutcome fail(Code code, std::string message) {
+  return AuthOutcome{std::nullopt, code, std::move(message)};
+}
 
 AuthOutcome by_api_key(ApiContext& ctx, std::string_view key) {
   auto token = ctx.catalog.token_by_hash(sha256_hex(key));
@@ -65,8 +67,9 @@ AuthOutcome by_password(ApiContext& ctx, PasswordCache& cache, const Params& par
   if (!secret.ok()) return fail(Code::generic, secret.error().message);
   if (token) {
     if (!*secret) {
-      return fail(Code::wrong_credentials,
-                  "token authentication needs a Subsonic password: set one with PUT /api/v1/me/subsonic-password");
+      return fail(
+          Code::wrong_credentials,
+          "token authentication needs a Subsonic password: set one with PUT /api/v1/me/subsonic-password");
     }
     if (!same_text(md5_hex(**secret + std::string(*salt)), lower(*token))) {
       return fail(Code::wrong_credentials, "wrong username or password");
@@ -95,7 +98,8 @@ AuthOutcome attempt(ApiContext& ctx, PasswordCache& cache, const Params& params)
   if (params.has("p") && params.has("t")) {
     return fail(Code::conflicting_auth, "multiple conflicting authentication mechanisms provided");
   }
-  if (!params.has("u") || params.get("u")->empty()) return fail(Code::missing_parameter, "required parameter 'u' is missing");
+  if (!params.has("u") || params.get("u")->empty())
+    return fail(Code::missing_parameter, "required parameter 'u' is missing");
   return by_password(ctx, cache, params);
 }
 
@@ -121,7 +125,8 @@ AuthOutcome authenticate(ApiContext& ctx, PasswordCache& cache, const Params& pa
   if (outcome.user || !retry) return outcome;
   // The user, password or key may have been created through another node a
   // moment ago: catch up with the cluster once before refusing.
-  if (Status fresh = ctx.proposer.read_barrier(); !fresh.ok()) return fail(Code::generic, fresh.error().message);
+  if (Status fresh = ctx.proposer.read_barrier(); !fresh.ok())
+    return fail(Code::generic, fresh.error().message);
   return attempt(ctx, cache, params);
 }
 

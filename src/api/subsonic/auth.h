@@ -35,8 +35,8 @@ class PasswordCache {
 
  private:
   std::mutex mutex_;
-  uint64_t epoch_ = 0;                                   // guarded by mutex_
-  std::unordered_map<std::string, bool> verified_;       // guarded by mutex_
+  uint64_t epoch_ = 0;                              // guarded by mutex_
+  std::unordered_map<std::string, bool> verified_;  // guarded by mutex_
 };
 
 struct AuthOutcome {

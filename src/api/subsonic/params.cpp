@@ -18,7 +18,8 @@ Result<std::string> read_body(net::Request& request) {
   for (;;) {
     DISPOTIFY_ASSIGN_OR_RETURN(size_t n, request.body->read(buffer));
     if (n == 0) return body;
-    if (body.size() + n > kFormBodyBytesMax) return make_error(Errc::too_large, "form body is larger than 1 MiB");
+    if (body.size() + n > kFormBodyBytesMax)
+      return make_error(Errc::too_large, "form body is larger than 1 MiB");
     body.append(buffer, n);
   }
 }

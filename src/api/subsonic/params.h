@@ -30,7 +30,8 @@ class Params {
   bool has(std::string_view name) const { return get(name).has_value(); }
   // Errors name the parameter; a missing one is Subsonic error 10.
   [[nodiscard]] Result<std::string> required(std::string_view name) const;
-  [[nodiscard]] Result<int64_t> integer(std::string_view name, int64_t fallback, int64_t min, int64_t max) const;
+  [[nodiscard]] Result<int64_t> integer(std::string_view name, int64_t fallback, int64_t min,
+                                        int64_t max) const;
   [[nodiscard]] Result<int64_t> required_integer(std::string_view name, int64_t min, int64_t max) const;
   bool flag(std::string_view name, bool fallback) const;
 

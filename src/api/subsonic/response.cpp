@@ -149,8 +149,8 @@ Rendering rendering_of(std::string_view f, std::string_view callback) {
 }
 
 Error missing_parameter(std::string_view name) {
-  return make_error(Errc::invalid_argument, std::string(kMissingParameter) + "'" + std::string(name) +
-                                                "' is missing");
+  return make_error(Errc::invalid_argument,
+                    std::string(kMissingParameter) + "'" + std::string(name) + "' is missing");
 }
 
 Code code_of(const Error& error) {
