@@ -118,8 +118,9 @@ void TranscodeCache::trim() {
                        static_cast<uint64_t>(st.st_size)});
     total += static_cast<uint64_t>(st.st_size);
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return a.used_ns < b.used_ns; });
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.used_ns != b.used_ns ? a.used_ns < b.used_ns : a.path < b.path;
+  });
   for (const Entry& e : entries) {
     if (total <= bytes_max_) break;
     if (std::filesystem::remove(e.path, ec)) total -= e.bytes;
