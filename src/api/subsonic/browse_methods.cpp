@@ -60,15 +60,18 @@ Result<Answer> get_artist(Call& call) {
   return Answer(payload("artist", std::move(out)));
 }
 
-Result<Answer> get_artist_info2(Call& call) {
+// No biography or images yet: the fields are there, empty.
+Result<Answer> artist_info(Call& call, std::string_view key) {
   DISPOTIFY_ASSIGN_OR_RETURN(std::string id, call.params.required("id"));
   DISPOTIFY_ASSIGN_OR_RETURN(auto detail, call.ctx.catalog.artist(id));
   if (!detail) return make_error(Errc::not_found, "artist not found: " + id);
-  // No biography or images yet: the fields are there, empty.
-  return Answer(payload(
-      "artistInfo2", boost::json::object{
-                         {"biography", ""}, {"musicBrainzId", ""}, {"similarArtist", boost::json::array{}}}));
+  return Answer(
+      payload(key, boost::json::object{
+                       {"biography", ""}, {"musicBrainzId", ""}, {"similarArtist", boost::json::array{}}}));
 }
+
+Result<Answer> get_artist_info(Call& call) { return artist_info(call, "artistInfo"); }
+Result<Answer> get_artist_info2(Call& call) { return artist_info(call, "artistInfo2"); }
 
 Result<Answer> get_album_info(Call& call) {
   DISPOTIFY_ASSIGN_OR_RETURN(std::string id, call.params.required("id"));
@@ -129,7 +132,7 @@ void add_browse_methods(MethodTable& table) {
   table["getArtists"] = {get_artists};
   table["getIndexes"] = {get_indexes};
   table["getArtist"] = {get_artist};
-  table["getArtistInfo"] = {get_artist_info2};
+  table["getArtistInfo"] = {get_artist_info};
   table["getArtistInfo2"] = {get_artist_info2};
   table["getAlbumInfo"] = {get_album_info};
   table["getAlbumInfo2"] = {get_album_info};

@@ -12,10 +12,22 @@
 namespace dispotify::api::subsonic {
 namespace {
 
+// A raw answer that failed (the blob is not on this node, an I/O error)
+// becomes a Subsonic error; 206, 304 and 416 are answers in their own right.
+Result<Answer> raw_answer(const catalog::Track& track, net::Response response) {
+  if (response.status >= 400 && response.status != 416) {
+    return make_error(response.status == 404 ? Errc::not_found : Errc::io_error,
+                      "the audio of " + track.id + " is not available on this node (HTTP " +
+                          std::to_string(response.status) + ")");
+  }
+  return Answer(std::move(response));
+}
+
 Result<Answer> download(Call& call) {
   DISPOTIFY_ASSIGN_OR_RETURN(std::string id, call.params.required("id"));
   DISPOTIFY_ASSIGN_OR_RETURN(auto track, find_track(call, id));
   net::Response response = serve_blob(call.ctx, call.http, track.content_hash, track.content_type);
+  if (response.status >= 400) return raw_answer(track, std::move(response));
   if (response.status < 300) {
     response.set_header("Content-Disposition",
                         "attachment; filename=\"" + track.id + "." + suffix_of(track) + "\"");
@@ -31,7 +43,7 @@ Result<Answer> stream(Call& call) {
   DISPOTIFY_ASSIGN_OR_RETURN(wanted.max_bitrate_kbps, call.params.integer("maxBitRate", 0, 0, 100'000));
   DISPOTIFY_ASSIGN_OR_RETURN(wanted.time_offset_s, call.params.integer("timeOffset", 0, 0, 24 * 3600));
   DISPOTIFY_ASSIGN_OR_RETURN(net::Response response, serve_track(call.ctx, call.http, track, wanted));
-  return Answer(std::move(response));
+  return raw_answer(track, std::move(response));
 }
 
 // The cover of a track, an album, an artist (its first album with one) or
