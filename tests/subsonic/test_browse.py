@@ -165,12 +165,25 @@ def test_cover_art_and_lyrics(library, client):
     assert max(jpeg_size(r.content)) <= 64
     code, _ = client.error("getCoverArt", {"id": library.tracks["rock1"]["id"]})
     assert code == 70
-    if manifest.get("lyrics"):
-        lyrics = client.call("getLyricsBySongId", {"id": covered["id"]})["lyricsList"]["structuredLyrics"]
-        assert len(lyrics) == 1 and lyrics[0]["line"]
-        text = "\n".join(line["value"] for line in lyrics[0]["line"])
-        assert manifest["lyrics"].splitlines()[0].split("]")[-1].strip() in text
-        by_name = client.call("getLyrics", {"artist": covered["artist"], "title": covered["title"]})["lyrics"]
-        assert by_name["title"] == covered["title"] and by_name["value"]
+    assert manifest["lyrics"], "the fixture has lyrics"
+    lyrics = client.call("getLyricsBySongId", {"id": covered["id"]})["lyricsList"]["structuredLyrics"]
+    assert len(lyrics) == 1 and lyrics[0]["synced"] is False
+    assert [line["value"] for line in lyrics[0]["line"]] == manifest["lyrics"].splitlines()
+    by_name = client.call("getLyrics", {"artist": covered["artist"], "title": covered["title"]})["lyrics"]
+    assert by_name["title"] == covered["title"] and by_name["value"].splitlines() == manifest["lyrics"].splitlines()
+    assert client.call("getLyrics", {"artist": "Nobody", "title": "Nothing"})["lyrics"] == {}
     none = client.call("getLyricsBySongId", {"id": library.tracks["rock1"]["id"]})["lyricsList"]
     assert none["structuredLyrics"] == []
+
+
+def test_synced_lyrics_from_lrc_tags(library, client, tmp_path):
+    from helpers import ffmpeg_audio
+    lrc = "[ar:Someone]\n[00:01.00]first line\n[00:02.50]second line"
+    path = ffmpeg_audio(tmp_path / "lrc.flac", "flac", 1.0, {"title": "Timed", "artist": "Clock", "lyrics": lrc}, 900)
+    track = library.server.upload_ok(path.read_bytes(), path.name)
+    for fmt in ("json", "xml"):
+        found = library.client(fmt=fmt).call("getLyricsBySongId", {"id": track["id"]}, fmt=fmt)
+        lyrics = found["lyricsList"]["structuredLyrics"][0]
+        assert lyrics["synced"] is True and lyrics["displayTitle"] == "Timed"
+        assert [(line["start"], line["value"]) for line in lyrics["line"]] == [(1000, "first line"),
+                                                                              (2500, "second line")]
