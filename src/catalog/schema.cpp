@@ -233,7 +233,7 @@ CREATE INDEX applied_requests_by_index ON applied_requests (applied_index);
 // play queue, and the password Subsonic token authentication needs. Items
 // are not foreign keys: an album or artist row comes and goes with its
 // tracks under the same derived id, and its stars should survive that.
-constexpr std::string_view kUserDataTables = R"sql(
+constexpr std::string_view kListeningDataTables = R"sql(
 CREATE TABLE subsonic_passwords (
   user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
   password TEXT NOT NULL,
@@ -261,13 +261,16 @@ CREATE TABLE play_queues (
 ) WITHOUT ROWID;
 )sql";
 
+// One step per line: the list only grows (clang-format would pack it).
+// clang-format off
 constexpr Migration kMigrations[] = {
     {1, kCoreTables},
     {2, kSearchTables},
     {3, kCountTables},
     {4, kClusterTables},
-    {5, kUserDataTables},
+    {5, kListeningDataTables},
 };
+// clang-format on
 
 Status apply_step(Db& db, const Migration& step) {
   DISPOTIFY_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db, TransactionKind::write));
