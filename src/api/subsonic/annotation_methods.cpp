@@ -2,6 +2,8 @@
 // getPlayQueue). Each becomes one catalog command through the proposer,
 // stamped here, so every node applies the same thing. Streaming alone
 // never counts a play: only scrobble does.
+#include <algorithm>
+
 #include "api/subsonic/service.h"
 #include "base/clock.h"
 

@@ -2,6 +2,8 @@
 // the songs of playlistId), updatePlaylist, deletePlaylist. Each user sees
 // and edits only their own (as in the REST API); other users' playlists
 // are reported as not found. Comments and public are not kept.
+#include <algorithm>
+
 #include "api/subsonic/service.h"
 #include "base/clock.h"
 #include "base/random.h"
