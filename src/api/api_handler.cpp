@@ -1,5 +1,6 @@
 #include "api/auth.h"
 #include "api/routes.h"
+#include "api/subsonic/service.h"
 
 namespace dispotify::api {
 
@@ -14,6 +15,8 @@ net::Handler make_api_handler(ApiContext& ctx) {
   add_stream_routes(*router, ctx);
   add_playlist_routes(*router, ctx);
   add_cluster_routes(*router, ctx);
+  subsonic::add_subsonic_routes(*router, ctx);
+  subsonic::add_subsonic_password_routes(*router, ctx);
   return [router](net::Request& request) { return router->handle(request); };
 }
 

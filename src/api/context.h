@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
 #include "cluster/cluster_service.h"
+#include "media/transcode.h"
 #include "storage/blob_store.h"
 #include "storage/replicated_blob_store.h"
 
@@ -35,6 +36,7 @@ struct ApiContext {
   storage::ReplicatedBlobStore* replicated = nullptr;
   std::atomic<bool> ready{false};  // /readyz: catalog open and serving
   AuthCache auth_cache{};
+  media::TranscodeCache transcodes{};  // under options.cache_dir/transcodes, configured at first use
 };
 
 }  // namespace dispotify::api

@@ -8,6 +8,8 @@
 #include "api/errors.h"
 #include "api/json_input.h"
 #include "api/routes.h"
+#include "api/serving.h"
+#include "api/track_stream.h"
 #include "base/fs.h"
 #include "base/sha256.h"
 #include "media/thumbnail.h"
@@ -96,6 +98,7 @@ net::Body body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, ui
   return std::make_shared<storage::VerifiedLocalSource>(replicated->local(), std::move(bytes.fd), hash, first,
                                                         end, std::move(other_holders));
 }
+}  // namespace
 
 // Serves a whole blob or the requested range of it.
 net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std::string& hash,
@@ -137,10 +140,17 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
   return error_response(Errc::internal, "unreachable range kind");
 }
 
+namespace {
+
 net::Response stream_track(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(call.param(0)));
   if (!track) return error_response(Errc::not_found, "no track " + call.param(0));
-  return serve_blob(ctx, call.request, track->content_hash, track->content_type);
+  StreamRequest wanted;
+  wanted.format = std::string(call.request.query_param("format").value_or(""));
+  API_ASSIGN_OR_RESPOND(wanted.max_bitrate_kbps, query_int(call.request, "max_bitrate", 0, 0, 100'000));
+  API_ASSIGN_OR_RESPOND(wanted.time_offset_s, query_int(call.request, "time_offset", 0, 0, 24 * 3600));
+  API_ASSIGN_OR_RESPOND(net::Response response, serve_track(ctx, call.request, *track, wanted));
+  return response;
 }
 
 // Covers are small: one this node lacks is copied whole into the local
@@ -214,12 +224,21 @@ net::Response serve_thumbnail(ApiContext& ctx, const net::Request& request, cons
   return response;
 }
 
-net::Response serve_cover(ApiContext& ctx, const net::Request& request, const std::string& cover_hash) {
+}  // namespace
+
+net::Response serve_cover_sized(ApiContext& ctx, const net::Request& request, const std::string& cover_hash,
+                                int64_t size_px) {
   if (cover_hash.empty()) return error_response(Errc::not_found, "no cover art");
+  if (size_px != 0) return serve_thumbnail(ctx, request, cover_hash, size_px);
+  return serve_blob(ctx, request, cover_hash, sniff_image_type(ctx, cover_hash));
+}
+
+namespace {
+
+net::Response serve_cover(ApiContext& ctx, const net::Request& request, const std::string& cover_hash) {
   API_ASSIGN_OR_RESPOND(auto size,
                         query_int(request, "size", 0, media::kThumbnailSizeMin, media::kThumbnailSizeMax));
-  if (size != 0) return serve_thumbnail(ctx, request, cover_hash, size);
-  return serve_blob(ctx, request, cover_hash, sniff_image_type(ctx, cover_hash));
+  return serve_cover_sized(ctx, request, cover_hash, size);
 }
 
 }  // namespace

@@ -26,6 +26,11 @@ Status apply_command(Db& db, const Command& command) {
     Status operator()(const AssignRepairs& c) { return apply_assign_repairs(db, c); }
     Status operator()(const CompleteRepair& c) { return apply_complete_repair(db, c); }
     Status operator()(const DropReplicas& c) { return apply_drop_replicas(db, c); }
+    Status operator()(const SetSubsonicPassword& c) { return apply_set_subsonic_password(db, c); }
+    Status operator()(const SetStarred& c) { return apply_set_starred(db, c); }
+    Status operator()(const SetRating& c) { return apply_set_rating(db, c); }
+    Status operator()(const RecordPlays& c) { return apply_record_plays(db, c); }
+    Status operator()(const SavePlayQueue& c) { return apply_save_play_queue(db, c); }
   };
   return std::visit(Dispatch{db}, command);
 }

@@ -35,6 +35,12 @@ namespace dispotify::catalog {
 [[nodiscard]] Status apply_assign_repairs(Db& db, const AssignRepairs& c);
 [[nodiscard]] Status apply_complete_repair(Db& db, const CompleteRepair& c);
 [[nodiscard]] Status apply_drop_replicas(Db& db, const DropReplicas& c);
+// apply_user_data.cpp
+[[nodiscard]] Status apply_set_subsonic_password(Db& db, const SetSubsonicPassword& c);
+[[nodiscard]] Status apply_set_starred(Db& db, const SetStarred& c);
+[[nodiscard]] Status apply_set_rating(Db& db, const SetRating& c);
+[[nodiscard]] Status apply_record_plays(Db& db, const RecordPlays& c);
+[[nodiscard]] Status apply_save_play_queue(Db& db, const SavePlayQueue& c);
 
 // Shared by the apply_* files.
 [[nodiscard]] Result<bool> row_exists(Db& db, const char* sql, std::string_view key);

@@ -114,3 +114,50 @@ TEST(BlobRows, CopiesRoundTripAndAreDecodedStrictly) {
 
 }  // namespace
 }  // namespace dispotify::catalog
+
+namespace dispotify::catalog {
+namespace {
+
+TEST(RepairRows, TasksAreAssignedOnlyWhenNeededCompletedAndCancelled) {
+  TempDir dir;
+  auto catalog = testing::open_catalog(dir.file("c.db"));
+  int64_t index = 0;
+  ASSERT_TRUE(catalog->apply(++index, SetMember{Member{kNodeA, "h:1", "h:2", 0}}).ok());
+  ASSERT_TRUE(catalog->apply(++index, SetMember{Member{kNodeB, "h:3", "h:4", 0}}).ok());
+  ASSERT_TRUE(catalog->apply(++index, track_with_copies("t1", {kNodeA})).ok());
+  const std::string used = sha256_hex("t1");
+  const std::string unknown = sha256_hex("nobody uses this");
+  AssignRepairs plan{{},
+                     {RepairTask{"r1", used, kNodeB, 1, 100}, RepairTask{"r2", used, kNodeA, 1, 100},
+                      RepairTask{"r3", unknown, kNodeB, 1, 100}}};
+  ASSERT_TRUE(catalog->apply(++index, plan).ok());
+  auto tasks = catalog->repair_tasks().value();
+  ASSERT_EQ(tasks.size(), 1U) << "A holds it already; nobody uses the other blob";
+  EXPECT_EQ(tasks[0].task_id, "r1");
+  EXPECT_EQ(catalog->blob_stats(2).value().under_replicated, 2) << "audio and cover have one copy each";
+  ASSERT_TRUE(catalog->apply(++index, CompleteRepair{"r1", kNodeB, used}).ok());
+  EXPECT_TRUE(catalog->repair_tasks().value().empty());
+  EXPECT_EQ(catalog->blob_replicas(used).value(), (std::vector<std::string>{kNodeA, kNodeB}));
+  ASSERT_TRUE(
+      catalog->apply(++index, AssignRepairs{{}, {RepairTask{"r4", sha256_hex("cover"), kNodeB, 1, 9}}}).ok());
+  ASSERT_TRUE(catalog->apply(++index, AssignRepairs{{"r4"}, {}}).ok());
+  EXPECT_TRUE(catalog->repair_tasks().value().empty());
+  EXPECT_EQ(catalog->blob_stats(2).value().under_replicated, 1);
+  EXPECT_EQ(catalog->blobs_on(kNodeB, "", 10).value(), std::vector<std::string>{used});
+}
+
+TEST(RepairRows, DroppingTheLastCopyOfGarbageForgetsTheBlob) {
+  TempDir dir;
+  auto catalog = testing::open_catalog(dir.file("c.db"));
+  ASSERT_TRUE(catalog->apply(1, track_with_copies("t1", {kNodeA, kNodeB})).ok());
+  const std::string hash = sha256_hex("t1");
+  ASSERT_TRUE(catalog->apply(2, DropReplicas{kNodeA, {hash}}).ok());
+  EXPECT_TRUE(catalog->blob(hash).value().has_value()) << "still used by t1";
+  ASSERT_TRUE(catalog->apply(3, DeleteTrack{"t1"}).ok());
+  ASSERT_TRUE(catalog->apply(4, DropReplicas{kNodeB, {hash}}).ok());
+  EXPECT_FALSE(catalog->blob(hash).value().has_value());
+  EXPECT_EQ(catalog->apply(5, DropReplicas{kNodeB, {"bad"}}).error().code, Errc::invalid_argument);
+}
+
+}  // namespace
+}  // namespace dispotify::catalog

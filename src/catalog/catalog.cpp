@@ -34,7 +34,8 @@ bool is_local_failure(Errc code) { return code == Errc::io_error || code == Errc
 
 bool changes_authentication(const Command& command) {
   return std::holds_alternative<SetUserPassword>(command) || std::holds_alternative<SetUserRole>(command) ||
-         std::holds_alternative<DeleteUser>(command) || std::holds_alternative<RevokeToken>(command);
+         std::holds_alternative<DeleteUser>(command) || std::holds_alternative<RevokeToken>(command) ||
+         std::holds_alternative<SetSubsonicPassword>(command);
 }
 
 }  // namespace
@@ -64,6 +65,10 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path, const
 }
 
 uint64_t Catalog::applied_index() const { return impl_->applied_index.load(std::memory_order_acquire); }
+
+Status Catalog::read_snapshot(const std::function<Status(Db&)>& body) const {
+  return impl_->read([&](Db& db) { return body(db); });
+}
 
 uint64_t Catalog::auth_epoch() const { return impl_->auth_epoch.load(std::memory_order_acquire); }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -28,6 +29,7 @@
 namespace dispotify::catalog {
 
 enum class SortOrder { asc, desc };
+class Db;
 
 struct TrackListQuery {
   int64_t offset = 0;
@@ -141,6 +143,11 @@ class Catalog {
   // records on `node_id`: what that node's garbage collector deletes.
   [[nodiscard]] Result<std::vector<std::string>> unreferenced_blobs_on(std::string_view node_id,
                                                                        int64_t limit) const;
+
+  // Runs `body` on a read connection inside one read transaction (one
+  // consistent state), for the query families declared in their own
+  // headers (listening_queries.h). `body` must only read.
+  [[nodiscard]] Status read_snapshot(const std::function<Status(Db&)>& body) const;
 
  private:
   struct Impl;

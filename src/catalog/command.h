@@ -160,10 +160,58 @@ struct DropReplicas {
   bool operator==(const DropReplicas&) const = default;
 };
 
+// Per-user listening data, written by the Subsonic API (docs/SUBSONIC.md).
+// The node that receives the request resolves each id to its kind and
+// stamps the times; apply only checks and stores.
+struct SetSubsonicPassword {  // the password Subsonic token auth needs; "" removes it
+  std::string user_id;
+  std::string password;
+  int64_t at_ms = 0;
+
+  bool operator==(const SetSubsonicPassword&) const = default;
+};
+struct SetStarred {  // stars (starred) or unstars each listed item
+  std::string user_id;
+  std::vector<std::string> track_ids;
+  std::vector<std::string> album_ids;
+  std::vector<std::string> artist_ids;
+  bool starred = true;
+  int64_t at_ms = 0;
+
+  bool operator==(const SetStarred&) const = default;
+};
+struct SetRating {
+  std::string user_id;
+  std::string kind;  // "track", "album" or "artist"
+  std::string item_id;
+  int rating = 0;  // 0 (none) .. 5
+  int64_t at_ms = 0;
+
+  bool operator==(const SetRating&) const = default;
+};
+struct RecordPlays {  // one play per entry: track_ids[i] played at played_at_ms[i]
+  std::string user_id;
+  std::vector<std::string> track_ids;
+  std::vector<int64_t> played_at_ms;
+
+  bool operator==(const RecordPlays&) const = default;
+};
+struct SavePlayQueue {  // an empty track list removes the queue
+  std::string user_id;
+  std::vector<std::string> track_ids;
+  std::string current_id;  // "" or one of track_ids
+  int64_t position_ms = 0;
+  std::string changed_by;  // the client's name
+  int64_t at_ms = 0;
+
+  bool operator==(const SavePlayQueue&) const = default;
+};
+
 using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,
                              AddTrack, DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist,
                              AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster,
-                             SetMember, RemoveMember, AssignRepairs, CompleteRepair, DropReplicas>;
+                             SetMember, RemoveMember, AssignRepairs, CompleteRepair, DropReplicas,
+                             SetSubsonicPassword, SetStarred, SetRating, RecordPlays, SavePlayQueue>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

@@ -39,7 +39,12 @@ constexpr std::array<std::string_view, std::variant_size_v<Command>> kTypeNames 
                                                                                    "remove_member",
                                                                                    "assign_repairs",
                                                                                    "complete_repair",
-                                                                                   "drop_replicas"};
+                                                                                   "drop_replicas",
+                                                                                   "set_subsonic_password",
+                                                                                   "set_starred",
+                                                                                   "set_rating",
+                                                                                   "record_plays",
+                                                                                   "save_play_queue"};
 
 boost::json::value to_json(const std::string& v) { return boost::json::value(v); }
 boost::json::value to_json(int64_t v) { return boost::json::value(v); }

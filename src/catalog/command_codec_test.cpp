@@ -55,7 +55,7 @@ std::vector<Command> one_of_each() {
       DeleteUser{"u1"},
       CreateToken{Token{"k1", "u1", std::string(64, 'c'), "phone", "api", 5, 99}},
       RevokeToken{"k1"},
-      AddTrack{full_track()},
+      AddTrack{full_track(), {BlobCopies{std::string(64, 'a'), 99, "key", {"00000000000000a1"}}}},
       DeleteTrack{"t1"},
       CreatePlaylist{Playlist{"p1", "u1", "Road trip", 4, 500, 6, 7}},
       RenamePlaylist{"p1", "u1", "Renamed", 8},
@@ -67,6 +67,14 @@ std::vector<Command> one_of_each() {
       InitCluster{ClusterInfo{"c1", std::string(64, 'd'), 12}},
       SetMember{Member{"00000000000000a1", "node1:4534", "node1:4533", 13}},
       RemoveMember{"00000000000000a1"},
+      AssignRepairs{{"old-task"}, {RepairTask{"t-1", std::string(64, 'b'), "00000000000000a1", 10, 20}}},
+      CompleteRepair{"t-1", "00000000000000a1", std::string(64, 'b')},
+      DropReplicas{"00000000000000a1", {std::string(64, 'c'), std::string(64, 'd')}},
+      SetSubsonicPassword{"u1", "app-secret", 14},
+      SetStarred{"u1", {"t1"}, {"al1"}, {"ar1", "ar2"}, true, 15},
+      SetRating{"u1", "album", "al1", 4, 16},
+      RecordPlays{"u1", {"t1", "t2"}, {17, 18}},
+      SavePlayQueue{"u1", {"t1", "t2"}, "t2", 61'000, "DSub", 19},
   };
 }
 

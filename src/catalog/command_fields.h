@@ -208,10 +208,38 @@ void visit_command_fields(T& c, F&& f) {
     f("task_id", c.task_id);
     f("node_id", c.node_id);
     f("hash", c.hash);
-  } else {
-    static_assert(std::is_same_v<C, DropReplicas>, "every command needs its fields listed");
+  } else if constexpr (std::is_same_v<C, DropReplicas>) {
     f("node_id", c.node_id);
     f("hashes", c.hashes);
+  } else if constexpr (std::is_same_v<C, SetSubsonicPassword>) {
+    f("user_id", c.user_id);
+    f("password", c.password);
+    f("at_ms", c.at_ms);
+  } else if constexpr (std::is_same_v<C, SetStarred>) {
+    f("user_id", c.user_id);
+    f("track_ids", c.track_ids);
+    f("album_ids", c.album_ids);
+    f("artist_ids", c.artist_ids);
+    f("starred", c.starred);
+    f("at_ms", c.at_ms);
+  } else if constexpr (std::is_same_v<C, SetRating>) {
+    f("user_id", c.user_id);
+    f("kind", c.kind);
+    f("item_id", c.item_id);
+    f("rating", c.rating);
+    f("at_ms", c.at_ms);
+  } else if constexpr (std::is_same_v<C, RecordPlays>) {
+    f("user_id", c.user_id);
+    f("track_ids", c.track_ids);
+    f("played_at_ms", c.played_at_ms);
+  } else {
+    static_assert(std::is_same_v<C, SavePlayQueue>, "every command needs its fields listed");
+    f("user_id", c.user_id);
+    f("track_ids", c.track_ids);
+    f("current_id", c.current_id);
+    f("position_ms", c.position_ms);
+    f("changed_by", c.changed_by);
+    f("at_ms", c.at_ms);
   }
 }
 

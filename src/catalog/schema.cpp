@@ -231,8 +231,9 @@ CREATE INDEX applied_requests_by_index ON applied_requests (applied_index);
 // Version 5: replicated blob storage. The cluster's replication factor and
 // write quorum; every blob a track references, with its reference count
 // (kept by triggers, so no apply path can forget it), the key that placed
-// it on the ring ('' = its hash) and the nodes that hold a copy. A blob whose count drops to 0 is garbage:
-// its holders delete their copies and drop their replica rows.
+// it on the ring ('' = its hash) and the nodes that hold a copy. A blob
+// whose count drops to 0 is garbage: its holders delete their copies and
+// drop their replica rows. Repair tasks the leader assigns.
 constexpr std::string_view kBlobTables = R"sql(
 ALTER TABLE cluster ADD COLUMN replication_factor INTEGER NOT NULL DEFAULT 3;
 ALTER TABLE cluster ADD COLUMN write_quorum INTEGER NOT NULL DEFAULT 2;
@@ -268,9 +269,50 @@ CREATE TRIGGER blob_refs_track_delete AFTER DELETE ON tracks BEGIN
 END;
 )sql";
 
+// Version 6: per-user listening data for the Subsonic API: stars, ratings
+// and play counts of tracks, albums and artists (annotations), the saved
+// play queue, and the password Subsonic token authentication needs. Items
+// are not foreign keys: an album or artist row comes and goes with its
+// tracks under the same derived id, and its stars should survive that.
+constexpr std::string_view kListeningDataTables = R"sql(
+CREATE TABLE subsonic_passwords (
+  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  password TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE annotations (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  starred_at_ms INTEGER NOT NULL,
+  rating INTEGER NOT NULL,
+  play_count INTEGER NOT NULL,
+  played_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (user_id, kind, item_id)
+) WITHOUT ROWID;
+CREATE INDEX annotations_by_starred ON annotations (user_id, kind, starred_at_ms) WHERE starred_at_ms > 0;
+CREATE INDEX annotations_by_item ON annotations (kind, item_id);
+CREATE TABLE play_queues (
+  user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  track_ids_json TEXT NOT NULL,
+  current_id TEXT NOT NULL,
+  position_ms INTEGER NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+// One step per line: the list only grows (clang-format would pack it).
+// clang-format off
 constexpr Migration kMigrations[] = {
-    {1, kCoreTables}, {2, kSearchTables}, {3, kCountTables}, {4, kClusterTables}, {5, kBlobTables},
+    {1, kCoreTables},
+    {2, kSearchTables},
+    {3, kCountTables},
+    {4, kClusterTables},
+    {5, kBlobTables},
+    {6, kListeningDataTables},
 };
+// clang-format on
 
 Status apply_step(Db& db, const Migration& step) {
   DISPOTIFY_ASSIGN_OR_RETURN(Transaction txn, Transaction::begin(db, TransactionKind::write));

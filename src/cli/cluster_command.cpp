@@ -48,8 +48,17 @@ void print_status(const boost::json::object& cluster) {
               text_of(cluster.if_contains("cluster_id")).c_str(),
               text_of(cluster.if_contains("leader")).c_str(), text_of(cluster.if_contains("term")).c_str(),
               text_of(cluster.if_contains("commit_index")).c_str());
-  std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-22s %s\n", "NODE", "MEMBER", "ROLE", "HEALTH",
-              "TERM", "APPLIED", "LAG", "CONTACT (ms)", "PEER", "API");
+  if (const auto* storage = cluster.if_contains("storage"); storage != nullptr && storage->is_object()) {
+    const auto& st = storage->as_object();
+    std::printf(
+        "storage R=%s W=%s   blobs %s (%s bytes)   under-replicated %s   repairs %s (%s bytes to copy)\n",
+        text_of(st.if_contains("replication_factor")).c_str(),
+        text_of(st.if_contains("write_quorum")).c_str(), text_of(st.if_contains("blobs")).c_str(),
+        text_of(st.if_contains("bytes")).c_str(), text_of(st.if_contains("under_replicated")).c_str(),
+        text_of(st.if_contains("repair_tasks")).c_str(), text_of(st.if_contains("repair_bytes")).c_str());
+  }
+  std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-7s %-22s %s\n", "NODE", "MEMBER", "ROLE",
+              "HEALTH", "TERM", "APPLIED", "LAG", "CONTACT (ms)", "BLOBS", "PEER", "API");
   const auto* members = cluster.if_contains("members");
   if (members == nullptr || !members->is_array()) return;
   for (const auto& m : members->as_array()) {
@@ -60,12 +69,12 @@ void print_status(const boost::json::object& cluster) {
     const auto& s = status != nullptr && status->is_object() ? status->as_object() : empty;
     const bool reachable =
         o.contains("reachable") && o.at("reachable").is_bool() && o.at("reachable").as_bool();
-    std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-22s %s\n",
+    std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-7s %-22s %s\n",
                 text_of(o.if_contains("node_id")).c_str(), text_of(o.if_contains("membership")).c_str(),
                 text_of(s.if_contains("role")).c_str(), reachable ? "up" : "DOWN",
                 text_of(s.if_contains("term")).c_str(), text_of(s.if_contains("applied_index")).c_str(),
                 text_of(o.if_contains("lag")).c_str(), text_of(o.if_contains("last_contact_ms_ago")).c_str(),
-                text_of(o.if_contains("peer_address")).c_str(),
+                text_of(o.if_contains("blobs")).c_str(), text_of(o.if_contains("peer_address")).c_str(),
                 text_of(o.if_contains("api_address")).c_str());
   }
 }

@@ -294,6 +294,14 @@ int run_serve(const std::vector<std::string>& args) {
       local_blobs, storage::ScrubOptions{*scrub_rate, static_cast<uint64_t>(*scrub_interval_s) * 1000});
   repair.start();
   scrubber.start();
+  cluster_node.service().set_local_storage([&local_blobs, &scrubber, &repair] {
+    auto free = local_blobs.free_bytes();
+    return "{\"disk_free_bytes\":" + (free.ok() ? std::to_string(*free) : std::string("null")) +
+           ",\"scrub_passes\":" + std::to_string(scrubber.passes()) +
+           ",\"scrub_bytes\":" + std::to_string(scrubber.bytes_scrubbed()) +
+           ",\"corrupt_copies_found\":" + std::to_string(scrubber.corrupt_found()) +
+           ",\"repair_copies_done\":" + std::to_string(repair.copies_done()) + "}";
+  });
   api::Metrics metrics;
   api::ApiContext ctx{**catalog, proposer, replicated_blobs, metrics,
                       api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache"}};
@@ -313,6 +321,26 @@ int run_serve(const std::vector<std::string>& args) {
   metrics.add_gauge("dispotify_catalog_playlists", "Playlists.", gauge(&catalog::Counts::playlists));
   metrics.add_gauge("dispotify_catalog_track_bytes", "Bytes of audio in the catalog.",
                     gauge(&catalog::Counts::track_bytes));
+  const auto blob_gauge = [&cat, &storage_views](int64_t catalog::BlobStats::*field) {
+    return [&cat, &storage_views, field]() -> double {
+      auto stats = cat.blob_stats(static_cast<int64_t>(storage_views.current()->replication_factor));
+      return stats.ok() ? static_cast<double>((*stats).*field) : -1;
+    };
+  };
+  metrics.add_gauge("dispotify_blobs", "Blobs in use (audio and covers).",
+                    blob_gauge(&catalog::BlobStats::blobs));
+  metrics.add_gauge("dispotify_blobs_under_replicated", "Blobs in use with fewer than R copies on members.",
+                    blob_gauge(&catalog::BlobStats::under_replicated));
+  metrics.add_gauge("dispotify_repair_tasks", "Blob copies assigned and not yet done.",
+                    blob_gauge(&catalog::BlobStats::repair_tasks));
+  metrics.add_gauge("dispotify_repair_bytes", "Bytes the assigned blob copies still have to move.",
+                    blob_gauge(&catalog::BlobStats::repair_bytes));
+  metrics.add_gauge("dispotify_scrub_corrupt_copies_total", "Local blob copies the scrubber found corrupt.",
+                    [&scrubber] { return static_cast<double>(scrubber.corrupt_found()); });
+  metrics.add_gauge("dispotify_scrub_bytes_total", "Bytes the scrubber has re-hashed.",
+                    [&scrubber] { return static_cast<double>(scrubber.bytes_scrubbed()); });
+  metrics.add_gauge("dispotify_repair_copies_total", "Blob copies this node made for repairs.",
+                    [&repair] { return static_cast<double>(repair.copies_done()); });
 
   net::ServerOptions server_options;
   server_options.host = listen->host;
@@ -321,9 +349,11 @@ int run_serve(const std::vector<std::string>& args) {
   server_options.body_bytes_max = *upload_max + (1 << 20);  // room for multipart framing
   // Starting a stream is two catalog point lookups and an open(2): cheaper
   // than handing the request to a worker thread and back.
+  // A transcode (?format=) starts ffmpeg and waits for its first bytes: a
+  // worker's job.
   server_options.run_inline = [](const net::Request& r) {
     return (r.method == "GET" || r.method == "HEAD") && r.path.starts_with("/api/v1/tracks/") &&
-           r.path.ends_with("/stream");
+           r.path.ends_with("/stream") && !r.query_param("format");
   };
   server_options.on_access = [&metrics](const net::AccessRecord& r) {
     metrics.observe(r);
@@ -345,6 +375,7 @@ int run_serve(const std::vector<std::string>& args) {
   server.run();
   signal_watcher.attach(nullptr);
   ctx.ready = false;
+  cluster_node.service().set_local_storage({});
   scrubber.stop();
   repair.stop();
   local_blobs.set_corruption_listener({});

@@ -139,14 +139,30 @@ Status ClusterService::transfer_leader(const std::string& node_id) {
   return runner_.transfer_leadership(id, kMembershipTimeoutMs);
 }
 
-std::string ClusterService::local_status_json() const {
-  return boost::json::serialize(status_object(runner_.status()));
+boost::json::object ClusterService::local_status() const {
+  boost::json::object status = status_object(runner_.status());
+  std::function<std::string()> storage_facts;
+  {
+    std::lock_guard lock(local_storage_mutex_);
+    storage_facts = local_storage_;
+  }
+  if (storage_facts) {
+    boost::system::error_code ec;
+    boost::json::value storage = boost::json::parse(storage_facts(), ec);
+    if (!ec) status["storage"] = std::move(storage);
+  }
+  return status;
 }
+
+std::string ClusterService::local_status_json() const { return boost::json::serialize(local_status()); }
 
 Result<std::string> ClusterService::cluster_status_json() const {
   const RaftStatus local = runner_.status();
   DISPOTIFY_ASSIGN_OR_RETURN(std::vector<catalog::Member> members, catalog_.members());
   DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
+  const int64_t replication =
+      info ? std::min<int64_t>(info->replication_factor, std::max<size_t>(members.size(), 1)) : 1;
+  DISPOTIFY_ASSIGN_OR_RETURN(catalog::BlobStats blobs, catalog_.blob_stats(replication));
   // This node's own contact with each peer (the Raft transport): what a
   // status page shows as "last contact", even for a peer that is down.
   std::map<std::string, PeerTransport::PeerStatus> contact;
@@ -158,7 +174,7 @@ Result<std::string> ClusterService::cluster_status_json() const {
   for (const catalog::Member& m : members) {
     if (m.node_id == self_.node_id) {
       statuses.push_back(
-          std::async(std::launch::deferred, [local] { return boost::json::value(status_object(local)); }));
+          std::async(std::launch::deferred, [this] { return boost::json::value(local_status()); }));
     } else {
       statuses.push_back(std::async(std::launch::async, fetch_status, m.peer_address));
     }
@@ -189,6 +205,13 @@ Result<std::string> ClusterService::cluster_status_json() const {
       member["last_contact_ms_ago"] =
           m.node_id == self_.node_id ? boost::json::value(0) : boost::json::value(nullptr);
     }
+    member["blobs"] = 0;
+    member["blob_bytes"] = 0;
+    for (const catalog::NodeBlobCount& n : blobs.per_node) {
+      if (n.node_id != m.node_id) continue;
+      member["blobs"] = n.blobs;
+      member["blob_bytes"] = n.bytes;
+    }
     if (reachable) {
       const auto* applied = status.as_object().if_contains("applied_index");
       if (applied != nullptr && applied->is_number()) {
@@ -206,6 +229,14 @@ Result<std::string> ClusterService::cluster_status_json() const {
        local.leader.is_zero() ? boost::json::value(nullptr) : boost::json::value(node_id_hex(local.leader))},
       {"term", local.term},
       {"commit_index", local.commit_index},
+      {"storage",
+       {{"replication_factor", info ? info->replication_factor : 1},
+        {"write_quorum", info ? info->write_quorum : 1},
+        {"blobs", blobs.blobs},
+        {"bytes", blobs.bytes},
+        {"under_replicated", blobs.under_replicated},
+        {"repair_tasks", blobs.repair_tasks},
+        {"repair_bytes", blobs.repair_bytes}}},
       {"members", std::move(out)}};
   return boost::json::serialize(result);
 }

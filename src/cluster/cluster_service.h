@@ -3,6 +3,7 @@
 // membership change is made by the leader; other nodes forward to it.
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "base/result.h"
@@ -11,6 +12,10 @@
 #include "cluster/peer_transport.h"
 #include "cluster/raft_proposer.h"
 #include "cluster/raft_runner.h"
+
+namespace boost::json {
+class object;  // kept out of this header: it is included by most of api/
+}
 
 namespace dispotify::cluster {
 
@@ -55,6 +60,13 @@ class ClusterService {
   // Where the status pages learn when this node last reached each peer.
   using PeerStatusFn = std::function<std::vector<PeerTransport::PeerStatus>()>;
   void set_peer_status(PeerStatusFn fn) { peer_status_ = std::move(fn); }
+  // This node's storage facts as a JSON object (disk, scrub, repairs),
+  // added to its status under "storage". May be set while the peer port
+  // already answers status requests.
+  void set_local_storage(std::function<std::string()> fn) {
+    std::lock_guard lock(local_storage_mutex_);
+    local_storage_ = std::move(fn);
+  }
   RaftRunner& runner() { return runner_; }
 
  private:
@@ -65,7 +77,10 @@ class ClusterService {
   LeaderClient& leader_;
   catalog::Catalog& catalog_;
   SelfInfo self_;
+  boost::json::object local_status() const;
   PeerStatusFn peer_status_;  // set once at start-up, before requests are served
+  mutable std::mutex local_storage_mutex_;
+  std::function<std::string()> local_storage_;  // guarded by local_storage_mutex_
 };
 
 }  // namespace dispotify::cluster

@@ -20,10 +20,15 @@ constexpr int64_t kAuditPageBlobs = 512;
 
 }  // namespace
 
-RepairLoop::RepairLoop(catalog::Catalog& catalog, catalog::Proposer& proposer, storage::ReplicatedBlobStore& blobs,
-                       std::function<bool()> is_leader, DownNodesFn down_nodes, RepairOptions options)
-    : catalog_(catalog), proposer_(proposer), blobs_(blobs), is_leader_(std::move(is_leader)),
-      down_nodes_(std::move(down_nodes)), options_(options) {}
+RepairLoop::RepairLoop(catalog::Catalog& catalog, catalog::Proposer& proposer,
+                       storage::ReplicatedBlobStore& blobs, std::function<bool()> is_leader,
+                       DownNodesFn down_nodes, RepairOptions options)
+    : catalog_(catalog),
+      proposer_(proposer),
+      blobs_(blobs),
+      is_leader_(std::move(is_leader)),
+      down_nodes_(std::move(down_nodes)),
+      options_(options) {}
 
 RepairLoop::~RepairLoop() { stop(); }
 
@@ -65,12 +70,14 @@ void RepairLoop::drop_lost() {
   std::vector<std::string> hashes;
   {
     std::lock_guard lock(mutex_);
-    while (!lost_.empty() && hashes.size() < kLostPerProposalMax) hashes.push_back(lost_.extract(lost_.begin()).value());
+    while (!lost_.empty() && hashes.size() < kLostPerProposalMax)
+      hashes.push_back(lost_.extract(lost_.begin()).value());
   }
   if (hashes.empty()) return;
   const std::string self = blobs_.view()->self_id;
   if (auto dropped = proposer_.propose(catalog::DropReplicas{self, hashes}); !dropped.ok()) {
-    log::warn("cannot record lost blob copies; retrying", {{"count", hashes.size()}, {"error", dropped.error().message}});
+    log::warn("cannot record lost blob copies; retrying",
+              {{"count", hashes.size()}, {"error", dropped.error().message}});
     std::lock_guard lock(mutex_);
     lost_.insert(hashes.begin(), hashes.end());
   }
@@ -100,8 +107,8 @@ void RepairLoop::collect_garbage() {
     auto path = blobs_.local().local_path(hash);
     if (path.ok()) {
       struct stat st {};
-      if (::stat(path->c_str(), &st) == 0 &&
-          now_s - static_cast<int64_t>(st.st_mtim.tv_sec) < static_cast<int64_t>(options_.garbage_grace_ms / 1000)) {
+      if (::stat(path->c_str(), &st) == 0 && now_s - static_cast<int64_t>(st.st_mtim.tv_sec) <
+                                                 static_cast<int64_t>(options_.garbage_grace_ms / 1000)) {
         continue;  // written recently: maybe about to be referenced again
       }
       if (auto removed = blobs_.local().remove(hash); !removed.ok()) {
@@ -123,8 +130,9 @@ void RepairLoop::plan() {
   auto view = blobs_.view();
   if (view->members.empty()) return;
   const std::set<std::string> down = down_nodes_(options_.rereplicate_after_ms);
-  auto blobs = catalog_.under_replicated_blobs(static_cast<int64_t>(view->replication_factor),
-                                               std::vector<std::string>(down.begin(), down.end()), kPlanBlobsMax);
+  auto blobs =
+      catalog_.under_replicated_blobs(static_cast<int64_t>(view->replication_factor),
+                                      std::vector<std::string>(down.begin(), down.end()), kPlanBlobsMax);
   auto tasks = catalog_.repair_tasks();
   if (!blobs.ok() || !tasks.ok()) return;
   if (blobs->empty() && tasks->empty()) return;
@@ -142,7 +150,8 @@ void RepairLoop::plan() {
     log::warn("cannot propose repairs", {{"error", proposed.error().message}});
     return;
   }
-  log::info("repairs assigned", {{"tasks", plan->tasks.size()}, {"cancelled", plan->cancelled_task_ids.size()}});
+  log::info("repairs assigned",
+            {{"tasks", plan->tasks.size()}, {"cancelled", plan->cancelled_task_ids.size()}});
 }
 
 void RepairLoop::work() {
@@ -155,7 +164,8 @@ void RepairLoop::work() {
     if (now_unix_ms() + options_.lease_margin_ms >= task.lease_expires_ms) continue;
     Status copied = blobs_.local().stat(task.hash).ok() ? ok_status() : copy(task);
     if (!copied.ok()) {
-      log::warn("repair copy failed", {{"hash", task.hash}, {"task", task.task_id}, {"error", copied.error().message}});
+      log::warn("repair copy failed",
+                {{"hash", task.hash}, {"task", task.task_id}, {"error", copied.error().message}});
       continue;
     }
     if (auto done = proposer_.propose(catalog::CompleteRepair{task.task_id, self, task.hash}); !done.ok()) {
@@ -170,7 +180,8 @@ void RepairLoop::work() {
 Status RepairLoop::copy(const catalog::RepairTask& task) {
   DISPOTIFY_ASSIGN_OR_RETURN(auto record, catalog_.blob(task.hash));
   if (!record) return make_error(Errc::not_found, "blob is no longer in the catalog");
-  const storage::BlobLocation location{record->hash, record->size_bytes, record->placement_key, record->replicas};
+  const storage::BlobLocation location{record->hash, record->size_bytes, record->placement_key,
+                                       record->replicas};
   auto source = blobs_.open_remote(location, 0, record->size_bytes);
   DISPOTIFY_ASSIGN_OR_RETURN(auto writer, blobs_.local().begin_write());
   std::vector<char> buffer(kCopyChunkBytes);

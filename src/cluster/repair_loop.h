@@ -88,7 +88,7 @@ class RepairLoop {
   std::set<std::string> lost_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> copies_done_{0};
-  uint64_t plans_ = 0;           // loop thread only
+  uint64_t plans_ = 0;            // loop thread only
   std::string audit_after_hash_;  // loop thread only: where the next audit page starts
   std::thread thread_;
 };

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "base/unique_fd.h"
+#include "media/spawn.h"
 
 namespace dispotify::media {
 namespace {
@@ -67,43 +68,6 @@ int remaining_ms(Clock::time_point deadline) {
   return left <= 0 ? 0 : static_cast<int>(std::min<int64_t>(left, 1'000'000));
 }
 
-Result<pid_t> spawn(const SubprocessSpec& spec, int stdout_fd, int stderr_fd) {
-  std::vector<char*> argv;
-  argv.reserve(spec.argv.size() + 1);
-  for (const std::string& arg : spec.argv) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  // A fixed environment: the child must not depend on (or see) ours.
-  std::array<char*, 3> envp = {const_cast<char*>("PATH=/usr/bin:/bin"), const_cast<char*>("LC_ALL=C"),
-                               nullptr};
-
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  if (posix_spawn_file_actions_init(&actions) != 0) return make_error(Errc::io_error, "spawn actions");
-  if (posix_spawnattr_init(&attr) != 0) {
-    posix_spawn_file_actions_destroy(&actions);
-    return make_error(Errc::io_error, "spawn attributes");
-  }
-  // The child starts with default signal dispositions and no blocked
-  // signals, whatever this process set (servers often ignore SIGPIPE).
-  sigset_t empty_mask;
-  sigset_t default_signals;
-  sigemptyset(&empty_mask);
-  sigfillset(&default_signals);
-  int rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
-  if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
-  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  if (rc == 0) rc = posix_spawnattr_setsigmask(&attr, &empty_mask);
-  if (rc == 0) rc = posix_spawnattr_setsigdefault(&attr, &default_signals);
-  if (rc == 0) rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  if (rc == 0) rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) return os_error(Errc::io_error, "cannot start " + spec.argv[0], rc);
-  return pid;
-}
-
 struct Pipe {
   UniqueFd read_end;
   UniqueFd write_end;
@@ -146,7 +110,8 @@ Result<SubprocessOutput> run_subprocess(const SubprocessSpec& spec) {
   const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(spec.timeout_ms);
   DISPOTIFY_ASSIGN_OR_RETURN(Pipe out, make_pipe());
   DISPOTIFY_ASSIGN_OR_RETURN(Pipe err, make_pipe());
-  DISPOTIFY_ASSIGN_OR_RETURN(const pid_t pid, spawn(spec, out.write_end.get(), err.write_end.get()));
+  DISPOTIFY_ASSIGN_OR_RETURN(const pid_t pid,
+                             spawn_process(spec.argv, out.write_end.get(), err.write_end.get()));
   Child child(pid);
   // Our copies of the write ends must go, or we would never see end of file.
   out.write_end.reset();

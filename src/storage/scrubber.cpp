@@ -87,7 +87,8 @@ void Scrubber::scrub_file(const std::string& hash) {
   // Paced: this file's bytes may take no less than bytes / rate.
   const auto due = started + std::chrono::microseconds(found->second * 1'000'000 / options_.bytes_per_second);
   const auto now = std::chrono::steady_clock::now();
-  if (due > now) sleep_ms(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count()));
+  if (due > now)
+    sleep_ms(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count()));
 }
 
 }  // namespace dispotify::storage

@@ -211,3 +211,28 @@ def test_deleting_the_last_track_removes_its_blob_from_every_node(cluster_factor
     assert r.status_code == 200, r.text
     cluster.wait(lambda: not any(n.has_blob(track["content_hash"]) for n in cluster.nodes), 20,
                  "no copy left anywhere")
+
+
+def test_cluster_status_and_metrics_show_copies_and_repairs(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS + FAST_REPAIR_ARGS)
+    token = cluster.token
+    tracks = [cluster.nodes[0].upload_ok(wav(tmp_path, "st%d" % i, 0.5, 400 + 30 * i), "st%d.wav" % i, token=token)
+              for i in range(3)]
+    cluster.wait_applied_equal()
+    status = cluster.nodes[1].status(token)
+    storage = status["storage"]
+    assert storage["replication_factor"] == 2 and storage["write_quorum"] == 2
+    assert storage["blobs"] == len(tracks)  # the tones have no cover
+    assert storage["under_replicated"] == 0
+    assert sum(m["blobs"] for m in status["members"]) == 2 * len(tracks)
+    for m in status["members"]:
+        assert m["status"]["storage"]["disk_free_bytes"] > 0
+    # Lose a copy: the status and the metrics show it until it is repaired.
+    victim = next(n for n in cluster.nodes if n.has_blob(tracks[0]["content_hash"]))
+    blob_path(victim, tracks[0]["content_hash"]).unlink()
+    cluster.wait(lambda: sum(copy_is_good(n, tracks[0]["content_hash"]) for n in cluster.nodes) == 2,
+                 30, "the lost copy made again")
+    cluster.wait(lambda: cluster.nodes[0].status(token)["storage"]["under_replicated"] == 0, 10, "no blob short")
+    metrics = cluster.nodes[0].metrics()
+    assert "dispotify_blobs_under_replicated 0" in metrics
+    assert "dispotify_blobs 3" in metrics
