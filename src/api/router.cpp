@@ -10,6 +10,9 @@
 namespace dispotify::api {
 namespace {
 
+// The message of the error that sends an inline call back to a worker.
+constexpr const char* kRetryOnWorker = "retry on a worker thread";
+
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> out;
   size_t pos = 0;
@@ -100,8 +103,11 @@ Result<std::pair<catalog::User, catalog::Token>> Router::authenticate(const Rout
                                                                       const net::Request& request) const {
   auto who = authenticator_(request);
   if (who.ok() || who.error().code != Errc::unauthenticated || !barrier_) return who;
-  // Local routes (streams, on the I/O thread) never wait for the cluster.
-  if (route.consistency == Consistency::local) return who;
+  // A stream runs on the I/O thread, which must not wait for the cluster:
+  // an unknown token there is retried on a worker (Router::run).
+  if (route.consistency == Consistency::local && net::handler_is_inline()) {
+    return make_error(Errc::unavailable, kRetryOnWorker);
+  }
   // The token may have been created through another node a moment ago:
   // catch up with the cluster once before refusing it.
   // If that fails (no majority), say so (503): a 401 would make the
@@ -126,7 +132,9 @@ net::Response Router::run(const Route& route, net::Request& request, std::vector
   if (route.access != Access::anyone) {
     auto who = authenticate(route, request);
     Status fresh = who.ok() ? read_barrier(route, request) : ok_status();
-    if (!who.ok()) {
+    if (!who.ok() && who.error().message == kRetryOnWorker) {
+      response.retry_on_worker = true;
+    } else if (!who.ok()) {
       response = error_response(who.error());
     } else if (route.access == Access::admin && who->first.role != catalog::kRoleAdmin) {
       response = error_response(Errc::permission_denied, "this route needs the admin role");

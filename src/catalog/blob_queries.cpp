@@ -67,6 +67,43 @@ Result<std::optional<BlobRecord>> Catalog::blob(std::string_view hash) const {
   });
 }
 
+namespace {
+
+Status load_replicas(Db& db, std::vector<BlobRecord>& records) {
+  for (BlobRecord& record : records) {
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement replicas,
+        db.prepare_cached("SELECT node_id FROM blob_replicas WHERE hash = ?1 ORDER BY node_id"));
+    replicas.bind(1, record.hash);
+    DISPOTIFY_ASSIGN_OR_RETURN(record.replicas, read_all<std::string>(replicas, [](const Statement& s, int) {
+                                 return s.column_string(0);
+                               }));
+  }
+  return ok_status();
+}
+
+BlobRecord read_blob_row(const Statement& s, int) {
+  return BlobRecord{s.column_string(0),
+                    static_cast<uint64_t>(s.column_int64(1)),
+                    s.column_int64(2),
+                    s.column_string(3),
+                    {}};
+}
+
+}  // namespace
+
+Result<std::vector<BlobRecord>> Catalog::blobs_in_use(std::string_view after_hash, int64_t limit) const {
+  return impl_->read([&](Db& db) -> Result<std::vector<BlobRecord>> {
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                               db.prepare_cached("SELECT hash, size_bytes, refs, placement_key FROM blobs "
+                                                 "WHERE refs > 0 AND hash > ?1 ORDER BY hash LIMIT ?2"));
+    stmt.bind(1, after_hash).bind(2, limit);
+    DISPOTIFY_ASSIGN_OR_RETURN(auto records, read_all<BlobRecord>(stmt, read_blob_row));
+    DISPOTIFY_TRY(load_replicas(db, records));
+    return records;
+  });
+}
+
 Result<std::vector<BlobRecord>> Catalog::under_replicated_blobs(int64_t replicas_wanted,
                                                                 const std::vector<std::string>& not_counting,
                                                                 int64_t limit) const {

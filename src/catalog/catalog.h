@@ -135,6 +135,10 @@ class Catalog {
   [[nodiscard]] Result<std::vector<BlobRecord>> under_replicated_blobs(
       int64_t replicas_wanted, const std::vector<std::string>& not_counting, int64_t limit) const;
   [[nodiscard]] Result<std::vector<RepairTask>> repair_tasks() const;  // by task id
+  // Blobs in use after `after_hash`, in hash order, with their replicas:
+  // the pages the rebalancer walks.
+  [[nodiscard]] Result<std::vector<BlobRecord>> blobs_in_use(std::string_view after_hash,
+                                                             int64_t limit) const;
   // Hashes the catalog records on `node_id`, after `after_hash`, in order.
   [[nodiscard]] Result<std::vector<std::string>> blobs_on(std::string_view node_id,
                                                           std::string_view after_hash, int64_t limit) const;

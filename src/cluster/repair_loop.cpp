@@ -1,5 +1,6 @@
 #include "cluster/repair_loop.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -8,7 +9,9 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/random.h"
+#include "base/sha256.h"
 #include "cluster/repair_planner.h"
+#include "storage/blob_verifier.h"
 
 namespace dispotify::cluster {
 namespace {
@@ -17,6 +20,20 @@ constexpr size_t kCopyChunkBytes = 256 * 1024;
 constexpr int64_t kPlanBlobsMax = 4096;
 constexpr size_t kLostPerProposalMax = 1024;
 constexpr int64_t kAuditPageBlobs = 512;
+constexpr int64_t kPlacementPageBlobs = 512;
+constexpr size_t kWalkFilesPerRound = 2048;
+constexpr size_t kFanOutDirs = 256;
+
+std::vector<std::string> list_dir(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (const dirent* entry = ::readdir(d)) {
+    if (is_sha256_hex(entry->d_name)) names.emplace_back(entry->d_name);
+  }
+  ::closedir(d);
+  return names;
+}
 
 }  // namespace
 
@@ -57,6 +74,7 @@ void RepairLoop::run() {
   while (!stopping()) {
     audit_local_copies();
     collect_garbage();
+    walk_local_files();
     drop_lost();
     if (is_leader_()) plan();
     work();
@@ -126,6 +144,59 @@ void RepairLoop::collect_garbage() {
   log::info("unused blob copies deleted", {{"count", deleted.size()}});
 }
 
+void RepairLoop::walk_local_files() {
+  const std::string root = blobs_.local().options().root + "/sha256/";
+  size_t seen = 0;
+  const int64_t now_ms = now_unix_ms();
+  for (size_t dirs = 0; dirs < kFanOutDirs && seen < kWalkFilesPerRound && !stopping(); ++dirs) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    const size_t i = walk_fan_out_++ % kFanOutDirs;
+    const std::string dir = root + kHex[i >> 4] + kHex[i & 0xF];
+    for (const std::string& hash : list_dir(dir)) {
+      ++seen;
+      struct stat st {};
+      if (::stat((dir + "/" + hash).c_str(), &st) != 0) continue;
+      const int64_t mtime_ms =
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+      settle_local_file(hash, now_ms - mtime_ms);
+    }
+  }
+}
+
+void RepairLoop::settle_local_file(const std::string& hash, int64_t age_ms) {
+  auto view = blobs_.view();
+  auto record = catalog_.blob(hash);
+  if (!record.ok()) return;
+  const bool old_enough = age_ms >= static_cast<int64_t>(options_.garbage_grace_ms);
+  const auto forget = [&](const char* why) {
+    if (auto removed = blobs_.local().remove(hash); removed.ok()) {
+      log::info("blob copy deleted", {{"hash", hash}, {"why", why}});
+    }
+  };
+  if (!*record) {
+    if (old_enough) forget("stray: not in the catalog");
+    return;
+  }
+  const catalog::BlobRecord& blob = **record;
+  if (std::find(blob.replicas.begin(), blob.replicas.end(), view->self_id) != blob.replicas.end()) return;
+  if (blob.refs == 0) {
+    if (old_enough) forget("unused");
+    return;
+  }
+  size_t listed = 0;
+  for (const std::string& node : blob.replicas) listed += view->member(node) != nullptr ? 1 : 0;
+  if (listed >= view->replication_factor) {
+    if (old_enough) forget("surplus: enough copies elsewhere");
+    return;
+  }
+  // Short of copies and this one is not counted: count it, if it is good.
+  auto fd = blobs_.local().open_verified(hash);
+  if (!fd.ok()) return;
+  if (auto recorded = proposer_.propose(catalog::CompleteRepair{"", view->self_id, hash}); recorded.ok()) {
+    log::info("unlisted blob copy recorded", {{"hash", hash}});
+  }
+}
+
 void RepairLoop::plan() {
   auto view = blobs_.view();
   if (view->members.empty()) return;
@@ -134,24 +205,37 @@ void RepairLoop::plan() {
       catalog_.under_replicated_blobs(static_cast<int64_t>(view->replication_factor),
                                       std::vector<std::string>(down.begin(), down.end()), kPlanBlobsMax);
   auto tasks = catalog_.repair_tasks();
-  if (!blobs.ok() || !tasks.ok()) return;
-  if (blobs->empty() && tasks->empty()) return;
+  auto page = catalog_.blobs_in_use(placement_after_hash_, kPlacementPageBlobs);
+  if (!blobs.ok() || !tasks.ok() || !page.ok()) return;
+  placement_after_hash_ = page->empty() ? std::string() : page->back().hash;
+  if (blobs->empty() && tasks->empty() && page->empty()) return;
   RepairPlanInput input;
   input.view = view.get();
   input.under_replicated = std::move(*blobs);
+  input.placement_page = std::move(*page);
   input.tasks = std::move(*tasks);
   input.down = down;
+  input.unreachable = down_nodes_(0);
+  input.unreachable.insert(down.begin(), down.end());
   input.now_ms = now_unix_ms();
   input.lease_ms = options_.lease_ms;
   input.task_id_prefix = random_hex(6) + "-" + std::to_string(plans_++);
-  auto plan = plan_repairs(input);
-  if (!plan) return;
-  if (auto proposed = proposer_.propose(*plan); !proposed.ok()) {
-    log::warn("cannot propose repairs", {{"error", proposed.error().message}});
-    return;
+  RepairPlan plan = plan_repairs(input);
+  if (plan.assign) {
+    if (auto proposed = proposer_.propose(*plan.assign); !proposed.ok()) {
+      log::warn("cannot propose repairs", {{"error", proposed.error().message}});
+      return;
+    }
+    log::info("repairs assigned",
+              {{"tasks", plan.assign->tasks.size()}, {"cancelled", plan.assign->cancelled_task_ids.size()}});
   }
-  log::info("repairs assigned",
-            {{"tasks", plan->tasks.size()}, {"cancelled", plan->cancelled_task_ids.size()}});
+  for (const catalog::DropReplicas& drop : plan.surplus) {
+    if (auto proposed = proposer_.propose(drop); !proposed.ok()) {
+      log::warn("cannot drop surplus copies", {{"error", proposed.error().message}});
+      return;
+    }
+    log::info("surplus blob copies released", {{"node", drop.node_id}, {"count", drop.hashes.size()}});
+  }
 }
 
 void RepairLoop::work() {

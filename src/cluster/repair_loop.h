@@ -6,6 +6,11 @@
 //    then proposes CompleteRepair;
 //  - deletes local copies of blobs no track uses any more (after a grace
 //    period) and proposes DropReplicas for them;
+//  - walks its blob files (a slice each round) and settles the ones the
+//    catalog does not list here: a surplus copy (the blob has R listed
+//    copies elsewhere) or a stray (no catalog entry, e.g. a failed upload)
+//    is deleted once older than the grace period; a good copy of a blob
+//    short of copies is recorded as a replica;
 //  - proposes DropReplicas for local copies found corrupt or missing
 //    (reported by the blob store, the scrubber, or a failed read; and a
 //    page of the replicas the catalog records here is checked each round,
@@ -74,6 +79,8 @@ class RepairLoop {
   void drop_lost();
   void audit_local_copies();
   void collect_garbage();
+  void walk_local_files();
+  void settle_local_file(const std::string& hash, int64_t age_ms);
   [[nodiscard]] Status copy(const catalog::RepairTask& task);
   bool stopping() const { return stopping_.load(); }
 
@@ -88,8 +95,10 @@ class RepairLoop {
   std::set<std::string> lost_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> copies_done_{0};
-  uint64_t plans_ = 0;            // loop thread only
-  std::string audit_after_hash_;  // loop thread only: where the next audit page starts
+  uint64_t plans_ = 0;                // loop thread only
+  std::string audit_after_hash_;      // loop thread only: where the next audit page starts
+  std::string placement_after_hash_;  // loop thread only: the next page the placement pass checks
+  size_t walk_fan_out_ = 0;           // loop thread only: the blob directory the local walk visits next
   std::thread thread_;
 };
 

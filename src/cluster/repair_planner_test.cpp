@@ -33,14 +33,14 @@ TEST(RepairPlanner, AssignsTheMissingCopiesToThePreferenceListInOrder) {
   auto view = storage::make_storage_view(node(0), members(5), 3, 2);
   const auto b = blob("x", {node(0)});
   auto plan = plan_repairs(input_for(*view, {b}));
-  ASSERT_TRUE(plan.has_value());
-  ASSERT_EQ(plan->tasks.size(), 2U);
+  ASSERT_TRUE(plan.assign.has_value());
+  ASSERT_EQ(plan.assign->tasks.size(), 2U);
   auto preference = view->ring->preference_list(b.hash, 5);
   std::erase(preference, node(0));
-  EXPECT_EQ(plan->tasks[0].target_node, preference[0]);
-  EXPECT_EQ(plan->tasks[1].target_node, preference[1]);
-  EXPECT_EQ(plan->tasks[0].lease_expires_ms, 1500);
-  EXPECT_NE(plan->tasks[0].task_id, plan->tasks[1].task_id);
+  EXPECT_EQ(plan.assign->tasks[0].target_node, preference[0]);
+  EXPECT_EQ(plan.assign->tasks[1].target_node, preference[1]);
+  EXPECT_EQ(plan.assign->tasks[0].lease_expires_ms, 1500);
+  EXPECT_NE(plan.assign->tasks[0].task_id, plan.assign->tasks[1].task_id);
 }
 
 TEST(RepairPlanner, DownNodesAreNeitherSourcesNorTargets) {
@@ -48,11 +48,11 @@ TEST(RepairPlanner, DownNodesAreNeitherSourcesNorTargets) {
   auto in = input_for(*view, {blob("x", {node(1), node(2)})});
   in.down = {node(2), node(3)};
   auto plan = plan_repairs(in);
-  ASSERT_TRUE(plan.has_value());
-  ASSERT_EQ(plan->tasks.size(), 1U);  // node(1) is the only live holder; node(0) the only live target
-  EXPECT_EQ(plan->tasks[0].target_node, node(0));
+  ASSERT_TRUE(plan.assign.has_value());
+  ASSERT_EQ(plan.assign->tasks.size(), 1U);  // node(1) is the only live holder; node(0) the only live target
+  EXPECT_EQ(plan.assign->tasks[0].target_node, node(0));
   in.down = {node(1), node(2)};
-  EXPECT_FALSE(plan_repairs(in).has_value()) << "no live holder: nothing to copy from";
+  EXPECT_TRUE(plan_repairs(in).empty()) << "no live holder: nothing to copy from";
 }
 
 TEST(RepairPlanner, OpenTasksCountAndExpiredOnesAreCancelledAndPlannedAgain) {
@@ -60,13 +60,13 @@ TEST(RepairPlanner, OpenTasksCountAndExpiredOnesAreCancelledAndPlannedAgain) {
   const auto b = blob("x", {node(0), node(1)});
   auto in = input_for(*view, {b});
   in.tasks = {catalog::RepairTask{"old", b.hash, node(2), 0, 2000}};
-  EXPECT_FALSE(plan_repairs(in).has_value()) << "the copy is already assigned";
+  EXPECT_TRUE(plan_repairs(in).empty()) << "the copy is already assigned";
   in.tasks[0].lease_expires_ms = 1000;  // expired now
   auto plan = plan_repairs(in);
-  ASSERT_TRUE(plan.has_value());
-  EXPECT_EQ(plan->cancelled_task_ids, std::vector<std::string>{"old"});
-  ASSERT_EQ(plan->tasks.size(), 1U);
-  EXPECT_EQ(plan->tasks[0].target_node, node(2));
+  ASSERT_TRUE(plan.assign.has_value());
+  EXPECT_EQ(plan.assign->cancelled_task_ids, std::vector<std::string>{"old"});
+  ASSERT_EQ(plan.assign->tasks.size(), 1U);
+  EXPECT_EQ(plan.assign->tasks[0].target_node, node(2));
 }
 
 TEST(RepairPlanner, TasksOfRemovedMembersAreCancelled) {
@@ -74,8 +74,8 @@ TEST(RepairPlanner, TasksOfRemovedMembersAreCancelled) {
   auto in = input_for(*view, {});
   in.tasks = {catalog::RepairTask{"gone", sha256_hex("y"), "00000000000000ff", 0, 5000}};
   auto plan = plan_repairs(in);
-  ASSERT_TRUE(plan.has_value());
-  EXPECT_EQ(plan->cancelled_task_ids, std::vector<std::string>{"gone"});
+  ASSERT_TRUE(plan.assign.has_value());
+  EXPECT_EQ(plan.assign->cancelled_task_ids, std::vector<std::string>{"gone"});
 }
 
 TEST(RepairPlanner, AtMostTheInFlightLimitIsAssigned) {
@@ -83,13 +83,52 @@ TEST(RepairPlanner, AtMostTheInFlightLimitIsAssigned) {
   std::vector<catalog::BlobRecord> blobs;
   for (int i = 0; i < 100; ++i) blobs.push_back(blob("b" + std::to_string(i), {node(0)}));
   auto plan = plan_repairs(input_for(*view, blobs));
-  ASSERT_TRUE(plan.has_value());
-  EXPECT_EQ(plan->tasks.size(), kRepairTasksInFlightMax);
+  ASSERT_TRUE(plan.assign.has_value());
+  EXPECT_EQ(plan.assign->tasks.size(), kRepairTasksInFlightMax);
 }
 
 TEST(RepairPlanner, ReplicationIsCappedAtTheClusterSize) {
   auto view = storage::make_storage_view(node(0), members(2), 3, 2);
-  EXPECT_FALSE(plan_repairs(input_for(*view, {blob("x", {node(0), node(1)})})).has_value());
+  EXPECT_TRUE(plan_repairs(input_for(*view, {blob("x", {node(0), node(1)})})).empty());
+}
+
+}  // namespace
+}  // namespace dispotify::cluster
+
+namespace dispotify::cluster {
+namespace {
+
+TEST(RepairPlanner, ANewOwnerGetsItsCopyAndOnlyThenTheOldCopyIsSurplus) {
+  // Four members; the blob sits on the three that were there first, but a
+  // fourth now owns it.
+  auto view = storage::make_storage_view(node(0), members(4), 3, 2);
+  catalog::BlobRecord b;
+  std::vector<std::string> owners;
+  for (int i = 0; i < 200; ++i) {
+    b = blob("moved" + std::to_string(i), {});
+    owners = view->ring->owners(b.hash, 3);
+    if (std::find(owners.begin(), owners.end(), node(3)) != owners.end()) break;
+  }
+  ASSERT_NE(std::find(owners.begin(), owners.end(), node(3)), owners.end());
+  b.replicas = {node(0), node(1), node(2)};
+  auto in = input_for(*view, {});
+  in.placement_page = {b};
+  auto plan = plan_repairs(in);
+  ASSERT_TRUE(plan.assign.has_value());
+  ASSERT_EQ(plan.assign->tasks.size(), 1U);
+  EXPECT_EQ(plan.assign->tasks[0].target_node, node(3));
+  EXPECT_TRUE(plan.surplus.empty()) << "no old copy goes before the new one is durable";
+  // The new copy is done: the holder that is not an owner is surplus.
+  b.replicas.push_back(node(3));
+  in.placement_page = {b};
+  plan = plan_repairs(in);
+  EXPECT_FALSE(plan.assign.has_value());
+  ASSERT_EQ(plan.surplus.size(), 1U);
+  EXPECT_EQ(std::find(owners.begin(), owners.end(), plan.surplus[0].node_id), owners.end());
+  EXPECT_EQ(plan.surplus[0].hashes, std::vector<std::string>{b.hash});
+  // While an owner is down, nothing is surplus.
+  in.unreachable = {owners[0]};
+  EXPECT_TRUE(plan_repairs(in).surplus.empty());
 }
 
 }  // namespace

@@ -77,6 +77,10 @@ struct Response {
   Body body;
   // Label for metrics and access logs, e.g. "GET /api/v1/tracks/{id}"; never sent.
   std::string route;
+  // Set by a handler that runs inline on an I/O thread (see
+  // ServerOptions::run_inline and handler_is_inline()) and finds that it
+  // must block after all: the server calls it again on a worker thread.
+  bool retry_on_worker = false;
 
   void set_header(std::string name, std::string value);
 };
@@ -85,6 +89,10 @@ struct Response {
 // For HEAD the handler answers as for GET; the server sends no body bytes but
 // keeps the Content-Length of the body it would have sent.
 using Handler = std::function<Response(Request&)>;
+
+// True while the calling thread runs a handler inline on an I/O thread,
+// where it must not block.
+bool handler_is_inline();
 
 // One line of the access log / one metrics observation, after the response
 // has been written (or the connection failed while writing it).

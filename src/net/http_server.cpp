@@ -110,6 +110,8 @@ std::optional<uint64_t> parse_content_length(const std::vector<Header>& headers)
   return std::nullopt;
 }
 
+thread_local bool t_handler_is_inline = false;
+
 Response call_handler(const Handler& handler, Request& request) {
   try {
     return handler(request);
@@ -342,9 +344,14 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
   // A cheap request without a body is answered right here: the two thread
   // hand-offs to and from the pool cost more than the handler itself.
   const auto& run_inline = server_.options.run_inline;
+  bool on_worker = true;
   if (run_inline && parser_->is_done() && run_inline(request)) {
+    t_handler_is_inline = true;
     response = call_handler(handler, request);
-  } else {
+    t_handler_is_inline = false;
+    on_worker = response.retry_on_worker;
+  }
+  if (on_worker) {
     response = co_await asio::co_spawn(
         server_.workers, [&]() -> asio::awaitable<Response> { co_return call_handler(handler, request); },
         asio::use_awaitable);
@@ -739,5 +746,7 @@ void HttpServer::stop() {
   if (impl_->stopping.exchange(true)) return;
   asio::post(impl_->control, [impl = impl_.get()] { impl->begin_shutdown(); });
 }
+
+bool handler_is_inline() { return t_handler_is_inline; }
 
 }  // namespace dispotify::net

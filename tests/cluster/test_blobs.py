@@ -236,3 +236,64 @@ def test_cluster_status_and_metrics_show_copies_and_repairs(cluster_factory, tmp
     metrics = cluster.nodes[0].metrics()
     assert "dispotify_blobs_under_replicated 0" in metrics
     assert "dispotify_blobs 3" in metrics
+
+
+def test_a_joining_node_takes_its_share_and_surplus_copies_go(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS + FAST_REPAIR_ARGS)
+    token = cluster.token
+    tracks = [cluster.nodes[i % 3].upload_ok(wav(tmp_path, "j%d" % i, 0.3, 200 + 20 * i), "j%d.wav" % i, token=token)
+              for i in range(12)]
+    newcomer = cluster.new_node().start()
+    cluster.wait_voters(4)
+
+    def settled():
+        counts = [sum(copy_is_good(n, t["content_hash"]) for n in cluster.nodes) for t in tracks]
+        return all(c == 2 for c in counts) and any(newcomer.has_blob(t["content_hash"]) for t in tracks)
+
+    cluster.wait(settled, 60, "every blob on exactly two nodes, some of them on the new one")
+    for t in tracks:
+        got = stream_bytes(newcomer, token, t["id"]).content
+        assert hashlib.sha256(got).hexdigest() == t["content_hash"]
+
+
+def test_an_owner_killed_during_an_upload_costs_nothing(cluster_factory, tmp_path):
+    cluster = cluster_factory(3)  # R=3, W=2
+    token = cluster.token
+    data = wav(tmp_path, "big", 200, 350)  # about 17 MB
+    uploader, victim = cluster.nodes[0], cluster.nodes[2]
+
+    def body():
+        step = 256 * 1024
+        for i in range(0, len(data), step):
+            if i == 4 * step:
+                victim.kill()
+            yield data[i:i + step]
+
+    r = uploader.post("/api/v1/tracks", token=token, params={"filename": "big.wav"}, data=body(),
+                      headers={"Content-Type": "application/octet-stream"})
+    assert r.status_code == 201, r.text
+    track = r.json()
+    assert sum(copy_is_good(n, track["content_hash"]) for n in cluster.nodes[:2]) == 2
+    victim.start()
+    assert victim.blob_tmp_files() == [], "the interrupted copy was cleaned up at start"
+    cluster.wait(lambda: copy_is_good(victim, track["content_hash"]), 30, "the third copy repaired")
+
+
+def test_the_whole_cluster_restarts_with_every_track(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS)
+    token = cluster.token
+    tracks = [(cluster.nodes[0].upload_ok(wav(tmp_path, "w%d" % i, 0.5, 250 + 40 * i), "w%d.wav" % i, token=token))
+              for i in range(4)]
+    cluster.wait_applied_equal()
+    for n in cluster.nodes:
+        n.stop()
+    for n in cluster.nodes:
+        n.start(wait=False)
+    for n in cluster.nodes:
+        assert n.wait_ready(timeout=30)
+    cluster.leader()
+    token = cluster.nodes[1].login("admin", cluster.nodes[1].admin_password)
+    for n in cluster.nodes:
+        for t in tracks:
+            got = stream_bytes(n, token, t["id"]).content
+            assert hashlib.sha256(got).hexdigest() == t["content_hash"], n.name
