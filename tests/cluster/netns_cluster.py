@@ -88,7 +88,7 @@ class NetCluster(Cluster):
     """cluster_helpers.Cluster on a netns.Network: same waits, plus views of
     one side of a partition."""
 
-    def __init__(self, root, size, net):
+    def __init__(self, root, size, net, args=()):
         self.root = root
         self.net = net
         self.nodes = []
@@ -96,7 +96,7 @@ class NetCluster(Cluster):
         for i in range(size):
             host = net.add_host("n%d" % i)
             join = [self.nodes[0].peer_address] if i else None
-            self.nodes.append(NetNode(root / host.name, host, join=join))
+            self.nodes.append(NetNode(root / host.name, host, join=join, args=args))
 
     def leader_among(self, nodes, timeout=10, exclude=()):
         """The node that every node of `nodes` agrees leads, and is one of them."""
