@@ -14,6 +14,7 @@ net::Handler make_api_handler(ApiContext& ctx) {
   add_stream_routes(*router, ctx);
   add_playlist_routes(*router, ctx);
   add_cluster_routes(*router, ctx);
+  add_web_routes(*router, ctx);
   return [router](net::Request& request) { return router->handle(request); };
 }
 

@@ -48,6 +48,7 @@ const std::vector<OptionSpec> kServeOptions = {
     {"min-free-disk", "512MiB", "refuse writes that would leave less free disk (507)"},
     {"workers", "64",
      "request worker threads (writes hold one until committed: more threads, bigger group commits)"},
+    {"web-dir", "", "the built web app to serve at / (default: web/ beside the binary, else ../web/dist)"},
     {"log-format", "text", "text or json"},
     {"log-level", "info", "debug, info, warn or error"},
 };
@@ -244,7 +245,8 @@ int run_serve(const std::vector<std::string>& args) {
 
   api::Metrics metrics;
   api::ApiContext ctx{**catalog, proposer, **blobs, metrics,
-                      api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache"}};
+                      api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache",
+                                      options.get_or("web-dir", "")}};
   ctx.cluster = &(*cluster)->service();
   catalog::Catalog& cat = **catalog;
   const auto gauge = [&cat](int64_t catalog::Counts::*field) {
