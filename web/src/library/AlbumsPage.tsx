@@ -1,0 +1,48 @@
+import { useCallback, useState } from "react";
+import { listAlbums, type AlbumSort, type SortOrder } from "../api/endpoints";
+import { AlbumCard } from "./AlbumCard";
+import { useInfiniteList } from "./useInfiniteList";
+
+const kPageSize = 60;
+const kSorts: Array<{ value: `${AlbumSort}:${SortOrder}`; label: string }> = [
+  { value: "name:asc", label: "Name" },
+  { value: "artist:asc", label: "Artist" },
+  { value: "year:desc", label: "Newest release" },
+  { value: "created_at:desc", label: "Recently added" },
+];
+
+export function AlbumsPage() {
+  const [sortKey, setSortKey] = useState<string>("name:asc");
+  const [sort, order] = sortKey.split(":") as [AlbumSort, SortOrder];
+  const fetchPage = useCallback(
+    (offset: number, limit: number, signal: AbortSignal) => listAlbums(offset, limit, sort, order, signal),
+    [sort, order],
+  );
+  const { items, total, error, sentinel } = useInfiniteList(fetchPage, kPageSize);
+  return (
+    <section className="page" aria-labelledby="albums-title">
+      <header className="page-header">
+        <h1 id="albums-title">Albums</h1>
+        <span className="muted">{total === null ? "" : `${total.toLocaleString()} albums`}</span>
+        <label className="inline">
+          Sort by
+          <select value={sortKey} onChange={(e) => setSortKey(e.target.value)}>
+            {kSorts.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      {error && <p role="alert">Could not load albums: {error.message}</p>}
+      {total === 0 && <p className="muted">No albums yet. Upload some music.</p>}
+      <div className="grid">
+        {items.map((album) => (
+          <AlbumCard key={album.id} album={album} />
+        ))}
+      </div>
+      <div ref={sentinel} className="sentinel" />
+    </section>
+  );
+}

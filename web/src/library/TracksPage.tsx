@@ -1,0 +1,46 @@
+import { useCallback, useState } from "react";
+import { listTracks, type SortOrder, type TrackSort } from "../api/endpoints";
+import { usePlayerStore } from "../player/usePlayer";
+import { usePagedList } from "./usePagedList";
+import { VirtualTrackTable } from "./VirtualTrackTable";
+
+const kPageSize = 200;
+
+export function TracksPage() {
+  const [sort, setSort] = useState<TrackSort>("title");
+  const [order, setOrder] = useState<SortOrder>("asc");
+  const store = usePlayerStore();
+  const fetchPage = useCallback(
+    (offset: number, limit: number, signal: AbortSignal) => listTracks(offset, limit, sort, order, signal),
+    [sort, order],
+  );
+  const list = usePagedList(fetchPage, kPageSize, `${sort}:${order}`);
+
+  const onSort = (column: TrackSort) => {
+    if (column === sort) setOrder(order === "asc" ? "desc" : "asc");
+    else {
+      setSort(column);
+      setOrder("asc");
+    }
+  };
+
+  return (
+    <section className="page fill" aria-labelledby="tracks-title">
+      <header className="page-header">
+        <h1 id="tracks-title">Tracks</h1>
+        <span className="muted">{list.total === null ? "" : `${list.total.toLocaleString()} tracks`}</span>
+        <button
+          type="button"
+          className="primary"
+          disabled={!list.total}
+          onClick={() => store.playTracks(list.loadedRows(), 0)}
+        >
+          Play all
+        </button>
+      </header>
+      {list.error && <p role="alert">Could not load tracks: {list.error.message}</p>}
+      {list.total === 0 && <p className="muted">No tracks yet. Upload some music.</p>}
+      <VirtualTrackTable list={list} sort={sort} order={order} onSort={onSort} />
+    </section>
+  );
+}
