@@ -103,6 +103,7 @@ export class AudioEngine {
       this.active.load();
     }
     this.active.volume = this.volume;
+    this.elements.forEach((audio, slot) => (audio.dataset.active = String(slot === this.activeSlot)));
     this.time = { ...emptyTime(), trackId: track.id, duration: track.duration_ms / 1000, currentTime: startAt };
     if (autoplay) this.playActive();
     this.refresh();

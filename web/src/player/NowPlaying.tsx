@@ -10,7 +10,7 @@ export function NowPlaying() {
   if (!track) return <div className="now-playing empty">Nothing playing</div>;
   return (
     <div className="now-playing">
-      <Cover trackId={track.has_cover ? track.id : null} albumId={track.album_id} size={56} alt="" />
+      <Cover trackId={track.has_cover ? track.id : null} albumId={null} size={56} alt="" />
       <div className="now-playing-text">
         <div className="now-playing-title" data-testid="now-playing-title">
           {track.title}

@@ -1,5 +1,5 @@
 // Media keys and the lock screen / notification card (Media Session API).
-import { albumCoverUrl, trackCoverUrl } from "../api/endpoints";
+import { trackCoverUrl } from "../api/endpoints";
 import type { PlayerStore } from "./PlayerStore";
 
 export function connectMediaSession(store: PlayerStore): () => void {
@@ -39,7 +39,7 @@ export function connectMediaSession(store: PlayerStore): () => void {
                   sizes: `${size}x${size}`,
                   type: "image/jpeg",
                 }))
-              : [{ src: new URL(albumCoverUrl(track.album_id, 512), window.location.href).href, sizes: "512x512" }],
+              : [],
           })
         : null;
     }
