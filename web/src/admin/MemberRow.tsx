@@ -10,11 +10,12 @@ function numberField(member: ClusterMember, ...names: string[]): number | null {
 }
 
 // The role a member plays now: its own Raft view when it answered, else
-// what the membership says.
+// what the membership says (a voter that does not answer plays no role).
 export function roleOf(member: ClusterMember, leader: string | null): string {
   if (member.membership === "learner") return "learner";
   if (typeof member.status?.role === "string") return member.status.role;
-  return member.node_id === leader ? "leader" : member.membership === "voter" ? "follower" : member.membership;
+  if (member.node_id === leader) return "leader";
+  return member.membership;
 }
 
 export function MemberRow({ member, leader, self }: { member: ClusterMember; leader: string | null; self: string }) {

@@ -1,0 +1,67 @@
+// Three real nodes: the cluster page shows a killed node going unreachable
+// and coming back, and the music keeps playing while the leader is down.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { bytesOf, makeAudio } from "./support/audio";
+import { activeAudio, launch, screenshot, watchConsole } from "./support/browser";
+import { adminPassword, DispotifyNode } from "./support/node";
+
+const nodes = [new DispotifyNode(), new DispotifyNode(), new DispotifyNode()] as const;
+const [n1, n2, n3] = nodes;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  await n1.start();
+  await n2.start({ join: n1.peerAddress });
+  await n3.start({ join: n1.peerAddress });
+  browser = await launch();
+  page = await (await browser.newContext({ viewport: { width: 1400, height: 800 } })).newPage();
+  watchConsole(page);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const node of nodes) await node.stop();
+});
+
+const rows = () => page.getByRole("table", { name: "Nodes" }).locator("tbody tr");
+const rowOf = (node: DispotifyNode) => rows().filter({ hasText: `127.0.0.1:${node.port}` });
+
+it("shows every node healthy, then a killed leader unreachable, while the music plays on", async () => {
+  // The page and the track live on n2, a follower: streams need no majority.
+  const token = await n2.login();
+  await n2.upload(token, "long.mp3", bytesOf(makeAudio({ title: "Long Tone", artist: "Tone Maker", album: "Failover", track: 1 }, 60)));
+  await page.goto(`${n2.url}/`);
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(adminPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Failover" }).first().click();
+  await page.getByRole("button", { name: "Play album" }).click();
+  await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(0.5);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cluster" }).click();
+  await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(3);
+  await expect.poll(() => page.locator(".badge.ok").count(), { timeout: 20_000 }).toBe(3);
+  await expect.poll(() => rowOf(n1).textContent()).toContain("leader");
+  await screenshot(page, "cluster-healthy");
+
+  await n1.kill();
+  const before = (await activeAudio(page)).currentTime;
+  await expect.poll(() => rowOf(n1).textContent(), { timeout: 15_000 }).toContain("unreachable");
+  // A new leader among the survivors, and the music never stopped.
+  await expect
+    .poll(async () => (await rowOf(n2).textContent()) + "|" + (await rowOf(n3).textContent()), { timeout: 15_000 })
+    .toMatch(/leader/);
+  await screenshot(page, "cluster-failure");
+  await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(before + 3);
+  expect((await activeAudio(page)).paused).toBe(false);
+  expect(await page.locator(".now-playing-error").count()).toBe(0);
+});
+
+it("shows the node healthy again once it restarts", async () => {
+  await n1.start({ join: n2.peerAddress });
+  await expect.poll(() => page.locator(".badge.ok").count(), { timeout: 30_000 }).toBe(3);
+  await expect.poll(() => page.locator(".badge.bad").count()).toBe(0);
+  await screenshot(page, "cluster-healed");
+});
