@@ -139,6 +139,20 @@ describe("signed in", () => {
     await expect.poll(() => page.getByTestId("now-playing-title").textContent()).toBe(titles[0]);
   });
 
+  it("recovers from a failed stream by retrying", async () => {
+    let refused = 0;
+    await page.route(/\/stream/, (route) => (refused++ < 2 ? route.abort("connectionreset") : route.continue()));
+    // The last track: not preloaded while the first plays, so this is its first request.
+    await page.getByRole("button", { name: `Play ${titles[2]}` }).click();
+    await expect.poll(() => page.getByTestId("now-playing-title").textContent()).toBe(titles[2]);
+    await expect.poll(() => refused).toBeGreaterThanOrEqual(2);
+    const playing = await pollUntil(() => activeAudio(page), (a) => a.currentTime > 0.5 && !a.paused, 15_000);
+    expect(playing.currentTime).toBeGreaterThan(0.5);
+    expect(playing.src).toContain("retry=");
+    await page.unroute(/\/stream/);
+    consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes("ERR_CONNECTION_RESET")));
+  });
+
   it("toggles shuffle and cycles repeat with accessible states", async () => {
     const shuffle = page.getByRole("button", { name: "Shuffle" });
     expect(await shuffle.getAttribute("aria-pressed")).toBe("false");
@@ -155,7 +169,7 @@ describe("signed in", () => {
   });
 
   it("keeps the queue and the position across a reload", async () => {
-    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByRole("button", { name: `Play ${titles[1]}` }).click();
     await expect.poll(() => page.getByTestId("now-playing-title").textContent()).toBe(titles[1]);
     await pollUntil(() => activeAudio(page), (a) => a.currentTime > 1.5);
     await page.getByRole("button", { name: "Pause" }).click();
@@ -226,6 +240,34 @@ describe("signed in", () => {
     const firstCells = page.getByRole("table", { name: "Users" }).locator("tbody tr td:first-child");
     await expect.poll(() => firstCells.allTextContents()).toEqual(["admin"]);
     await screenshot(page, "users");
+  });
+
+  it("opens the keyboard help with ? and publishes the track to the Media Session", async () => {
+    await page.locator("body").click({ position: { x: 600, y: 300 } });
+    await page.keyboard.press("?");
+    await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor();
+    await screenshot(page, "shortcuts");
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    const title = await page.evaluate(() => navigator.mediaSession.metadata?.title);
+    expect(title).toBe(await page.getByTestId("now-playing-title").textContent());
+  });
+
+  it("lets an admin create a user, change the role and reset the password", async () => {
+    await page.getByRole("link", { name: "Users" }).click();
+    await page.getByLabel("New username").fill("listener");
+    await page.getByLabel("New password").fill("listener-password");
+    await page.getByRole("button", { name: "Create user" }).click();
+    const role = page.getByLabel("Role of listener");
+    await role.waitFor();
+    await role.selectOption("admin");
+    await page.getByText("listener is now admin.").waitFor();
+    page.once("dialog", (dialog) => void dialog.accept("fresh-password-1"));
+    await page.getByRole("row", { name: /listener/ }).getByRole("button", { name: "Reset password" }).click();
+    await page.getByText("Password of listener changed.").waitFor();
+    const token = await node.login("listener", "fresh-password-1");
+    const me = await fetch(`${node.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { role: string }).role).toBe("admin");
   });
 
   it("logs out, and had no errors in the console", async () => {

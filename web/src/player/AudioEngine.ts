@@ -93,7 +93,8 @@ export class AudioEngine {
     this.wantPlaying = autoplay;
     this.active.pause();
     const standbySlot = 1 - this.activeSlot;
-    if (this.trackIds[standbySlot] === track.id && startAt === 0) {
+    // A preload that failed is not swapped in: the track is requested anew.
+    if (this.trackIds[standbySlot] === track.id && startAt === 0 && !this.standby.error) {
       this.activeSlot = standbySlot; // preloaded: swap, no new request
       this.active.currentTime = 0;
     } else {
