@@ -6,6 +6,7 @@
 // A failed stream (network error, a node that went away, a 5xx) is retried
 // from the position it had reached, with backoff, before giving up.
 import type { Track } from "../api/types";
+import { GaplessChain } from "./GaplessChain";
 
 export interface EngineTime {
   trackId: string | null;
@@ -26,6 +27,11 @@ export interface EngineEvents {
 const kRetriesMax = 5;
 const kRetryDelayMsBase = 500;
 const kStallMsMax = 12_000;
+// Gapless: how long before the end of a track the next one is decoded, and
+// the longest track decoded whole (memory: about 10 MB per stereo minute).
+const kGaplessLeadSeconds = 15;
+const kGaplessTrackSecondsMax = 20 * 60;
+const kChainTickMs = 250;
 
 type UrlOf = (track: Track, attempt: number) => string;
 
@@ -41,6 +47,17 @@ export class AudioEngine {
   private volume = 1;
   private time: EngineTime = emptyTime();
   private listeners = new Set<() => void>();
+  private nextTrack: Track | null = null;
+  private gaplessPair: string | null = null;
+  private chainTimer: number | null = null;
+  private gaplessEnabled = true;
+  private readonly chain = new GaplessChain({
+    advanced: () => this.events.ended(),
+    ended: () => {
+      this.stopChainTicks();
+      this.events.ended();
+    },
+  });
 
   constructor(
     private readonly urlOf: UrlOf,
@@ -88,6 +105,14 @@ export class AudioEngine {
 
   // Starts `track` at `startAt` seconds; plays it if `autoplay`.
   load(track: Track, startAt: number, autoplay: boolean): void {
+    if (this.chain.active && this.chain.currentId === track.id && startAt === 0) {
+      // The chain already started this track, on time: nothing to load.
+      this.wantPlaying = true;
+      this.time = { ...this.time, trackId: track.id, error: null };
+      this.refresh();
+      return;
+    }
+    this.leaveChain();
     this.clearTimers();
     this.retries = 0;
     this.wantPlaying = autoplay;
@@ -110,8 +135,73 @@ export class AudioEngine {
     this.refresh();
   }
 
+  // Decoded-audio playback (GaplessChain) once both tracks of a transition are decoded.
+  private maybePrepareGapless(): void {
+    const audio = this.active;
+    const current = this.trackIds[this.activeSlot];
+    const next = this.nextTrack;
+    if (!this.gaplessEnabled || !current || !next || this.chain.active || !this.wantPlaying || audio.paused) return;
+    if (!Number.isFinite(audio.duration) || audio.duration > kGaplessTrackSecondsMax) return;
+    if (next.duration_ms / 1000 > kGaplessTrackSecondsMax) return;
+    if (audio.duration - audio.currentTime > kGaplessLeadSeconds || !this.chain.canTakeOver(audio)) return;
+    const pair = `${current}>${next.id}`;
+    if (this.gaplessPair === pair) return;
+    this.gaplessPair = pair;
+    const still = () =>
+      this.trackIds[this.activeSlot] === current && this.nextTrack?.id === next.id && this.wantPlaying && !this.chain.active;
+    Promise.all([
+      this.chain.decode(current, this.urlOf({ id: current } as Track, 0)),
+      this.chain.decode(next.id, this.urlOf(next, 0)),
+    ]).then(
+      ([currentBuffer, nextBuffer]) => {
+        const element = this.active;
+        if (!still() || element.paused || element.duration - element.currentTime < 1) return;
+        this.chain.setVolume(this.volume);
+        this.chain.takeOver(element, current, currentBuffer);
+        this.chain.scheduleNext(next.id, nextBuffer);
+        this.startChainTicks();
+      },
+      () => undefined, // Not decodable here: the element plays on, with a small gap at the end.
+    );
+  }
+
+  private scheduleInChain(track: Track): void {
+    const current = this.chain.currentId;
+    this.chain.decode(track.id, this.urlOf(track, 0)).then(
+      (buffer) => {
+        if (this.chain.currentId === current && this.nextTrack?.id === track.id) this.chain.scheduleNext(track.id, buffer);
+      },
+      () => undefined,
+    );
+  }
+
+  private leaveChain(): void {
+    if (!this.chain.active) return;
+    this.chain.stop();
+    this.stopChainTicks();
+  }
+
+  private startChainTicks(): void {
+    if (this.chainTimer === null) this.chainTimer = window.setInterval(() => this.refresh(), kChainTickMs);
+  }
+  private stopChainTicks(): void {
+    if (this.chainTimer !== null) window.clearInterval(this.chainTimer);
+    this.chainTimer = null;
+  }
+
+  setGapless(on: boolean): void {
+    this.gaplessEnabled = on;
+  }
+
+  // Whether decoded audio (not an element) plays now; for tests and diagnostics.
+  get gapless(): boolean {
+    return this.chain.active;
+  }
+
   // Fetches the track that will probably play next into the standby element.
   preload(track: Track | null): void {
+    this.nextTrack = track;
+    if (track && this.chain.active && this.chain.nextId !== track.id) this.scheduleInChain(track);
     const slot = 1 - this.activeSlot;
     if (!track || this.trackIds[slot] === track.id) return;
     this.trackIds[slot] = track.id;
@@ -120,6 +210,7 @@ export class AudioEngine {
   }
 
   stop(): void {
+    this.leaveChain();
     this.clearTimers();
     this.wantPlaying = false;
     for (const audio of this.elements) {
@@ -134,16 +225,27 @@ export class AudioEngine {
 
   play(): void {
     this.wantPlaying = true;
+    if (this.chain.active) {
+      this.chain.play();
+      this.refresh();
+      return;
+    }
     this.playActive();
   }
 
   pause(): void {
     this.wantPlaying = false;
-    this.active.pause();
+    if (this.chain.active) this.chain.pause();
+    else this.active.pause();
     this.refresh();
   }
 
   seek(seconds: number): void {
+    if (this.chain.active) {
+      this.chain.seek(seconds);
+      this.refresh();
+      return;
+    }
     const duration = Number.isFinite(this.active.duration) ? this.active.duration : this.time.duration;
     const target = Math.max(0, Math.min(seconds, duration || seconds));
     if (this.active.readyState === 0) this.resumeAt = target;
@@ -155,9 +257,11 @@ export class AudioEngine {
   setVolume(volume: number): void {
     this.volume = Math.max(0, Math.min(1, volume));
     for (const audio of this.elements) audio.volume = this.volume;
+    this.chain.setVolume(this.volume);
   }
 
   private playActive(): void {
+    this.chain.attach(this.elements);
     this.active.play().catch((reason: unknown) => {
       // Autoplay refused (no user gesture yet, e.g. after a reload): stay paused.
       if (reason instanceof DOMException && reason.name === "NotAllowedError") {
@@ -179,6 +283,7 @@ export class AudioEngine {
 
   private onTimeUpdate(): void {
     if (!this.active.paused && this.active.currentTime > 0) this.clearStall();
+    this.maybePrepareGapless();
     this.refresh();
   }
 
@@ -243,6 +348,20 @@ export class AudioEngine {
   }
 
   private refresh(): void {
+    if (this.chain.active) {
+      const duration = this.chain.duration();
+      this.time = {
+        ...this.time,
+        trackId: this.chain.currentId,
+        currentTime: this.chain.position(),
+        duration,
+        buffered: [[0, duration]],
+        playing: this.chain.playing(),
+        waiting: false,
+      };
+      this.emit();
+      return;
+    }
     const audio = this.active;
     const buffered: Array<[number, number]> = [];
     for (let i = 0; i < audio.buffered.length; i++) buffered.push([audio.buffered.start(i), audio.buffered.end(i)]);

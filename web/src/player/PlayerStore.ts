@@ -13,6 +13,7 @@ export interface PlayerState {
   volume: number;
   muted: boolean;
   replayGain: ReplayGainSettings;
+  gapless: boolean;
   failure: string | null;
 }
 
@@ -32,6 +33,7 @@ export class PlayerStore {
       volume: restored.volume,
       muted: restored.muted,
       replayGain: restored.replayGain,
+      gapless: restored.gapless,
       failure: null,
     };
     this.engine = new AudioEngine(
@@ -43,6 +45,7 @@ export class PlayerStore {
       },
     );
     this.engine.subscribe(() => this.maybeSave());
+    this.engine.setGapless(this.state.gapless);
     const entry = Q.current(this.state.queue);
     if (entry) this.engine.load(entry.track, restored.position, false);
     this.applyVolume();
@@ -126,6 +129,13 @@ export class PlayerStore {
   setReplayGain(replayGain: ReplayGainSettings): void {
     this.state = { ...this.state, replayGain };
     this.applyVolume();
+    this.emit();
+    this.save();
+  }
+
+  setGapless(gapless: boolean): void {
+    this.state = { ...this.state, gapless };
+    this.engine.setGapless(gapless);
     this.emit();
     this.save();
   }
@@ -217,6 +227,7 @@ export class PlayerStore {
       volume: this.state.volume,
       muted: this.state.muted,
       replayGain: this.state.replayGain,
+      gapless: this.state.gapless,
     });
   }
 

@@ -3,12 +3,16 @@ import { usePlayer, usePlayerStore } from "./usePlayer";
 
 export function ReplayGainSettingsView() {
   const store = usePlayerStore();
-  const { replayGain } = usePlayer();
+  const { replayGain, gapless } = usePlayer();
   return (
     <fieldset className="replaygain">
-      <legend>ReplayGain</legend>
+      <legend>Playback</legend>
+      <label className="inline">
+        <input type="checkbox" checked={gapless} onChange={(e) => store.setGapless(e.target.checked)} />
+        Gapless playback
+      </label>
       <label>
-        Mode
+        ReplayGain
         <select
           value={replayGain.mode}
           onChange={(e) => store.setReplayGain({ ...replayGain, mode: e.target.value as ReplayGainMode })}

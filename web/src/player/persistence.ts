@@ -18,6 +18,7 @@ export interface SavedPlayer {
   volume: number;
   muted: boolean;
   replayGain: ReplayGainSettings;
+  gapless?: boolean;
 }
 
 export interface RestoredPlayer {
@@ -26,6 +27,7 @@ export interface RestoredPlayer {
   volume: number;
   muted: boolean;
   replayGain: ReplayGainSettings;
+  gapless: boolean;
 }
 
 export function savePlayer(state: RestoredPlayer): void {
@@ -39,13 +41,21 @@ export function savePlayer(state: RestoredPlayer): void {
     volume: state.volume,
     muted: state.muted,
     replayGain: state.replayGain,
+    gapless: state.gapless,
   };
   writeJson(kKey, saved);
 }
 
 export function loadPlayer(): RestoredPlayer {
   const saved = readJson<SavedPlayer>(kKey);
-  const fallback = { queue: emptyQueue, position: 0, volume: 1, muted: false, replayGain: defaultReplayGain };
+  const fallback = {
+    queue: emptyQueue,
+    position: 0,
+    volume: 1,
+    muted: false,
+    replayGain: defaultReplayGain,
+    gapless: true,
+  };
   if (!saved || !Array.isArray(saved.tracks)) return fallback;
   const entries = makeEntries(saved.tracks.filter((t) => t && typeof t.id === "string"));
   const index = entries.length === 0 ? -1 : Math.min(Math.max(saved.index | 0, 0), entries.length - 1);
@@ -61,5 +71,6 @@ export function loadPlayer(): RestoredPlayer {
     volume: Number.isFinite(saved.volume) ? Math.min(Math.max(saved.volume, 0), 1) : 1,
     muted: !!saved.muted,
     replayGain: saved.replayGain?.mode ? saved.replayGain : defaultReplayGain,
+    gapless: saved.gapless !== false,
   };
 }

@@ -1,0 +1,116 @@
+// Gapless playback measured on the audio the page produces: a tap on
+// everything connected to the audio output finds the longest stretch of
+// silent samples between two sounding ones. Across the join of two
+// consecutive tones it must stay far below a millisecond. With gapless
+// playback turned off the same measurement must find the gap (so the test
+// can fail).
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { bytesOf, makeAudio } from "./support/audio";
+import { launch, screenshot } from "./support/browser";
+import { adminPassword, DispotifyNode } from "./support/node";
+
+const node = new DispotifyNode();
+let browser: Browser;
+let page: Page;
+const kSampleRate = 44100;
+// A 440 Hz tone at the default level (1/8) crosses zero in about one sample.
+const kSilentSampleMax = 1e-3;
+
+interface Silence {
+  sounding: number; // samples above the silence level
+  longest: number; // longest closed run of silent samples after the first sound
+  run: number;
+}
+type TapWindow = { __silence: Silence };
+
+beforeAll(async () => {
+  await node.start();
+  const token = await node.login();
+  for (const [i, title] of ["Part One", "Part Two"].entries()) {
+    const path = makeAudio({ title, artist: "Seamless", album: "Continuous", track: i + 1 }, 4, "flac", 440);
+    await node.upload(token, `${i + 1}.flac`, bytesOf(path));
+  }
+  browser = await launch();
+  page = await (await browser.newContext()).newPage();
+  await page.addInitScript(
+    ({ silentMax }) => {
+      const silence: Silence = { sounding: 0, longest: 0, run: 0 };
+      (window as unknown as TapWindow).__silence = silence;
+      const taps = new WeakMap<BaseAudioContext, AudioNode>();
+      const connect = AudioNode.prototype.connect as (this: AudioNode, ...args: unknown[]) => unknown;
+      AudioNode.prototype.connect = function (this: AudioNode, ...args: unknown[]) {
+        const result = connect.apply(this, args);
+        if (args[0] instanceof AudioDestinationNode) {
+          const ctx = this.context;
+          let tap = taps.get(ctx);
+          if (!tap) {
+            const processor = ctx.createScriptProcessor(256, 1, 1);
+            const sink = ctx.createGain();
+            sink.gain.value = 0;
+            connect.call(processor, sink);
+            connect.call(sink, ctx.destination);
+            processor.onaudioprocess = (event) => {
+              for (const x of event.inputBuffer.getChannelData(0)) {
+                if (Math.abs(x) > silentMax) {
+                  if (silence.sounding > 0) silence.longest = Math.max(silence.longest, silence.run);
+                  silence.sounding += 1;
+                  silence.run = 0;
+                } else if (silence.sounding > 0) {
+                  silence.run += 1;
+                }
+              }
+            };
+            taps.set(ctx, processor);
+            tap = processor;
+          }
+          connect.call(this, tap);
+        }
+        return result;
+      } as typeof AudioNode.prototype.connect;
+    },
+    { silentMax: kSilentSampleMax },
+  );
+  await page.goto(`${node.url}/`);
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(adminPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Continuous" }).first().click();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await node.stop();
+});
+
+async function silence(): Promise<Silence> {
+  const result = await page.evaluate(() => ({ ...(window as unknown as TapWindow).__silence }));
+  console.log(`silence: ${JSON.stringify(result)}`);
+  return result;
+}
+
+async function playAcrossTheJoin(): Promise<void> {
+  await page.evaluate(() => Object.assign((window as unknown as TapWindow).__silence, { sounding: 0, longest: 0, run: 0 }));
+  await page.getByRole("button", { name: "Play album" }).click();
+  await expect.poll(() => page.getByTestId("now-playing-title").textContent(), { timeout: 15_000 }).toBe("Part Two");
+  await page.waitForTimeout(1500);
+  await page.getByRole("button", { name: "Pause" }).click();
+}
+
+it("plays two consecutive tracks without a silent gap at the join", async () => {
+  await playAcrossTheJoin();
+  const { sounding, longest } = await silence();
+  // About 5.5 s of tone were heard (4 s + 1.5 s).
+  expect(sounding).toBeGreaterThan(4 * kSampleRate);
+  expect(longest).toBeLessThan(kSampleRate / 2000); // under half a millisecond
+  await screenshot(page, "gapless");
+});
+
+it("finds the gap when gapless playback is turned off", async () => {
+  await page.getByRole("button", { name: "Queue", exact: true }).click();
+  await page.getByLabel("Gapless playback").uncheck();
+  await page.getByRole("button", { name: "Close queue" }).click();
+  await playAcrossTheJoin();
+  const { longest } = await silence();
+  expect(longest).toBeGreaterThan(kSampleRate / 1000); // over a millisecond of silence
+});
