@@ -134,6 +134,12 @@ describe("signed in", () => {
     expect(playing.paused).toBe(false);
     await page.getByRole("button", { name: "Queue", exact: true }).click();
     await screenshot(page, "queue");
+    const queued = page.locator(".queue-list .queue-title span:first-child");
+    await page.getByRole("button", { name: `Move up: ${titles[2]}` }).click();
+    await expect.poll(() => queued.allTextContents()).toEqual([titles[0], titles[2], titles[1]]);
+    await page.getByRole("button", { name: `Remove from queue: ${titles[2]}` }).click();
+    await expect.poll(() => queued.allTextContents()).toEqual([titles[0], titles[1]]);
+    expect(await page.getByTestId("now-playing-title").textContent()).toBe(titles[1]);
     await page.getByRole("button", { name: "Close queue" }).click();
     await page.getByRole("button", { name: "Previous" }).click();
     await expect.poll(() => page.getByTestId("now-playing-title").textContent()).toBe(titles[0]);

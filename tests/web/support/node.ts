@@ -32,6 +32,7 @@ export async function freePortPair(): Promise<number> {
 export interface NodeOptions {
   join?: string; // a member's peer address
   joinToken?: string;
+  args?: string[]; // more `serve` flags
 }
 
 export class DispotifyNode {
@@ -58,6 +59,7 @@ export class DispotifyNode {
       "--election-timeout", "100",
     ];
     if (options.join) args.push("--join", options.join);
+    args.push(...(options.args ?? []));
     const log = openSync(join(this.dir, "node.log"), "a");
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("DISPOTIFY_")));
     this.process = spawn(binary, args, { stdio: ["ignore", log, log], env });

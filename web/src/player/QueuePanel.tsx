@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { createPlaylist } from "../api/endpoints";
 import { formatDuration } from "../lib/format";
+import { TrackMenu } from "../library/TrackMenu";
 import { usePlaylists } from "../playlists/PlaylistsContext";
 import { Icon } from "../ui/Icon";
 import { ReplayGainSettingsView } from "./ReplayGainSettingsView";
@@ -90,6 +91,7 @@ export function QueuePanel({ onClose }: { onClose: () => void }) {
               >
                 <Icon name="close" size={16} />
               </button>
+              <TrackMenu track={entry.track} />
             </li>
           ))}
         </ol>
