@@ -14,14 +14,34 @@ export interface Tags {
 
 const dir = mkdtempSync(join(tmpdir(), "dispotify-web-audio-"));
 
-export function makeAudio(tags: Tags, seconds: number, format: "mp3" | "flac" = "mp3", frequency = 440): string {
+// A JPEG cover: ffmpeg's test pattern in a colour of its own.
+export function makeCover(hue: number): string {
+  const path = join(dir, `cover-${hue}.jpg`);
+  execFileSync(
+    "/usr/bin/ffmpeg",
+    ["-y", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=400x400:duration=1",
+     "-vf", `hue=h=${hue}`, "-frames:v", "1", path],
+    { stdio: "pipe" },
+  );
+  return path;
+}
+
+export function makeAudio(
+  tags: Tags,
+  seconds: number,
+  format: "mp3" | "flac" = "mp3",
+  frequency = 440,
+  cover: string | null = null,
+): string {
   const path = join(dir, `${tags.track.toString().padStart(2, "0")} ${tags.title.replace(/[^\p{L}\p{N} ]/gu, "")}.${format}`);
-  const codec = format === "mp3" ? ["-c:a", "libmp3lame", "-b:a", "64k"] : ["-c:a", "flac"];
+  const codec = format === "mp3" ? ["-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "3"] : ["-c:a", "flac"];
+  const picture = cover ? ["-i", cover, "-map", "0:a", "-map", "1:v", "-c:v", "copy", "-disposition:v", "attached_pic"] : [];
   execFileSync(
     "/usr/bin/ffmpeg",
     [
       "-y", "-loglevel", "error",
       "-f", "lavfi", "-i", `sine=frequency=${frequency}:duration=${seconds}`,
+      ...picture,
       "-ac", "1", "-ar", "44100", ...codec,
       "-metadata", `title=${tags.title}`,
       "-metadata", `artist=${tags.artist}`,
