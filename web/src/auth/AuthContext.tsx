@@ -38,7 +38,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       () => undefined, // 401 signs out through the listener; other errors keep the session
     );
     // Only once per token.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session?.token]);
 
   const login = useCallback(

@@ -31,7 +31,6 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
       },
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   return { data, error, loading, reload: () => setGeneration((g) => g + 1) };
 }

@@ -56,7 +56,6 @@ export function usePagedList<T>(
     setError(null);
     load(0);
     // resetKey names the list (sort order, filters): a new one starts over.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [resetKey]);
 
   useEffect(() => () => controller.current.abort(), []);
