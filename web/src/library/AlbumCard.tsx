@@ -15,7 +15,9 @@ export function AlbumCard({ album }: { album: Album }) {
     <article className="card">
       <Link to={`/albums/${album.id}`} className="card-link">
         <Cover albumId={album.has_cover ? album.id : null} size={180} alt="" />
-        <span className="card-title">{album.title}</span>
+        <span className="card-title" title={album.title}>
+          {album.title}
+        </span>
       </Link>
       <Link to={`/artists/${album.artist_id}`} className="card-subtitle">
         {album.album_artist}

@@ -39,7 +39,8 @@ export function AlbumPage() {
         tracks={tracks}
         label={`Tracks of ${album.title}`}
         columns={{ album: false, artist: album.compilation || tracks.some((t) => t.artist !== album.album_artist) }}
-        numbers={(t, i) => (multiDisc ? (t.disc_number ?? 1) * 100 + (t.track_number ?? i + 1) : (t.track_number ?? i + 1))}
+        numbers={(t, i) => t.track_number ?? i + 1}
+        groupByDisc={multiDisc}
       />
     </section>
   );

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import type { Track } from "../api/types";
 import * as Q from "../player/queue";
 import { usePlayer, usePlayerStore } from "../player/usePlayer";
@@ -12,15 +13,20 @@ export function TrackList({
   numbers,
   label,
   menuExtra,
+  groupByDisc = false,
 }: {
   tracks: Track[];
   columns: TrackColumns;
   numbers?: (track: Track, index: number) => number;
   label: string;
   menuExtra?: (track: Track, index: number) => MenuItem[];
+  // A heading row before each disc of a multi-disc album.
+  groupByDisc?: boolean;
 }) {
   const store = usePlayerStore();
   const currentId = Q.current(usePlayer().queue)?.track.id;
+  // #, title, time and actions, and the optional ones.
+  const columnCount = 4 + Number(columns.artist !== false) + Number(columns.album !== false) + Number(!!columns.year);
   return (
     <table className="tracks" aria-label={label}>
       <thead>
@@ -38,15 +44,23 @@ export function TrackList({
       </thead>
       <tbody>
         {tracks.map((track, i) => (
-          <TrackRow
-            key={`${track.id}-${i}`}
-            track={track}
-            number={numbers ? numbers(track, i) : i + 1}
-            current={track.id === currentId}
-            columns={columns}
-            onPlay={() => store.playTracks(tracks, i)}
-            menuExtra={menuExtra?.(track, i)}
-          />
+          <Fragment key={`${track.id}-${i}`}>
+            {groupByDisc && (i === 0 || tracks[i - 1]?.disc_number !== track.disc_number) && (
+              <tr className="disc-row">
+                <th colSpan={columnCount} scope="colgroup">
+                  Disc {track.disc_number ?? 1}
+                </th>
+              </tr>
+            )}
+            <TrackRow
+              track={track}
+              number={numbers ? numbers(track, i) : i + 1}
+              current={track.id === currentId}
+              columns={columns}
+              onPlay={() => store.playTracks(tracks, i)}
+              menuExtra={menuExtra?.(track, i)}
+            />
+          </Fragment>
         ))}
       </tbody>
     </table>

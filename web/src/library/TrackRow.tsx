@@ -48,16 +48,22 @@ export function TrackRow({
         </button>
       </td>
       <td className="col-title">
-        <span className="title">{track.title}</span>
+        <span className="title" title={track.title}>
+          {track.title}
+        </span>
       </td>
       {columns.artist !== false && (
         <td className="col-artist">
-          <Link to={`/artists/${track.artist_id}`}>{track.artist}</Link>
+          <Link to={`/artists/${track.artist_id}`} title={track.artist}>
+            {track.artist}
+          </Link>
         </td>
       )}
       {columns.album !== false && (
         <td className="col-album">
-          <Link to={`/albums/${track.album_id}`}>{track.album}</Link>
+          <Link to={`/albums/${track.album_id}`} title={track.album}>
+            {track.album}
+          </Link>
         </td>
       )}
       {columns.year && <td className="col-year">{track.year || ""}</td>}
