@@ -19,12 +19,14 @@ export interface PlayerState {
 
 const kRestartAfterSeconds = 3;
 const kSaveEveryMs = 2000;
+const kFailureShownMs = 8000;
 
 export class PlayerStore {
   readonly engine: AudioEngine;
   private state: PlayerState;
   private listeners = new Set<() => void>();
   private lastSaveMs = 0;
+  private failuresInARow = 0;
 
   constructor() {
     const restored = loadPlayer();
@@ -41,7 +43,10 @@ export class PlayerStore {
       {
         ended: () => this.advance(true),
         failed: (message) => this.onFailed(message),
-        playingChanged: () => this.emit(),
+        playingChanged: (playing) => {
+          if (playing) this.failuresInARow = 0;
+          this.emit();
+        },
       },
     );
     this.engine.subscribe(() => this.maybeSave());
@@ -197,10 +202,24 @@ export class PlayerStore {
     this.engine.preload(entry?.track ?? null);
   }
 
+  // A track that cannot be played after the engine's retries is skipped,
+  // unless every track of the queue failed in a row.
   private onFailed(message: string): void {
     const track = this.currentTrack();
-    this.state = { ...this.state, failure: `Could not play ${track ? `“${track.title}”` : "the track"}: ${message}` };
+    const failure = `Could not play ${track ? `“${track.title}”` : "the track"}: ${message}`;
+    this.failuresInARow += 1;
+    const index = Q.nextIndex(this.state.queue, false);
+    if (index >= 0 && index !== this.state.queue.index && this.failuresInARow < this.state.queue.entries.length) {
+      this.setQueue(Q.jumpTo(this.state.queue, index));
+      this.startCurrent(0, true);
+    }
+    this.state = { ...this.state, failure };
     this.emit();
+    window.setTimeout(() => {
+      if (this.state.failure !== failure) return;
+      this.state = { ...this.state, failure: null };
+      this.emit();
+    }, kFailureShownMs);
   }
 
   private applyVolume(): void {
