@@ -31,3 +31,8 @@ export function formatAgo(ms: number | null): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s ago`;
   return `${Math.round(ms / 60_000)} min ago`;
 }
+
+// "1 album", "2 albums", "10,000 tracks".
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString("en")} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,6 +1,6 @@
 import { Link, useParams } from "react-router-dom";
 import { getAlbum } from "../api/endpoints";
-import { formatDuration } from "../lib/format";
+import { formatDuration, plural } from "../lib/format";
 import { useAsync } from "../lib/useAsync";
 import { usePlayerStore } from "../player/usePlayer";
 import { Cover } from "./Cover";
@@ -23,7 +23,7 @@ export function AlbumPage() {
           <h1 id="album-title">{album.title}</h1>
           <p>
             <Link to={`/artists/${album.artist_id}`}>{album.album_artist}</Link>
-            {album.year ? ` · ${album.year}` : ""} · {album.track_count} tracks · {formatDuration(album.duration_ms)}
+            {album.year ? ` · ${album.year}` : ""} · {plural(album.track_count, "track")} · {formatDuration(album.duration_ms)}
           </p>
           <div className="hero-actions">
             <button type="button" className="primary" onClick={() => store.playTracks(tracks, 0)}>

@@ -1,9 +1,10 @@
 import { useCallback, useState } from "react";
 import { listAlbums, type AlbumSort, type SortOrder } from "../api/endpoints";
-import { AlbumCard } from "./AlbumCard";
-import { useInfiniteList } from "./useInfiniteList";
+import { usePagedList } from "./usePagedList";
+import { VirtualAlbumGrid } from "./VirtualAlbumGrid";
+import { plural } from "../lib/format";
 
-const kPageSize = 60;
+const kPageSize = 120;
 const kSorts: Array<{ value: `${AlbumSort}:${SortOrder}`; label: string }> = [
   { value: "name:asc", label: "Name" },
   { value: "artist:asc", label: "Artist" },
@@ -18,12 +19,12 @@ export function AlbumsPage() {
     (offset: number, limit: number, signal: AbortSignal) => listAlbums(offset, limit, sort, order, signal),
     [sort, order],
   );
-  const { items, total, error, sentinel } = useInfiniteList(fetchPage, kPageSize);
+  const list = usePagedList(fetchPage, kPageSize, sortKey);
   return (
-    <section className="page" aria-labelledby="albums-title">
+    <section className="page fill" aria-labelledby="albums-title">
       <header className="page-header">
         <h1 id="albums-title">Albums</h1>
-        <span className="muted">{total === null ? "" : `${total.toLocaleString()} albums`}</span>
+        <span className="muted">{list.total === null ? "" : plural(list.total, "album")}</span>
         <label className="inline">
           Sort by
           <select value={sortKey} onChange={(e) => setSortKey(e.target.value)}>
@@ -35,14 +36,9 @@ export function AlbumsPage() {
           </select>
         </label>
       </header>
-      {error && <p role="alert">Could not load albums: {error.message}</p>}
-      {total === 0 && <p className="muted">No albums yet. Upload some music.</p>}
-      <div className="grid">
-        {items.map((album) => (
-          <AlbumCard key={album.id} album={album} />
-        ))}
-      </div>
-      <div ref={sentinel} className="sentinel" />
+      {list.error && <p role="alert">Could not load albums: {list.error.message}</p>}
+      {list.total === 0 && <p className="muted">No albums yet. Upload some music.</p>}
+      <VirtualAlbumGrid list={list} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useAsync } from "../lib/useAsync";
 import { usePlayerStore } from "../player/usePlayer";
 import { AlbumCard } from "./AlbumCard";
 import { TrackList } from "./TrackList";
+import { plural } from "../lib/format";
 
 export function ArtistPage() {
   const { id = "" } = useParams();
@@ -29,7 +30,7 @@ export function ArtistPage() {
           <p className="kicker">Artist</p>
           <h1 id="artist-title">{artist.name}</h1>
           <p>
-            {artist.album_count} albums · {artist.track_count} tracks
+            {plural(artist.album_count, "album")} · {plural(artist.track_count, "track")}
           </p>
           <div className="hero-actions">
             <button type="button" className="primary" onClick={() => void playAll()}>

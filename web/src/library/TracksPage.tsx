@@ -3,6 +3,7 @@ import { listTracks, type SortOrder, type TrackSort } from "../api/endpoints";
 import { usePlayerStore } from "../player/usePlayer";
 import { usePagedList } from "./usePagedList";
 import { VirtualTrackTable } from "./VirtualTrackTable";
+import { plural } from "../lib/format";
 
 const kPageSize = 200;
 
@@ -28,7 +29,7 @@ export function TracksPage() {
     <section className="page fill" aria-labelledby="tracks-title">
       <header className="page-header">
         <h1 id="tracks-title">Tracks</h1>
-        <span className="muted">{list.total === null ? "" : `${list.total.toLocaleString()} tracks`}</span>
+        <span className="muted">{list.total === null ? "" : plural(list.total, "track")}</span>
         <button
           type="button"
           className="primary"

@@ -9,7 +9,7 @@ import {
 } from "../api/endpoints";
 import type { Playlist } from "../api/types";
 import { TrackList } from "../library/TrackList";
-import { formatDuration } from "../lib/format";
+import { formatDuration, plural } from "../lib/format";
 import { useAsync } from "../lib/useAsync";
 import { usePlayerStore } from "../player/usePlayer";
 import { useToast } from "../ui/Toast";
@@ -83,7 +83,7 @@ export function PlaylistPage() {
             </form>
           )}
           <p>
-            {playlist.track_count} tracks · {formatDuration(playlist.duration_ms)}
+            {plural(playlist.track_count, "track")} · {formatDuration(playlist.duration_ms)}
           </p>
           <div className="hero-actions">
             <button type="button" className="primary" disabled={tracks.length === 0} onClick={() => store.playTracks(tracks, 0)}>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { createPlaylist } from "../api/endpoints";
-import { formatDuration } from "../lib/format";
+import { formatDuration, plural } from "../lib/format";
 import { usePlaylists } from "./PlaylistsContext";
 
 export function PlaylistsPage() {
@@ -45,7 +45,7 @@ export function PlaylistsPage() {
             <li key={p.id}>
               <Link to={`/playlists/${p.id}`}>{p.name}</Link>
               <span className="muted">
-                {p.track_count} tracks · {formatDuration(p.duration_ms)}
+                {plural(p.track_count, "track")} · {formatDuration(p.duration_ms)}
               </span>
             </li>
           ))}
