@@ -24,10 +24,19 @@ const ClusterPage = lazy(() => import("./admin/ClusterPage").then((m) => ({ defa
 function SignedIn() {
   const { user } = useAuth();
   // One player per session: signing out stops the music.
-  const [store] = useState(() => new PlayerStore());
-  useEffect(() => connectMediaSession(store), [store]);
-  useEffect(() => () => store.engine.stop(), [store]);
+  const [store, setStore] = useState<PlayerStore | null>(null);
+  useEffect(() => {
+    const created = new PlayerStore(user?.id ?? "");
+    const disconnect = connectMediaSession(created);
+    setStore(created);
+    return () => {
+      disconnect();
+      created.dispose();
+    };
+    // SignedIn is keyed by the user: a new user mounts a new player.
+  }, []);
   const admin = user?.role === "admin";
+  if (!store) return null;
   return (
     <PlayerContext.Provider value={store}>
       <PlaylistsProvider>

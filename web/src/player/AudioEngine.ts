@@ -223,6 +223,14 @@ export class AudioEngine {
     this.emit();
   }
 
+  // Stops and removes the elements: the engine cannot be used afterwards.
+  dispose(): void {
+    this.stop();
+    this.chain.close();
+    for (const audio of this.elements) audio.remove();
+    this.listeners.clear();
+  }
+
   play(): void {
     this.wantPlaying = true;
     if (this.chain.active) {

@@ -193,6 +193,14 @@ export class GaplessChain {
     this.pausedNext = null;
   }
 
+  // Releases the audio context; the chain cannot be used afterwards.
+  close(): void {
+    this.stop();
+    void this.ctx?.close().catch(() => undefined);
+    this.ctx = null;
+    this.routed.clear();
+  }
+
   private startSource(id: string, buffer: AudioBuffer, at: number, offset: number, fadeIn: boolean): Playing {
     const ctx = this.ctx as AudioContext;
     const source = ctx.createBufferSource();

@@ -16,7 +16,7 @@ function failActive(store: PlayerStore) {
 }
 
 it("skips a track that cannot be played, and says which", async () => {
-  const store = new PlayerStore();
+  const store = new PlayerStore("u1");
   store.playTracks([makeTrack(0), makeTrack(1)], 0);
   for (let attempt = 1; attempt <= 5; attempt++) {
     failActive(store);
@@ -31,11 +31,11 @@ it("skips a track that cannot be played, and says which", async () => {
 });
 
 it("keeps the queue and the position for the next page load", () => {
-  const store = new PlayerStore();
+  const store = new PlayerStore("u1");
   store.playTracks([makeTrack(0), makeTrack(1), makeTrack(2)], 1);
   store.toggleShuffle();
   store.setVolume(0.4);
-  const restored = new PlayerStore();
+  const restored = new PlayerStore("u1");
   expect(restored.currentTrack()?.id).toBe("t1");
   expect(restored.snapshot().queue.entries).toHaveLength(3);
   expect(restored.snapshot().queue.shuffle).toBe(true);

@@ -28,8 +28,9 @@ export class PlayerStore {
   private lastSaveMs = 0;
   private failuresInARow = 0;
 
-  constructor() {
-    const restored = loadPlayer();
+  // `userId`: whose saved queue and settings to restore and keep.
+  constructor(private readonly userId: string) {
+    const restored = loadPlayer(userId);
     this.state = {
       queue: restored.queue,
       volume: restored.volume,
@@ -54,7 +55,15 @@ export class PlayerStore {
     const entry = Q.current(this.state.queue);
     if (entry) this.engine.load(entry.track, restored.position, false);
     this.applyVolume();
-    window.addEventListener("pagehide", () => this.save());
+    window.addEventListener("pagehide", this.save);
+  }
+
+  // Signing out: the music stops and the player's elements go away.
+  dispose(): void {
+    this.save();
+    window.removeEventListener("pagehide", this.save);
+    this.engine.dispose();
+    this.listeners.clear();
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -238,9 +247,9 @@ export class PlayerStore {
     if (now - this.lastSaveMs >= kSaveEveryMs) this.save();
   }
 
-  private save(): void {
+  private save = (): void => {
     this.lastSaveMs = Date.now();
-    savePlayer({
+    savePlayer(this.userId, {
       queue: this.state.queue,
       position: this.engine.snapshot().currentTime,
       volume: this.state.volume,
@@ -248,7 +257,7 @@ export class PlayerStore {
       replayGain: this.state.replayGain,
       gapless: this.state.gapless,
     });
-  }
+  };
 
   private emit(): void {
     for (const listener of this.listeners) listener();

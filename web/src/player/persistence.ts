@@ -5,7 +5,8 @@ import { readJson, writeJson } from "../lib/storage";
 import { emptyQueue, makeEntries, type Queue, type RepeatMode } from "./queue";
 import { defaultReplayGain, type ReplayGainSettings } from "./replayGain";
 
-const kKey = "dispotify.player";
+// One saved player per account on this browser.
+const keyOf = (userId: string) => `dispotify.player.${userId}`;
 // Enough for any album or playlist; a larger queue is cut when saved.
 const kSavedEntriesMax = 2000;
 
@@ -30,7 +31,7 @@ export interface RestoredPlayer {
   gapless: boolean;
 }
 
-export function savePlayer(state: RestoredPlayer): void {
+export function savePlayer(userId: string, state: RestoredPlayer): void {
   const start = Math.max(0, Math.min(state.queue.index, state.queue.entries.length - kSavedEntriesMax));
   const saved: SavedPlayer = {
     tracks: state.queue.entries.slice(start, start + kSavedEntriesMax).map((e) => e.track),
@@ -43,11 +44,11 @@ export function savePlayer(state: RestoredPlayer): void {
     replayGain: state.replayGain,
     gapless: state.gapless,
   };
-  writeJson(kKey, saved);
+  writeJson(keyOf(userId), saved);
 }
 
-export function loadPlayer(): RestoredPlayer {
-  const saved = readJson<SavedPlayer>(kKey);
+export function loadPlayer(userId: string): RestoredPlayer {
+  const saved = readJson<SavedPlayer>(keyOf(userId));
   const fallback = {
     queue: emptyQueue,
     position: 0,

@@ -15,7 +15,7 @@ export function stubMedia(): void {
 
 export function renderWithPlayer(ui: ReactElement, path = "/") {
   stubMedia();
-  const store = new PlayerStore();
+  const store = new PlayerStore("u1");
   const result = render(
     <MemoryRouter initialEntries={[path]}>
       <ToastProvider>
