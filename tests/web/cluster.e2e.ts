@@ -27,6 +27,38 @@ afterAll(async () => {
 
 const rows = () => page.getByRole("table", { name: "Nodes" }).locator("tbody tr");
 const rowOf = (node: DispotifyNode) => rows().filter({ hasText: `127.0.0.1:${node.port}` });
+let leader: DispotifyNode = n1;
+
+interface ClusterView {
+  leader: string | null;
+  members: Array<{ node_id: string; api_address: string }>;
+}
+
+async function clusterView(token: string): Promise<ClusterView> {
+  const response = await fetch(`${n2.url}/api/v1/cluster`, { headers: { Authorization: `Bearer ${token}` } });
+  return (await response.json()) as ClusterView;
+}
+
+// The node that leads now, made to be another than n2 (whose page plays).
+async function leaderOtherThanN2(token: string): Promise<DispotifyNode> {
+  let view = await clusterView(token);
+  const nodeOf = (id: string | null) => {
+    const member = view.members.find((m) => m.node_id === id);
+    return nodes.find((n) => member && member.api_address.endsWith(`:${n.port}`)) ?? null;
+  };
+  if (nodeOf(view.leader) === n2) {
+    const target = view.members.find((m) => m.api_address.endsWith(`:${n1.port}`));
+    await fetch(`${n2.url}/api/v1/cluster/transfer-leader`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ node_id: target?.node_id }),
+    });
+    await expect.poll(async () => (view = await clusterView(token)).leader, { timeout: 10_000 }).toBe(target?.node_id);
+  }
+  const found = nodeOf(view.leader);
+  if (!found) throw new Error(`no leader in ${JSON.stringify(view)}`);
+  return found;
+}
 
 it("shows every node healthy, then a killed leader unreachable, while the music plays on", async () => {
   // The page and the track live on n2, a follower: streams need no majority.
@@ -43,15 +75,17 @@ it("shows every node healthy, then a killed leader unreachable, while the music 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cluster" }).click();
   await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(3);
   await expect.poll(() => page.locator(".badge.ok").count(), { timeout: 20_000 }).toBe(3);
-  await expect.poll(() => rowOf(n1).textContent()).toContain("leader");
+  leader = await leaderOtherThanN2(token);
+  await expect.poll(() => rowOf(leader).textContent()).toContain("leader");
   await screenshot(page, "cluster-healthy");
 
-  await n1.kill();
+  await leader.kill();
   const before = (await activeAudio(page)).currentTime;
-  await expect.poll(() => rowOf(n1).textContent(), { timeout: 15_000 }).toContain("unreachable");
+  await expect.poll(() => rowOf(leader).textContent(), { timeout: 15_000 }).toContain("unreachable");
   // A new leader among the survivors, and the music never stopped.
+  const survivors = nodes.filter((n) => n !== leader);
   await expect
-    .poll(async () => (await rowOf(n2).textContent()) + "|" + (await rowOf(n3).textContent()), { timeout: 15_000 })
+    .poll(async () => (await Promise.all(survivors.map((n) => rowOf(n).textContent()))).join("|"), { timeout: 15_000 })
     .toMatch(/leader/);
   await screenshot(page, "cluster-failure");
   await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(before + 3);
@@ -60,7 +94,7 @@ it("shows every node healthy, then a killed leader unreachable, while the music 
 });
 
 it("shows the node healthy again once it restarts", async () => {
-  await n1.start({ join: n2.peerAddress });
+  await leader.start({ join: n2.peerAddress });
   await expect.poll(() => page.locator(".badge.ok").count(), { timeout: 30_000 }).toBe(3);
   await expect.poll(() => page.locator(".badge.bad").count()).toBe(0);
   await screenshot(page, "cluster-healed");
