@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -27,6 +28,10 @@ constexpr size_t kSegmentsMax = 16;
 // The first path segments that belong to the server, not to the app.
 constexpr std::array<std::string_view, 6> kReservedRoots = {"api",     "rest",   "metrics",
                                                             "healthz", "readyz", "peer"};
+// The first segments of the app's own routes (web/src/App.tsx): deep links
+// under them get index.html; any other unknown path is a plain 404.
+constexpr std::array<std::string_view, 6> kAppRoots = {"albums",    "artists", "tracks",
+                                                       "playlists", "upload",  "admin"};
 // Only what the app's own pages load: a strict policy costs nothing and
 // stops injected scripts from running or leaking data elsewhere.
 constexpr std::string_view kContentSecurityPolicy =
@@ -109,6 +114,18 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   return if_none_match.find(etag) != std::string_view::npos;
 }
 
+net::Response not_found(const net::Request& request) {
+  net::Response response = error_response(Errc::not_found, "no such route: " + request.path);
+  response.route = "(not found)";
+  return response;
+}
+
+bool is_app_route(std::string_view relative) {
+  if (relative.empty() || relative == "index.html") return true;
+  const std::string_view root = relative.substr(0, std::min(relative.find('/'), relative.size()));
+  return std::find(kAppRoots.begin(), kAppRoots.end(), root) != kAppRoots.end();
+}
+
 net::Response plain(int status, std::string body) {
   net::Response response;
   response.status = status;
@@ -173,7 +190,7 @@ net::Response WebApp::serve_file(const net::Request& request, const std::string&
     gzipped = file.has_value();
   }
   if (!file) file = open_regular(path);
-  if (!file) return plain(404, "not found: " + request.path + "\n");
+  if (!file) return not_found(request);
   net::Response response;
   response.route = "GET (web app)";
   const std::string etag = etag_of(file->st, gzipped);
@@ -196,30 +213,27 @@ net::Response WebApp::serve_file(const net::Request& request, const std::string&
 }
 
 net::Response WebApp::serve(const net::Request& request) const {
-  if (is_reserved_path(request.path)) {
-    net::Response response = error_response(Errc::not_found, "no such route: " + request.path);
-    response.route = "(not found)";
-    return response;
-  }
+  if (is_reserved_path(request.path)) return not_found(request);
+  auto relative = safe_relative_path(request.path);
+  if (!relative) return not_found(request);
+  const std::string_view last = std::string_view(*relative).substr(relative->rfind('/') + 1);
+  const bool is_file = relative->starts_with("assets/") || last.find('.') != std::string_view::npos;
+  const bool is_app = !is_file || *relative == "index.html";
+  if (is_app && !is_app_route(*relative)) return not_found(request);
   if (request.method != "GET" && request.method != "HEAD") {
     net::Response response = plain(405, "method " + request.method + " not allowed\n");
     response.set_header("Allow", "GET, HEAD");
     return response;
   }
-  auto relative = safe_relative_path(request.path);
-  if (!relative) return plain(404, "not found\n");
   if (dir_.empty() || !std::filesystem::is_regular_file(dir_ + "/index.html")) {
     return plain(
         404, "The web app is not built: run `make web`, or point --web-dir at a folder with index.html.\n");
   }
+  // Hashed assets never change; a name with an extension at the root
+  // (favicon.svg) is a file, revalidated; a missing file is 404, never the
+  // app (a missing script must not come back as HTML).
   if (relative->starts_with("assets/")) return serve_file(request, *relative, kImmutable);
-  const std::string_view last = std::string_view(*relative).substr(relative->rfind('/') + 1);
-  // A name with an extension is a file (favicon.svg, robots.txt): served if
-  // it exists, else 404, never the app (a missing script must not come back
-  // as HTML). Any other path is one of the app's routes.
-  if (!relative->empty() && last.find('.') != std::string_view::npos && *relative != "index.html") {
-    return serve_file(request, *relative, kRevalidate);
-  }
+  if (!is_app) return serve_file(request, *relative, kRevalidate);
   return serve_file(request, "index.html", kRevalidate);
 }
 

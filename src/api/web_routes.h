@@ -3,10 +3,11 @@
 // Caching: files under /assets/ carry a content hash in their names (Vite
 // does that), so they are immutable for a year; index.html and the other
 // files at the root are revalidated on every load (no-cache + ETag), so a
-// new build reaches browsers at once. Any other path without a file
-// extension is a route of the app (a deep link such as /albums/ID) and gets
-// index.html. Paths of the server's own interfaces (/api, /rest, /metrics,
-// /healthz, /readyz, /peer) are never answered with the app.
+// new build reaches browsers at once. A path under one of the app's routes
+// (a deep link such as /albums/ID) gets index.html; any other unknown path
+// is a JSON 404 as from the router. Paths of the server's own interfaces
+// (/api, /rest, /metrics, /healthz, /readyz, /peer) are never answered
+// with the app.
 //
 // Thread-safety: WebApp is immutable after construction; serve() may run on
 // any number of worker threads at once.

@@ -35,7 +35,7 @@ class WebAppTest : public ::testing::Test {
     write("assets/index-abc123.js", "console.log(1)");
     write("assets/index-abc123.js.gz", "GZIPPED");
     write("favicon.svg", "<svg/>");
-    write("../secret.txt", "secret");
+    write("../secret.txt", "TOP SECRET CONTENT");
   }
   void write(const std::string& name, const std::string& text) { std::ofstream(dir_ + "/" + name) << text; }
   net::Response get(std::string path, std::string method = "GET") {
@@ -80,7 +80,7 @@ TEST_F(WebAppTest, IndexIsRevalidatedAndAnswers304ForItsETag) {
 }
 
 TEST_F(WebAppTest, DeepLinksFallBackToIndex) {
-  for (const char* path : {"/albums", "/albums/0123abcd", "/artists/x/", "/search"}) {
+  for (const char* path : {"/albums", "/albums/0123abcd", "/artists/x/", "/playlists/p1", "/admin/cluster"}) {
     auto r = get(path);
     EXPECT_EQ(r.status, 200) << path;
     EXPECT_EQ(body_of(r), "<!doctype html>app") << path;
@@ -88,10 +88,15 @@ TEST_F(WebAppTest, DeepLinksFallBackToIndex) {
   }
 }
 
-TEST_F(WebAppTest, MissingFilesAreNotAnsweredWithTheApp) {
+TEST_F(WebAppTest, MissingFilesAndUnknownPathsAreNotAnsweredWithTheApp) {
   EXPECT_EQ(get("/assets/missing-123.js").status, 404);
   EXPECT_EQ(get("/robots.txt").status, 404);
   EXPECT_EQ(get("/favicon.svg").status, 200);
+  for (const char* path : {"/rest-nope/ping", "/wp-admin", "/albumsx/1"}) {
+    auto r = get(path);
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_EQ(header(r, "Content-Type"), "application/json") << path;
+  }
 }
 
 TEST_F(WebAppTest, ServerPathsAreNeverSwallowed) {
@@ -106,11 +111,11 @@ TEST_F(WebAppTest, ServerPathsAreNeverSwallowed) {
 }
 
 TEST_F(WebAppTest, PathTraversalIsRefused) {
-  for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/assets/..", "/.hidden", "/a//b",
-                           "/assets\\..\\x.js"}) {
+  for (const char* path : {"/../secret.txt", "/assets/../../secret.txt", "/assets/..", "/.hidden",
+                           "/albums//b", "/albums/../../secret.txt", "/assets\\..\\x.js"}) {
     auto r = get(path);
     EXPECT_EQ(r.status, 404) << path;
-    EXPECT_EQ(body_of(r).find("secret"), std::string::npos) << path;
+    EXPECT_EQ(body_of(r).find("TOP SECRET"), std::string::npos) << path;
   }
 }
 
@@ -119,6 +124,7 @@ TEST_F(WebAppTest, OtherMethodsGet405) {
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(header(r, "Allow"), "GET, HEAD");
   EXPECT_EQ(get("/albums", "HEAD").status, 200);
+  EXPECT_EQ(get("/nope", "POST").status, 404);
 }
 
 TEST(WebApp, WithoutABuiltAppExplainsWhatToDo) {

@@ -42,6 +42,8 @@ function SignedIn() {
       <PlaylistsProvider>
         <Shell>
           <Suspense fallback={<p className="muted">Loading…</p>}>
+            {/* The server sends index.html for paths under these roots only
+                (kAppRoots in src/api/web_routes.cpp): keep the two in step. */}
             <Routes>
               <Route path="/" element={<Navigate to="/albums" replace />} />
               <Route path="/albums" element={<AlbumsPage />} />
