@@ -18,7 +18,7 @@ export function PlayerBar({ queueOpen, onToggleQueue }: { queueOpen: boolean; on
           className="icon-button"
           aria-label="Queue"
           aria-pressed={queueOpen}
-          aria-controls="queue-panel"
+          aria-controls={queueOpen ? "queue-panel" : undefined}
           onClick={onToggleQueue}
         >
           <Icon name="queue" />
