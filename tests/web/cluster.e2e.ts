@@ -99,3 +99,19 @@ it("shows the node healthy again once it restarts", async () => {
   await expect.poll(() => page.locator(".badge.bad").count()).toBe(0);
   await screenshot(page, "cluster-healed");
 });
+
+it("keeps browsing from the node's own copy, and playing, when the majority is gone", async () => {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Albums" }).click();
+  await page.getByRole("link", { name: "Failover" }).first().click();
+  await page.getByRole("button", { name: "Play album" }).click();
+  await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(0.5);
+  for (const node of nodes) if (node !== n2) await node.kill();
+  // A read now waits for a majority that is not there (503 within 2 s), then
+  // falls back to this node's copy; the page says so.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Albums" }).click();
+  await page.getByText("This server cannot reach the rest of its cluster").waitFor({ timeout: 15_000 });
+  await page.getByRole("link", { name: "Failover" }).first().waitFor();
+  await screenshot(page, "cluster-minority");
+  const before = (await activeAudio(page)).currentTime;
+  await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(before + 2);
+});

@@ -10,6 +10,7 @@ const repo = resolve(new URL("../../..", import.meta.url).pathname);
 export const binary = process.env.DISPOTIFY_BIN ?? join(repo, "build", "dispotify");
 export const adminPassword = "admin-web-e2e";
 const kReadyTimeoutMs = 15_000;
+const kStopTimeoutMs = 10_000;
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolvePort) => {
@@ -76,11 +77,16 @@ export class DispotifyNode {
     throw new Error(`node not ready within ${kReadyTimeoutMs} ms; see ${this.dir}/node.log`);
   }
 
+  // Stops the process with `signal` (SIGKILL after kStopTimeoutMs).
   kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return Promise.resolve();
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((done) => {
-      child.once("exit", () => done());
+      const timer = setTimeout(() => child.kill("SIGKILL"), kStopTimeoutMs);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        done();
+      });
       child.kill(signal);
     });
   }

@@ -13,9 +13,26 @@ export class ApiError extends Error {
 }
 
 type UnauthorizedListener = () => void;
+type StaleListener = (stale: boolean) => void;
 
 let token: string | null = null;
 let onUnauthorized: UnauthorizedListener | null = null;
+const staleListeners = new Set<StaleListener>();
+let stale = false;
+
+// Told whether the last read had to use this node's local copy of the
+// catalog (the node cannot reach a majority of the cluster).
+export function subscribeStale(listener: StaleListener): () => void {
+  staleListeners.add(listener);
+  listener(stale);
+  return () => staleListeners.delete(listener);
+}
+
+function setStale(value: boolean): void {
+  if (value === stale) return;
+  stale = value;
+  for (const listener of staleListeners) listener(value);
+}
 
 export function setToken(value: string | null): void {
   token = value;
@@ -57,12 +74,27 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const headers: Record<string, string> = {};
   if (token) headers["Authorization"] = `Bearer ${token}`;
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(`/api/v1${path}`, {
-    method: options.method ?? "GET",
-    headers,
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-    signal: options.signal ?? null,
-  });
+  const method = options.method ?? "GET";
+  const send = (url: string) =>
+    fetch(url, {
+      method,
+      headers,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      signal: options.signal ?? null,
+    });
+  let response = await send(`/api/v1${path}`);
+  // A node cut off from the majority refuses linearizable reads (503) but
+  // still has its own copy of the catalog: browsing goes on from it.
+  if (response.status === 503 && method === "GET" && !path.includes("consistency=")) {
+    const fallback = await send(`/api/v1${path}${path.includes("?") ? "&" : "?"}consistency=stale`);
+    if (fallback.ok) {
+      setStale(true);
+      return (await fallback.json()) as T;
+    }
+    response = fallback;
+  } else if (response.ok && method === "GET") {
+    setStale(false);
+  }
   if (!response.ok) {
     const error = await errorFromResponse(response);
     if (response.status === 401 && token && onUnauthorized) onUnauthorized();

@@ -4,6 +4,7 @@ import { QueuePanel } from "../player/QueuePanel";
 import { ShortcutsHelp } from "../player/ShortcutsHelp";
 import { useKeyboardShortcuts } from "../player/useKeyboardShortcuts";
 import { Sidebar } from "./Sidebar";
+import { StaleBanner } from "./StaleBanner";
 import { TopBar } from "./TopBar";
 
 // The signed-in frame: navigation, search, the page, the queue and the player.
@@ -17,6 +18,7 @@ export function Shell({ children }: { children: ReactNode }) {
       <Sidebar />
       <TopBar onHelp={toggleHelp} />
       <main className="content" id="content">
+        <StaleBanner />
         {children}
       </main>
       {queueOpen && <QueuePanel onClose={() => setQueueOpen(false)} />}
