@@ -10,6 +10,7 @@ export interface Tags {
   artist: string;
   album: string;
   track: number;
+  replayGainDb?: number; // REPLAYGAIN_TRACK_GAIN, for FLAC
 }
 
 const dir = mkdtempSync(join(tmpdir(), "dispotify-web-audio-"));
@@ -48,6 +49,9 @@ export function makeAudio(
       "-metadata", `album_artist=${tags.artist}`,
       "-metadata", `album=${tags.album}`,
       "-metadata", `track=${tags.track}`,
+      ...(tags.replayGainDb === undefined
+        ? []
+        : ["-metadata", `REPLAYGAIN_TRACK_GAIN=${tags.replayGainDb.toFixed(2)} dB`, "-metadata", "REPLAYGAIN_TRACK_PEAK=0.125"]),
       path,
     ],
     { stdio: "pipe" },

@@ -79,3 +79,14 @@ it("requests a track anew when its preload failed", () => {
   expect(engine.active).toBe(a);
   expect(a.getAttribute("src")).toBe("/stream/t2?attempt=0");
 });
+
+it("applies ReplayGain to an element alone only up to full volume", () => {
+  const { engine, a, b } = setup();
+  engine.setVolume(0.25, 2);
+  expect(a.volume).toBeCloseTo(0.5);
+  expect(b.volume).toBeCloseTo(0.5);
+  engine.setVolume(0.8, 2);
+  expect(a.volume).toBe(1);
+  engine.setVolume(0.8, 0.5);
+  expect(a.volume).toBeCloseTo(0.4);
+});

@@ -45,6 +45,7 @@ export class AudioEngine {
   private resumeAt: number | null = null;
   private wantPlaying = false;
   private volume = 1;
+  private gain = 1; // ReplayGain factor, may exceed 1
   private time: EngineTime = emptyTime();
   private listeners = new Set<() => void>();
   private nextTrack: Track | null = null;
@@ -128,7 +129,7 @@ export class AudioEngine {
       this.active.src = this.urlOf(track, 0);
       this.active.load();
     }
-    this.active.volume = this.volume;
+    this.applyVolume();
     this.elements.forEach((audio, slot) => (audio.dataset.active = String(slot === this.activeSlot)));
     this.time = { ...emptyTime(), trackId: track.id, duration: track.duration_ms / 1000, currentTime: startAt };
     if (autoplay) this.playActive();
@@ -156,7 +157,7 @@ export class AudioEngine {
       ([currentBuffer, nextBuffer]) => {
         const element = this.active;
         if (!still() || element.paused || element.duration - element.currentTime < 1) return;
-        this.chain.setVolume(this.volume);
+        this.applyVolume();
         this.chain.takeOver(element, current, currentBuffer);
         this.chain.scheduleNext(next.id, nextBuffer);
         this.startChainTicks();
@@ -262,14 +263,29 @@ export class AudioEngine {
     this.emit();
   }
 
-  setVolume(volume: number): void {
+  // `volume` is the listener's (0..1); `gain` the track's ReplayGain factor.
+  setVolume(volume: number, gain = 1): void {
     this.volume = Math.max(0, Math.min(1, volume));
-    for (const audio of this.elements) audio.volume = this.volume;
-    this.chain.setVolume(this.volume);
+    this.gain = Math.max(0, gain);
+    this.applyVolume();
+  }
+
+  // Elements in the audio graph take the volume and amplify after it; an
+  // element alone can only go up to full volume.
+  private applyVolume(): void {
+    for (const audio of this.elements) {
+      if (this.chain.isRouted(audio)) {
+        audio.volume = this.volume;
+        this.chain.setElementGain(audio, this.gain);
+      } else {
+        audio.volume = Math.min(1, this.volume * this.gain);
+      }
+    }
+    this.chain.setVolume(this.volume * this.gain);
   }
 
   private playActive(): void {
-    this.chain.attach(this.elements);
+    this.chain.attach(this.elements, () => this.applyVolume());
     this.active.play().catch((reason: unknown) => {
       // Autoplay refused (no user gesture yet, e.g. after a reload): stay paused.
       if (reason instanceof DOMException && reason.name === "NotAllowedError") {

@@ -66,7 +66,7 @@ export class GaplessChain {
   // Creates the audio context (call from a user gesture: a play) and
   // routes the elements through it once it runs. Never routes into a
   // suspended context, which would silence the elements.
-  attach(elements: HTMLMediaElement[]): void {
+  attach(elements: HTMLMediaElement[], onRouted: () => void): void {
     if (!GaplessChain.supported()) return;
     if (!this.ctx) {
       this.ctx = new AudioContext();
@@ -82,6 +82,7 @@ export class GaplessChain {
         ctx.createMediaElementSource(element).connect(gain).connect(ctx.destination);
         this.routed.set(element, gain);
       }
+      onRouted();
     };
     if (ctx.state === "running") route();
     else void ctx.resume().then(route, () => undefined);
@@ -89,6 +90,16 @@ export class GaplessChain {
 
   canTakeOver(element: HTMLMediaElement): boolean {
     return this.running && this.routed.has(element);
+  }
+
+  isRouted(element: HTMLMediaElement): boolean {
+    return this.routed.has(element);
+  }
+
+  // The gain after a routed element (ReplayGain above full volume).
+  setElementGain(element: HTMLMediaElement, gain: number): void {
+    const node = this.routed.get(element);
+    if (node) node.gain.value = gain;
   }
 
   // The whole file decoded (kept for the last few tracks).
@@ -115,16 +126,17 @@ export class GaplessChain {
   takeOver(element: HTMLMediaElement, id: string, buffer: AudioBuffer): void {
     const ctx = this.ctx as AudioContext;
     const elementGain = this.routed.get(element) as GainNode;
+    const level = elementGain.gain.value;
     const at = ctx.currentTime + kHandoffDelaySeconds;
     const offset = element.currentTime + kHandoffDelaySeconds;
     this.current = this.startSource(id, buffer, at, offset, true);
-    elementGain.gain.setValueAtTime(1, at);
+    elementGain.gain.setValueAtTime(level, at);
     elementGain.gain.linearRampToValueAtTime(0, at + kCrossfadeSeconds);
     window.setTimeout(
       () => {
         element.pause();
         elementGain.gain.cancelScheduledValues(0);
-        elementGain.gain.value = 1;
+        elementGain.gain.value = level;
       },
       (kHandoffDelaySeconds + kCrossfadeSeconds) * 1000 + 50,
     );

@@ -233,7 +233,7 @@ export class PlayerStore {
 
   private applyVolume(): void {
     const factor = gainFactor(this.currentTrack(), this.state.replayGain);
-    this.engine.setVolume(this.state.muted ? 0 : this.state.volume * factor);
+    this.engine.setVolume(this.state.muted ? 0 : this.state.volume, factor);
   }
 
   private setQueue(queue: Q.Queue): void {

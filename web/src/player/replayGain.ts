@@ -1,6 +1,7 @@
 // ReplayGain: the loudness correction stored in the tags, applied as a
-// volume factor. An <audio> element cannot amplify, so positive gains are
-// clipped at full volume (and the peak keeps the result from clipping).
+// gain factor. A factor above 1 amplifies (through Web Audio once the
+// player's audio graph runs; an <audio> element alone stops at full
+// volume); the track's peak keeps the result from clipping.
 import type { Track } from "../api/types";
 
 export type ReplayGainMode = "off" | "track" | "album";
@@ -9,6 +10,9 @@ export interface ReplayGainSettings {
   mode: ReplayGainMode;
   preampDb: number; // added to the tag's gain, -15..15
 }
+
+// +12 dB: more would mostly amplify noise.
+export const kGainFactorMax = 4;
 
 export const defaultReplayGain: ReplayGainSettings = { mode: "track", preampDb: 0 };
 
@@ -20,5 +24,5 @@ export function gainFactor(track: Track | null, settings: ReplayGainSettings): n
   const peak = settings.mode === "album" ? (rg.album_peak ?? rg.track_peak) : (rg.track_peak ?? rg.album_peak);
   let factor = Math.pow(10, (gain + settings.preampDb) / 20);
   if (peak && peak > 0) factor = Math.min(factor, 1 / peak);
-  return Math.min(Math.max(factor, 0), 1);
+  return Math.min(Math.max(factor, 0), kGainFactorMax);
 }

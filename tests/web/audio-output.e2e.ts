@@ -1,9 +1,11 @@
-// Gapless playback measured on the audio the page produces: a tap on
-// everything connected to the audio output finds the longest stretch of
-// silent samples between two sounding ones. Across the join of two
-// consecutive tones it must stay far below a millisecond. With gapless
-// playback turned off the same measurement must find the gap (so the test
-// can fail).
+// The audio the page produces, measured: a tap on everything connected to
+// the audio output records the peak and the longest stretch of silent
+// samples between two sounding ones.
+// - Gapless: across the join of two consecutive tones the silence stays far
+//   below a millisecond; with gapless playback turned off the same
+//   measurement finds the gap (so the test can fail).
+// - ReplayGain: a track tagged +6 dB comes out twice as loud, and at its
+//   own level with ReplayGain off.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bytesOf, makeAudio } from "./support/audio";
@@ -18,6 +20,7 @@ const kSampleRate = 44100;
 const kSilentSampleMax = 1e-3;
 
 interface Silence {
+  peak: number; // the largest sample
   sounding: number; // samples above the silence level
   longest: number; // longest closed run of silent samples after the first sound
   run: number;
@@ -31,11 +34,14 @@ beforeAll(async () => {
     const path = makeAudio({ title, artist: "Seamless", album: "Continuous", track: i + 1 }, 4, "flac", 440);
     await node.upload(token, `${i + 1}.flac`, bytesOf(path));
   }
+  // Tagged 6 dB too quiet: ReplayGain doubles it (peak 0.125 -> 0.25).
+  const quiet = makeAudio({ title: "Quiet", artist: "Seamless", album: "Quiet Album", track: 1, replayGainDb: 6.02 }, 3, "flac");
+  await node.upload(token, "quiet.flac", bytesOf(quiet));
   browser = await launch();
   page = await (await browser.newContext()).newPage();
   await page.addInitScript(
     ({ silentMax }) => {
-      const silence: Silence = { sounding: 0, longest: 0, run: 0 };
+      const silence: Silence = { peak: 0, sounding: 0, longest: 0, run: 0 };
       (window as unknown as TapWindow).__silence = silence;
       const taps = new WeakMap<BaseAudioContext, AudioNode>();
       const connect = AudioNode.prototype.connect as (this: AudioNode, ...args: unknown[]) => unknown;
@@ -52,6 +58,7 @@ beforeAll(async () => {
             connect.call(sink, ctx.destination);
             processor.onaudioprocess = (event) => {
               for (const x of event.inputBuffer.getChannelData(0)) {
+                silence.peak = Math.max(silence.peak, Math.abs(x));
                 if (Math.abs(x) > silentMax) {
                   if (silence.sounding > 0) silence.longest = Math.max(silence.longest, silence.run);
                   silence.sounding += 1;
@@ -90,7 +97,7 @@ async function silence(): Promise<Silence> {
 }
 
 async function playAcrossTheJoin(): Promise<void> {
-  await page.evaluate(() => Object.assign((window as unknown as TapWindow).__silence, { sounding: 0, longest: 0, run: 0 }));
+  await page.evaluate(() => Object.assign((window as unknown as TapWindow).__silence, { peak: 0, sounding: 0, longest: 0, run: 0 }));
   await page.getByRole("button", { name: "Play album" }).click();
   await expect.poll(() => page.getByTestId("now-playing-title").textContent(), { timeout: 15_000 }).toBe("Part Two");
   await page.waitForTimeout(1500);
@@ -113,4 +120,26 @@ it("finds the gap when gapless playback is turned off", async () => {
   await playAcrossTheJoin();
   const { longest } = await silence();
   expect(longest).toBeGreaterThan(kSampleRate / 1000); // over a millisecond of silence
+});
+
+it("amplifies a quiet track by its ReplayGain through the audio graph", async () => {
+  const playQuiet = async () => {
+    await page.getByRole("link", { name: "Albums" }).click();
+    await page.getByRole("link", { name: "Quiet Album" }).first().click();
+    await page.evaluate(() => Object.assign((window as unknown as TapWindow).__silence, { peak: 0 }));
+    await page.getByRole("button", { name: "Play album" }).click();
+    await page.getByRole("button", { name: "Pause" }).waitFor();
+    await page.waitForTimeout(1000);
+    await page.getByRole("button", { name: "Pause" }).click();
+    return (await silence()).peak;
+  };
+  await page.getByRole("button", { name: "Queue", exact: true }).click();
+  await page.getByLabel("ReplayGain").selectOption("track");
+  const amplified = await playQuiet();
+  expect(amplified).toBeGreaterThan(0.22);
+  expect(amplified).toBeLessThan(0.28);
+  await page.getByLabel("ReplayGain").selectOption("off");
+  const plain = await playQuiet();
+  expect(plain).toBeGreaterThan(0.11);
+  expect(plain).toBeLessThan(0.14);
 });
