@@ -9,7 +9,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bytesOf, makeAudio } from "./support/audio";
-import { launch, screenshot } from "./support/browser";
+import { activeAudio, launch, screenshot } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
 const node = new DispotifyNode();
@@ -111,6 +111,25 @@ it("plays two consecutive tracks without a silent gap at the join", async () => 
   expect(sounding).toBeGreaterThan(4 * kSampleRate);
   expect(longest).toBeLessThan(kSampleRate / 2000); // under half a millisecond
   await screenshot(page, "gapless");
+});
+
+it("stops at the end of the album on its last track, ready to play it again", async () => {
+  const token = await node.login();
+  const albums = await fetch(`${node.url}/api/v1/albums`, { headers: { Authorization: `Bearer ${token}` } });
+  const album = ((await albums.json()) as { items: Array<{ id: string; title: string }> }).items.find(
+    (a) => a.title === "Continuous",
+  );
+  const detail = await fetch(`${node.url}/api/v1/albums/${album?.id}`, { headers: { Authorization: `Bearer ${token}` } });
+  const last = ((await detail.json()) as { tracks: Array<{ id: string }> }).tracks[1]?.id as string;
+  await page.getByRole("button", { name: "Play album" }).click();
+  await expect.poll(() => page.getByTestId("now-playing-title").textContent(), { timeout: 15_000 }).toBe("Part Two");
+  await page.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: 15_000 });
+  expect(await page.getByTestId("now-playing-title").textContent()).toBe("Part Two");
+  await page.getByRole("button", { name: "Play", exact: true }).click();
+  const audio = await activeAudio(page);
+  expect(audio.src).toContain(`/tracks/${last}/stream`);
+  await expect.poll(async () => (await activeAudio(page)).currentTime).toBeGreaterThan(0.3);
+  await page.getByRole("button", { name: "Pause" }).click();
 });
 
 it("finds the gap when gapless playback is turned off", async () => {

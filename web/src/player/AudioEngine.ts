@@ -54,8 +54,14 @@ export class AudioEngine {
   private gaplessEnabled = true;
   private readonly chain = new GaplessChain({
     advanced: () => this.events.ended(),
-    ended: () => {
+    ended: (id) => {
+      // Back to the elements, on the track that just ended, so that what
+      // the player does next (stop at the end, or play it again) acts on it.
       this.stopChainTicks();
+      this.wantPlaying = false;
+      this.trackIds[this.activeSlot] = id;
+      this.active.src = this.urlOf({ id } as Track, 0);
+      this.active.load();
       this.events.ended();
     },
   });

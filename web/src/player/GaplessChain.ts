@@ -14,8 +14,8 @@
 export interface ChainCallbacks {
   // The next track started (on time); the chain now plays it.
   advanced: () => void;
-  // The current track ended and nothing was scheduled after it.
-  ended: () => void;
+  // The current track (`id`) ended and nothing was scheduled after it.
+  ended: (id: string) => void;
 }
 
 interface Playing {
@@ -230,7 +230,7 @@ export class GaplessChain {
       // Only the natural end of the current track, with nothing after it.
       if (this.current === playing && this.pausedAt === null && !this.next) {
         this.current = null;
-        this.callbacks.ended();
+        this.callbacks.ended(playing.id);
       }
     };
     source.start(at, Math.min(offset, buffer.duration));
