@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { makeAudio } from "./support/audio";
+import { bytesOf, makeAudio } from "./support/audio";
 import { launch, screenshot } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
@@ -54,4 +54,19 @@ it("uploads a folder in parallel with a progress bar per file and explains the r
   const tracks = await fetch(`${node.url}/api/v1/tracks?limit=50`, { headers: { Authorization: `Bearer ${token}` } });
   const titles = ((await tracks.json()) as { items: Array<{ title: string }> }).items.map((t) => t.title).sort();
   expect(titles).toEqual(["Folder Song 1", "Folder Song 2", "Folder Song 3", "Folder Song 4"]);
+});
+
+it("takes files dropped on the drop zone", async () => {
+  const dropped = bytesOf(makeAudio({ title: "Dropped Song", artist: "Folder Band", album: "Drops", track: 1 }, 2));
+  await page.evaluate((base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], "dropped.mp3", { type: "audio/mpeg" }));
+    const zone = document.querySelector(".dropzone") as HTMLElement;
+    zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, dropped.toString("base64"));
+  await expect
+    .poll(() => page.locator(".upload-row", { hasText: "dropped.mp3" }).getAttribute("data-state"), { timeout: 10_000 })
+    .toBe("added");
 });
