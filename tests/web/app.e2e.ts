@@ -1,11 +1,10 @@
 // A listener's session in a real browser against a real node: sign in,
 // upload with progress, browse, search, play, seek, skip, reload, playlists.
 import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeAudio, makeCover } from "./support/audio";
+import { makeAudio, makeCover, scratchDir } from "./support/audio";
 import { activeAudio, launch, screenshot, watchConsole } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
@@ -61,7 +60,7 @@ describe("signed in", () => {
   it("uploads files with a progress bar each and explains refusals", async () => {
     const cover = makeCover(200);
     const files = titles.map((title, i) => makeAudio({ title, artist, album, track: i + 1 }, 30, "mp3", 330 + 110 * i, cover));
-    const notAudio = join(tmpdir(), "notes-web-e2e.mp3");
+    const notAudio = join(scratchDir, "notes-web-e2e.mp3");
     writeFileSync(notAudio, "this is not music ".repeat(100));
     await page.getByRole("link", { name: "Upload" }).click();
     await page.locator('input[type="file"]').first().setInputFiles([...files, notAudio]);

@@ -1,19 +1,18 @@
 // Uploading a whole folder: several files at once, a progress bar each,
 // non-audio companions skipped, and a file over the server's limit refused
 // in words.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bytesOf, makeAudio } from "./support/audio";
+import { bytesOf, makeAudio, scratchDir } from "./support/audio";
 import { launch, screenshot } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
 const node = new DispotifyNode();
 let browser: Browser;
 let page: Page;
-const folder = join(mkdtempSync(join(tmpdir(), "dispotify-web-folder-")), "My Album");
+const folder = join(scratchDir, "upload", "My Album");
 
 beforeAll(async () => {
   await node.start({ args: ["--max-upload-size", "300KiB"] });

@@ -10,6 +10,7 @@ export default defineConfig({
   root: here,
   test: {
     include: ["*.e2e.ts"],
+    setupFiles: ["support/cleanup.ts"],
     environment: "node",
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,7 +1,7 @@
 // Test audio made with ffmpeg: a sine tone with tags, in a format Debian's
 // chromium plays (mp3, flac).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,7 +13,13 @@ export interface Tags {
   replayGainDb?: number; // REPLAYGAIN_TRACK_GAIN, for FLAC
 }
 
+// Every file a test file makes goes here; removed after it (support/cleanup.ts).
 const dir = mkdtempSync(join(tmpdir(), "dispotify-web-audio-"));
+export const scratchDir = dir;
+
+export function removeScratch(): void {
+  rmSync(dir, { recursive: true, force: true });
+}
 
 // A JPEG cover: ffmpeg's test pattern in a colour of its own.
 export function makeCover(hue: number): string {
