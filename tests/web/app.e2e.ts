@@ -230,6 +230,10 @@ describe("signed in", () => {
     await page.getByRole("button", { name: `More actions: ${titles[0]}` }).click();
     await page.getByRole("menuitem", { name: "Move up" }).click();
     await expect.poll(() => rows.allTextContents()).toEqual([titles[0], titles[2]]);
+    // Rows can also be dragged into place.
+    const playlistRow = (title: string) => page.locator("tr.track-row", { hasText: title });
+    await playlistRow(titles[2] as string).dragTo(playlistRow(titles[0] as string));
+    await expect.poll(() => rows.allTextContents()).toEqual([titles[2], titles[0]]);
     await page.getByRole("button", { name: "Rename" }).click();
     await page.getByLabel("Playlist name").fill("Night drive");
     await page.getByRole("button", { name: "Save name" }).click();

@@ -1,4 +1,4 @@
-import { Fragment } from "react";
+import { Fragment, useState } from "react";
 import type { Track } from "../api/types";
 import * as Q from "../player/queue";
 import { usePlayer, usePlayerStore } from "../player/usePlayer";
@@ -14,6 +14,7 @@ export function TrackList({
   label,
   menuExtra,
   groupByDisc = false,
+  onReorder,
 }: {
   tracks: Track[];
   columns: TrackColumns;
@@ -22,8 +23,11 @@ export function TrackList({
   menuExtra?: (track: Track, index: number) => MenuItem[];
   // A heading row before each disc of a multi-disc album.
   groupByDisc?: boolean;
+  // Rows can be dragged to a new place (a playlist).
+  onReorder?: (from: number, to: number) => void;
 }) {
   const store = usePlayerStore();
+  const [dragFrom, setDragFrom] = useState<number | null>(null);
   const currentId = Q.current(usePlayer().queue)?.track.id;
   // #, title, time and actions, and the optional ones.
   const columnCount = 4 + Number(columns.artist !== false) + Number(columns.album !== false) + Number(!!columns.year);
@@ -59,6 +63,15 @@ export function TrackList({
               columns={columns}
               onPlay={() => store.playTracks(tracks, i)}
               menuExtra={menuExtra?.(track, i)}
+              drag={
+                onReorder && {
+                  onStart: () => setDragFrom(i),
+                  onDrop: () => {
+                    if (dragFrom !== null && dragFrom !== i) onReorder(dragFrom, i);
+                    setDragFrom(null);
+                  },
+                }
+              }
             />
           </Fragment>
         ))}

@@ -23,6 +23,7 @@ export function TrackRow({
   onPlay,
   menuExtra,
   style,
+  drag,
 }: {
   track: Track;
   number: number;
@@ -32,6 +33,7 @@ export function TrackRow({
   onPlay: () => void;
   menuExtra?: MenuItem[];
   style?: CSSProperties;
+  drag?: { onStart: () => void; onDrop: () => void } | undefined;
 }) {
   return (
     <tr
@@ -40,6 +42,10 @@ export function TrackRow({
       aria-current={current ? "true" : undefined}
       onDoubleClick={onPlay}
       style={style}
+      draggable={drag ? true : undefined}
+      onDragStart={drag?.onStart}
+      onDragOver={drag ? (e) => e.preventDefault() : undefined}
+      onDrop={drag?.onDrop}
     >
       <td className="col-number">
         <span className="number">{number}</span>

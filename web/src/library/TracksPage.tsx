@@ -1,11 +1,15 @@
 import { useCallback, useState } from "react";
 import { listTracks, type SortOrder, type TrackSort } from "../api/endpoints";
+import type { Track } from "../api/types";
 import { usePlayerStore } from "../player/usePlayer";
 import { usePagedList } from "./usePagedList";
 import { VirtualTrackTable } from "./VirtualTrackTable";
 import { plural } from "../lib/format";
 
 const kPageSize = 200;
+// "Play all" queues the first tracks in the table's order.
+const kPlayAllPages = 4;
+const kPlayAllPageSize = 500;
 
 export function TracksPage() {
   const [sort, setSort] = useState<TrackSort>("title");
@@ -16,6 +20,16 @@ export function TracksPage() {
     [sort, order],
   );
   const list = usePagedList(fetchPage, kPageSize, `${sort}:${order}`);
+
+  const playAll = async () => {
+    const tracks: Track[] = [];
+    for (let page = 0; page < kPlayAllPages; page++) {
+      const answer = await listTracks(page * kPlayAllPageSize, kPlayAllPageSize, sort, order);
+      tracks.push(...answer.items);
+      if (tracks.length >= answer.total) break;
+    }
+    store.playTracks(tracks, 0);
+  };
 
   const onSort = (column: TrackSort) => {
     if (column === sort) setOrder(order === "asc" ? "desc" : "asc");
@@ -34,7 +48,7 @@ export function TracksPage() {
           type="button"
           className="primary"
           disabled={!list.total}
-          onClick={() => store.playTracks(list.loadedRows(), 0)}
+          onClick={() => void playAll()}
         >
           Play all
         </button>

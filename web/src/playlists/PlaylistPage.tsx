@@ -105,6 +105,7 @@ export function PlaylistPage() {
           tracks={tracks}
           label={`Tracks of ${playlist.name}`}
           columns={{}}
+          onReorder={(from, to) => void change(() => movePlaylistEntry(playlist.id, from, to), "Could not move")}
           menuExtra={(_, i) => [
             {
               label: "Move up",
