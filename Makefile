@@ -12,9 +12,16 @@ export CCACHE_BASEDIR := $(CURDIR)
 DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libboost1.81-dev libsqlite3-dev libtag1-dev libssl-dev libsodium-dev \
   libgtest-dev libbenchmark-dev libcpptoml-dev \
-  python3 python3-pytest python3-requests ffmpeg clang-format clang-tidy iproute2
+  python3 python3-pytest python3-requests ffmpeg clang-format clang-tidy iproute2 chromium
+# The web app's toolchain (Vite needs Node.js >= 20.19): Debian's only where no node is installed.
+ifeq ($(shell command -v node),)
+DEB_PACKAGES += nodejs npm
+endif
+NPM ?= npm
+WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
+  web/index.html web/vite.config.ts web/tsconfig.json web/package.json
 
-.PHONY: all deps build build-asan test unit-test e2e-test cluster-test subsonic-test demo format format-check tidy clean bench
+.PHONY: all deps build build-asan test unit-test e2e-test cluster-test subsonic-test web web-test demo format format-check tidy clean bench
 
 all: build
 
@@ -33,8 +40,24 @@ $(BUILD)/build.ninja:
 $(BUILD_ASAN)/build.ninja:
 	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDISPOTIFY_SANITIZE=ON
 
-build: deps $(BUILD)/build.ninja
+build: deps $(BUILD)/build.ninja web
 	ninja -C $(BUILD) -j $(JOBS)
+
+# The web app (web/): npm ci when the lockfile changes, Vite build into
+# web/dist when a source changes. The binary serves web/dist (--web-dir).
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && $(NPM) run build || { rm -f dist/index.html; exit 1; }
+
+web: deps web/dist/index.html
+
+# Component tests (Vitest, jsdom) and end-to-end tests (Playwright driving
+# Debian's chromium against real nodes; screenshots in tests/web/artifacts).
+web-test: build
+	cd web && $(NPM) test
+	cd web && DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(NPM) run e2e
 
 build-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN) -j $(JOBS)
@@ -59,7 +82,7 @@ subsonic-test: build build-asan
 	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q tests/subsonic
 	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify DISPOTIFY_E2E_SLOW=3 $(PYTHON) -m pytest -q -x tests/subsonic
 
-test: unit-test e2e-test cluster-test subsonic-test format-check
+test: unit-test e2e-test cluster-test subsonic-test web-test format-check
 
 demo: build
 	tools/demo.sh $(BUILD)/dispotify
@@ -79,4 +102,4 @@ bench: build
 	@echo "run one of: bench/stream_bench.sh bench/import_bench.sh bench/rss_bench.sh bench/search_bench.sh (each takes --quick)"
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) web/dist

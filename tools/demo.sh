@@ -57,6 +57,7 @@ Dispotify is running as a cluster of three nodes:
   node 2: http://$HOST:${PORTS[1]}
   node 3: http://$HOST:${PORTS[2]}
   login:  admin / $PASSWORD   (the same on every node: the catalog is replicated)
+  web player: open http://$HOST:${PORTS[0]}/ in a browser and sign in
   token:  $TOKEN
   logs:   $DATA/node1.log, node2.log, node3.log
 

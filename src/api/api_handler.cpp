@@ -17,6 +17,7 @@ net::Handler make_api_handler(ApiContext& ctx) {
   add_cluster_routes(*router, ctx);
   subsonic::add_subsonic_routes(*router, ctx);
   subsonic::add_subsonic_password_routes(*router, ctx);
+  add_web_routes(*router, ctx);
   return [router](net::Request& request) { return router->handle(request); };
 }
 

@@ -22,6 +22,7 @@ struct ApiOptions {
   uint64_t upload_bytes_max = 2ULL << 30;            // --max-upload-size: 413 above
   int64_t session_ttl_ms = 30LL * 24 * 3600 * 1000;  // login tokens expire after 30 days
   std::string cache_dir;                             // local, never replicated (thumbnails)
+  std::string web_dir;                               // --web-dir: the built web app ("": the default)
 };
 
 struct ApiContext {

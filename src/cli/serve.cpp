@@ -60,6 +60,7 @@ const std::vector<OptionSpec> kServeOptions = {
     {"garbage-grace", "60", "seconds an unused blob copy is kept before it is deleted"},
     {"workers", "64",
      "request worker threads (writes hold one until committed: more threads, bigger group commits)"},
+    {"web-dir", "", "the built web app to serve at / (default: web/ beside the binary, else ../web/dist)"},
     {"log-format", "text", "text or json"},
     {"log-level", "info", "debug, info, warn or error"},
 };
@@ -304,7 +305,8 @@ int run_serve(const std::vector<std::string>& args) {
   });
   api::Metrics metrics;
   api::ApiContext ctx{**catalog, proposer, replicated_blobs, metrics,
-                      api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache"}};
+                      api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache",
+                                      options.get_or("web-dir", "")}};
   ctx.cluster = &(*cluster)->service();
   ctx.replicated = &replicated_blobs;
   catalog::Catalog& cat = **catalog;
