@@ -76,18 +76,24 @@ Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
       storage::BlobLocation{record->hash, record->size_bytes, record->placement_key, record->replicas}};
 }
 
-net::Body body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, uint64_t first, uint64_t length,
-                  net::Response& response) {
+Result<net::Body> body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, uint64_t first,
+                          uint64_t length, net::Response& response) {
   if (bytes.fd.valid() &&
       (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(bytes.fd.get(), hash))) {
-    return net::FileBody{std::move(bytes.fd), first, length};
+    return net::Body(net::FileBody{std::move(bytes.fd), first, length});
   }
   // Streamed as it is read (and, for a local copy not vouched for yet,
   // after hashing it on the worker thread): the length is known, so the
   // client sees a plain Content-Length body, not chunks.
   response.set_header("Content-Length", std::to_string(length));
   const uint64_t end = first + length;
-  if (!bytes.fd.valid()) return ctx.replicated->open_remote(*bytes.remote, first, end);
+  if (!bytes.fd.valid()) {
+    // Connected before the answer starts (on a worker: see serve_blob), so
+    // that no holder reachable is a 503, not a body cut short.
+    auto source = ctx.replicated->open_remote(*bytes.remote, first, end);
+    DISPOTIFY_TRY(source->connect());
+    return net::Body(std::shared_ptr<net::ChunkSource>(std::move(source)));
+  }
   storage::ReplicatedBlobStore* replicated = ctx.replicated;
   storage::VerifiedLocalSource::Fallback other_holders;
   if (bytes.remote) {
@@ -95,8 +101,8 @@ net::Body body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, ui
       return replicated->open_remote(location, first, end);
     };
   }
-  return std::make_shared<storage::VerifiedLocalSource>(replicated->local(), std::move(bytes.fd), hash, first,
-                                                        end, std::move(other_holders));
+  return net::Body(std::make_shared<storage::VerifiedLocalSource>(
+      replicated->local(), std::move(bytes.fd), hash, first, end, std::move(other_holders)));
 }
 }  // namespace
 
@@ -114,6 +120,11 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
   }
   API_ASSIGN_OR_RESPOND(BlobBytes bytes, find_blob(ctx, hash));
   const uint64_t size = bytes.size;
+  if (!bytes.fd.valid() && net::handler_is_inline()) {
+    net::Response later;
+    later.retry_on_worker = true;  // connecting to another node blocks
+    return later;
+  }
 
   net::RangeSpec range;
   const auto if_range = request.header("If-Range");
@@ -128,14 +139,16 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
       refused.set_header("Accept-Ranges", "bytes");
       return refused;
     }
-    case net::RangeSpec::Kind::partial:
+    case net::RangeSpec::Kind::partial: {
       response.status = 206;
       response.set_header("Content-Range", net::content_range(range.first, range.last, size));
-      response.body = body_of(ctx, bytes, hash, range.first, range.length(), response);
+      API_ASSIGN_OR_RESPOND(response.body, body_of(ctx, bytes, hash, range.first, range.length(), response));
       return response;
-    case net::RangeSpec::Kind::full:
-      response.body = body_of(ctx, bytes, hash, 0, size, response);
+    }
+    case net::RangeSpec::Kind::full: {
+      API_ASSIGN_OR_RESPOND(response.body, body_of(ctx, bytes, hash, 0, size, response));
       return response;
+    }
   }
   return error_response(Errc::internal, "unreachable range kind");
 }

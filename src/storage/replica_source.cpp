@@ -36,6 +36,11 @@ Status ReplicaSource::connect_next() {
                                            (last_error_.empty() ? "" : " (last: " + last_error_ + ")"));
 }
 
+Status ReplicaSource::connect() {
+  if (current_ || next_offset_ >= end_) return ok_status();
+  return connect_next();
+}
+
 Result<size_t> ReplicaSource::read(std::span<char> buffer) {
   if (next_offset_ >= end_) return size_t{0};
   const size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), end_ - next_offset_));

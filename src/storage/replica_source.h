@@ -27,6 +27,9 @@ class ReplicaSource final : public net::ChunkSource {
 
   // Errc::unavailable when no candidate can continue the stream.
   Result<size_t> read(std::span<char> buffer) override;
+  // Connects to the first candidate that answers now, instead of at the
+  // first read(): Errc::unavailable when none does. Blocks.
+  [[nodiscard]] Status connect();
 
  private:
   Status connect_next();

@@ -73,8 +73,8 @@ std::vector<std::string> ReplicatedBlobStore::read_candidates(const BlobLocation
   return candidates;
 }
 
-std::shared_ptr<net::ChunkSource> ReplicatedBlobStore::open_remote(const BlobLocation& location,
-                                                                   uint64_t first, uint64_t end) const {
+std::shared_ptr<ReplicaSource> ReplicatedBlobStore::open_remote(const BlobLocation& location, uint64_t first,
+                                                                uint64_t end) const {
   return std::make_shared<ReplicaSource>(views_(), read_candidates(location), location.hash, first, end,
                                          timeouts_);
 }

@@ -27,6 +27,7 @@
 #include "storage/blob_store.h"
 #include "storage/blob_transfer.h"
 #include "storage/local_blob_store.h"
+#include "storage/replica_source.h"
 #include "storage/storage_view.h"
 
 namespace dispotify::storage {
@@ -55,8 +56,8 @@ class ReplicatedBlobStore final : public BlobStore {
   // hold it: its recorded holders first, then the rest of its preference
   // list. Connects lazily, on the first read(). A read() fails only when no
   // candidate can continue the stream.
-  [[nodiscard]] std::shared_ptr<net::ChunkSource> open_remote(const BlobLocation& location, uint64_t first,
-                                                              uint64_t end) const;
+  [[nodiscard]] std::shared_ptr<ReplicaSource> open_remote(const BlobLocation& location, uint64_t first,
+                                                           uint64_t end) const;
   // Nodes to read a blob from, best first, without this node.
   std::vector<std::string> read_candidates(const BlobLocation& location) const;
 

@@ -54,6 +54,7 @@ class Campaign:
         self.stop = threading.Event()
         self.wrong = []  # (node, track id, what) for every wrong body
         self.streams_ok = 0
+        self.streams_cut = 0
         self.uploads_refused = 0
         self.corrupted = set()
         self.isolated = None
@@ -102,7 +103,11 @@ class Campaign:
             except requests.RequestException:
                 continue
             if r.status_code == 200:
-                if hashlib.sha256(r.content).hexdigest() != content_hash:
+                if len(r.content) < int(r.headers.get("Content-Length", -1)):
+                    # Cut short: the client sees a failed download (its
+                    # length does not match), as when a disk fails mid-read.
+                    self.streams_cut += 1
+                elif hashlib.sha256(r.content).hexdigest() != content_hash:
                     self.wrong.append((node.name, track_id, "%d bytes" % len(r.content)))
                 else:
                     self.streams_ok += 1
@@ -172,8 +177,9 @@ class Campaign:
                 t.join()
         self.heal_all()
         self.check_end_state()
-        self.log("seed %d: %d uploads acknowledged, %d refused, %d streams checked, %d copies damaged" %
-                 (self.seed, len(self.acked), self.uploads_refused, self.streams_ok, len(self.corrupted)))
+        self.log("seed %d: %d uploads acknowledged, %d refused, %d streams checked, %d cut short, "
+                 "%d copies damaged" % (self.seed, len(self.acked), self.uploads_refused, self.streams_ok,
+                                        self.streams_cut, len(self.corrupted)))
 
     def heal_all(self):
         if hasattr(self.cluster, "net"):
