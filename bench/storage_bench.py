@@ -102,6 +102,7 @@ def bench_upload_and_stream(binary, tmp, wav, size):
     cp_s = time.monotonic() - start
     shutil.rmtree(base)
     print("three local copies: %.2f s, %.0f MB/s of file" % (cp_s, mbps(size, cp_s)))
+    os.makedirs(os.path.join(tmp, "r3"))
     cluster = rc.DspCluster(binary, os.path.join(tmp, "r3"), size=3,
                             extra=["--max-upload-size", "4GiB", "--scrub-interval", "86400"]).start()
     try:
@@ -114,6 +115,7 @@ def bench_upload_and_stream(binary, tmp, wav, size):
         cluster.stop()
 
     print("\n## 2. streaming through a node without a copy against a local read")
+    os.makedirs(os.path.join(tmp, "r2"))
     cluster = rc.DspCluster(binary, os.path.join(tmp, "r2"), size=3,
                             extra=["--max-upload-size", "4GiB", "--replication-factor", "2",
                                    "--scrub-interval", "86400"]).start()
@@ -148,6 +150,7 @@ def bench_upload_and_stream(binary, tmp, wav, size):
 
 def bench_rereplication(binary, tmp, total_bytes):
     print("\n## 3. re-replicating after a node is removed (R=2, 4 nodes)")
+    os.makedirs(os.path.join(tmp, "rr"))
     cluster = rc.DspCluster(binary, os.path.join(tmp, "rr"), size=4,
                             extra=["--max-upload-size", "4GiB", "--replication-factor", "2",
                                    "--rebalance-rate", "4GiB", "--scrub-interval", "86400"]).start()

@@ -23,6 +23,8 @@ using detail::ms;
 using detail::socket_error;
 
 constexpr uint32_t kResponseHeaderBytesMax = 64 * 1024;
+// Socket reads of a download go through a buffer of this capacity.
+constexpr size_t kDownloadBufferBytes = 256 * 1024;
 // An upload's answer is a small JSON document.
 constexpr uint64_t kUploadResponseBytesMax = 64 * 1024;
 
@@ -143,6 +145,9 @@ struct DownloadStream::Impl {
   asio::awaitable<Status> start() {
     auto sent = co_await connect_and_send_head(ioc, stream, request, false);
     if (!sent.ok()) co_return sent;
+    // Beast reads at most the buffer's free capacity per socket read: a
+    // small buffer would mean thousands of tiny reads per megabyte.
+    buffer.reserve(kDownloadBufferBytes);
     parser.header_limit(kResponseHeaderBytesMax);
     parser.body_limit(boost::none);  // the caller bounds what it reads
     if (request.method == "HEAD") parser.skip(true);
