@@ -2,6 +2,7 @@
 (blob_campaign.py); bench/blob_campaign.sh runs long ones.
 
     DISPOTIFY_BLOB_SEED=N   replays one seed
+    DISPOTIFY_BLOB_STEPS=N  runs N fault steps (one a second)
 """
 
 import os
@@ -36,4 +37,5 @@ def campaign_cluster(tmp_path):
 
 def test_no_acknowledged_upload_is_lost_and_no_wrong_byte_is_served(campaign_cluster, tmp_path):
     seed = int(os.environ.get("DISPOTIFY_BLOB_SEED", "1"))
-    Campaign(campaign_cluster, seed, tmp_path).run(steps=int(20 / SLOW) + 5, step_s=1.0 * SLOW)
+    steps = int(os.environ.get("DISPOTIFY_BLOB_STEPS", str(int(20 / SLOW) + 5)))
+    Campaign(campaign_cluster, seed, tmp_path).run(steps=steps, step_s=1.0 * SLOW)
