@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 
@@ -22,5 +23,8 @@ Error errno_error(std::string_view what, const std::string& path, int err);
 [[nodiscard]] Result<std::string> read_file(const std::string& path, uint64_t max_bytes);
 [[nodiscard]] Result<uint64_t> free_bytes(const std::string& path);
 std::string dirname(const std::string& path);
+// The names in a directory (not "." and ".."), in no particular order;
+// empty if it cannot be read.
+std::vector<std::string> list_dir(const std::string& dir);
 
 }  // namespace dispotify::fs

@@ -1,12 +1,12 @@
 #include "cluster/repair_loop.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <chrono>
 #include <vector>
 
 #include "base/clock.h"
+#include "base/fs.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "base/sha256.h"
@@ -23,17 +23,6 @@ constexpr int64_t kAuditPageBlobs = 512;
 constexpr int64_t kPlacementPageBlobs = 512;
 constexpr size_t kWalkFilesPerRound = 2048;
 constexpr size_t kFanOutDirs = 256;
-
-std::vector<std::string> list_dir(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return names;
-  while (const dirent* entry = ::readdir(d)) {
-    if (is_sha256_hex(entry->d_name)) names.emplace_back(entry->d_name);
-  }
-  ::closedir(d);
-  return names;
-}
 
 }  // namespace
 
@@ -152,7 +141,8 @@ void RepairLoop::walk_local_files() {
     static constexpr char kHex[] = "0123456789abcdef";
     const size_t i = walk_fan_out_++ % kFanOutDirs;
     const std::string dir = root + kHex[i >> 4] + kHex[i & 0xF];
-    for (const std::string& hash : list_dir(dir)) {
+    for (const std::string& hash : fs::list_dir(dir)) {
+      if (!is_sha256_hex(hash)) continue;
       ++seen;
       struct stat st {};
       if (::stat((dir + "/" + hash).c_str(), &st) != 0) continue;

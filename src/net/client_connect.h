@@ -16,6 +16,7 @@
 
 #include "base/check.h"
 #include "base/result.h"
+#include "net/http_client.h"
 
 namespace dispotify::net::detail {
 
@@ -52,6 +53,33 @@ inline boost::asio::awaitable<Status> connect_stream(boost::asio::io_context& io
   boost::beast::error_code ignored;
   stream->socket().set_option(tcp::no_delay(true), ignored);
   co_return ok_status();
+}
+
+inline bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// "METHOD target HTTP/1.1" and the request's headers, with Host added when
+// missing and the body framing (Content-Length or chunked) ours alone.
+inline std::string request_head(const ClientRequest& request, std::optional<uint64_t> content_length,
+                                bool chunked) {
+  std::string head = request.method + " " + request.target + " HTTP/1.1\r\n";
+  bool has_host = false;
+  for (const auto& h : request.headers) {
+    if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding")) continue;
+    has_host = has_host || iequals(h.name, "Host");
+    head += h.name + ": " + h.value + "\r\n";
+  }
+  if (!has_host) head += "Host: " + request.host + ":" + std::to_string(request.port) + "\r\n";
+  if (content_length) head += "Content-Length: " + std::to_string(*content_length) + "\r\n";
+  if (chunked) head += "Transfer-Encoding: chunked\r\n";
+  head += "\r\n";
+  return head;
 }
 
 // Runs `task` on `ioc` (which nothing else uses) until it finishes.

@@ -44,9 +44,7 @@ constexpr uint32_t kResponseHeaderBytesMax = 64 * 1024;
 // Bytes read from an upload file per socket write.
 constexpr size_t kUploadChunkBytes = 64 * 1024;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
+using detail::iequals;
 
 bool method_sends_length(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH";
@@ -70,19 +68,8 @@ Result<OpenedBody> open_body(const ClientBody& body) {
 }
 
 std::string format_request_head(const ClientRequest& request, uint64_t body_size) {
-  std::string head = request.method + " " + request.target + " HTTP/1.1\r\n";
-  bool has_host = false;
-  for (const auto& h : request.headers) {
-    if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding")) continue;
-    has_host = has_host || iequals(h.name, "Host");
-    head += h.name + ": " + h.value + "\r\n";
-  }
-  if (!has_host) head += "Host: " + request.host + ":" + std::to_string(request.port) + "\r\n";
-  if (body_size > 0 || method_sends_length(request.method)) {
-    head += "Content-Length: " + std::to_string(body_size) + "\r\n";
-  }
-  head += "\r\n";
-  return head;
+  const bool length = body_size > 0 || method_sends_length(request.method);
+  return detail::request_head(request, length ? std::optional<uint64_t>(body_size) : std::nullopt, false);
 }
 
 // The outcome of one attempt; `retryable` when it failed before the server

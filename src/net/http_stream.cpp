@@ -1,7 +1,5 @@
 #include "net/http_stream.h"
 
-#include <strings.h>
-
 #include <array>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -28,31 +26,13 @@ constexpr size_t kDownloadBufferBytes = 256 * 1024;
 // An upload's answer is a small JSON document.
 constexpr uint64_t kUploadResponseBytesMax = 64 * 1024;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-std::string request_head(const ClientRequest& request, bool chunked) {
-  std::string head = request.method + " " + request.target + " HTTP/1.1\r\n";
-  bool has_host = false;
-  for (const auto& h : request.headers) {
-    if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding")) continue;
-    has_host = has_host || iequals(h.name, "Host");
-    head += h.name + ": " + h.value + "\r\n";
-  }
-  if (!has_host) head += "Host: " + request.host + ":" + std::to_string(request.port) + "\r\n";
-  if (chunked) head += "Transfer-Encoding: chunked\r\n";
-  head += "\r\n";
-  return head;
-}
-
 // Connects and writes the head, within the request's timeouts.
 asio::awaitable<Status> connect_and_send_head(asio::io_context& ioc, std::optional<beast::tcp_stream>& stream,
                                               const ClientRequest& request, bool chunked) {
   auto connected =
       co_await detail::connect_stream(ioc, stream, request.host, request.port, request.connect_timeout_ms);
   if (!connected.ok()) co_return connected;
-  const std::string head = request_head(request, chunked);
+  const std::string head = detail::request_head(request, std::nullopt, chunked);
   stream->expires_after(ms(request.io_timeout_ms));
   auto [ec, n] = co_await asio::async_write(*stream, asio::buffer(head), kAsTuple);
   if (ec) co_return socket_error("write request", ec);
@@ -192,7 +172,7 @@ int DownloadStream::status() const { return static_cast<int>(impl_->parser.get()
 
 std::optional<std::string_view> DownloadStream::header(std::string_view name) const {
   for (const auto& h : impl_->headers) {
-    if (iequals(h.name, name)) return std::string_view(h.value);
+    if (detail::iequals(h.name, name)) return std::string_view(h.value);
   }
   return std::nullopt;
 }

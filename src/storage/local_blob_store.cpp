@@ -1,6 +1,5 @@
 #include "storage/local_blob_store.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,15 +27,10 @@ Status check_hash(std::string_view hash) {
 
 // Removes every file left in the temp dir by a crashed write.
 void clean_temp_dir(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return;
   size_t removed = 0;
-  while (const dirent* entry = ::readdir(d)) {
-    const std::string name = entry->d_name;
-    if (name == "." || name == "..") continue;
+  for (const std::string& name : fs::list_dir(dir)) {
     if (::unlink((dir + "/" + name).c_str()) == 0) ++removed;
   }
-  ::closedir(d);
   if (removed > 0)
     log::info("removed temporary files of interrupted writes", {{"dir", dir}, {"count", removed}});
 }

@@ -1,6 +1,5 @@
 #include "storage/scrubber.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -8,26 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "base/fs.h"
 #include "base/log.h"
 #include "base/sha256.h"
 
 namespace dispotify::storage {
-namespace {
-
-std::vector<std::string> list_dir(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return names;
-  while (const dirent* entry = ::readdir(d)) {
-    const std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  ::closedir(d);
-  return names;
-}
-
-}  // namespace
-
 void Scrubber::start() {
   thread_ = std::thread([this] { run(); });
 }
@@ -59,8 +43,8 @@ void Scrubber::run() {
 
 void Scrubber::scrub_pass() {
   const std::string root = store_.options().root + "/sha256";
-  for (const std::string& fan_out : list_dir(root)) {
-    for (const std::string& name : list_dir(root + "/" + fan_out)) {
+  for (const std::string& fan_out : fs::list_dir(root)) {
+    for (const std::string& name : fs::list_dir(root + "/" + fan_out)) {
       if (stopping_.load()) return;
       if (!is_sha256_hex(name)) continue;
       scrub_file(name);
