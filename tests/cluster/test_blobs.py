@@ -297,3 +297,22 @@ def test_the_whole_cluster_restarts_with_every_track(cluster_factory, tmp_path):
         for t in tracks:
             got = stream_bytes(n, token, t["id"]).content
             assert hashlib.sha256(got).hexdigest() == t["content_hash"], n.name
+
+
+def test_five_nodes_lose_any_two_and_heal_on_their_own(cluster_factory, tmp_path):
+    """Issue 5's "done when": every track plays from every survivor with the
+    right bytes, and the cluster is back at R=3 copies without help."""
+    cluster = cluster_factory(5, args=FAST_REPAIR_ARGS + ["--rereplicate-after", "3"])
+    token = cluster.token
+    tracks = [cluster.nodes[i % 5].upload_ok(wav(tmp_path, "f%d" % i, 0.6, 330 + 20 * i), "f%d.wav" % i, token=token)
+              for i in range(10)]
+    cluster.wait_applied_equal()
+    cluster.nodes[1].kill()
+    cluster.nodes[3].kill()
+    survivors = [cluster.nodes[i] for i in (0, 2, 4)]
+    for n in survivors:
+        for t in tracks:
+            got = stream_bytes(n, token, t["id"]).content
+            assert hashlib.sha256(got).hexdigest() == t["content_hash"], n.name
+    cluster.wait(lambda: all(sum(copy_is_good(n, t["content_hash"]) for n in survivors) == 3 for t in tracks),
+                 60, "three good copies of every blob on the three survivors")
