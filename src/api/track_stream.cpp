@@ -7,7 +7,9 @@
 
 #include "api/errors.h"
 #include "api/serving.h"
+#include "base/fs.h"
 #include "base/log.h"
+#include "base/random.h"
 #include "base/sha256.h"
 #include "media/process_stream.h"
 #include "media/transcode.h"
@@ -143,7 +145,28 @@ Result<net::Response> transcode(ApiContext& ctx, const net::Request& request, co
   if (!key.empty()) {
     if (auto cached = ctx.transcodes.find(key)) return serve_cached(request, *cached, format.content_type);
   }
-  DISPOTIFY_ASSIGN_OR_RETURN(std::string source, ctx.blobs.local_path(track.content_hash));
+  // ffmpeg reads a file: a track this node holds no copy of is fetched from
+  // a holder first (hash checked), and the copy is unlinked as soon as
+  // ffmpeg has it open.
+  std::string fetched;
+  auto local = ctx.blobs.local_path(track.content_hash);
+  if (!local.ok() && local.error().code == Errc::not_found && ctx.replicated != nullptr) {
+    DISPOTIFY_ASSIGN_OR_RETURN(auto record, ctx.catalog.blob(track.content_hash));
+    if (!record) return make_error(Errc::not_found, "blob " + track.content_hash + " is not in the catalog");
+    DISPOTIFY_TRY(fs::make_dirs(ctx.options.cache_dir + "/fetched"));
+    fetched = ctx.options.cache_dir + "/fetched/" + random_hex(8) + "-" + track.content_hash;
+    DISPOTIFY_TRY(ctx.replicated->fetch_to_file(
+        storage::BlobLocation{record->hash, record->size_bytes, record->placement_key, record->replicas},
+        fetched));
+    local = fetched;
+  }
+  DISPOTIFY_ASSIGN_OR_RETURN(std::string source, std::move(local));
+  struct Unlink {
+    std::string path;
+    ~Unlink() {
+      if (!path.empty()) ::unlink(path.c_str());
+    }
+  } unlink_fetched{fetched};
   job.source_path = source;
   if (!ctx.transcodes.acquire()) {
     return make_error(Errc::unavailable, "too many transcodes running; retry shortly");

@@ -1,10 +1,17 @@
 #include "storage/replicated_blob_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <vector>
 
 #include "base/check.h"
+#include "base/fs.h"
 #include "base/log.h"
 #include "base/random.h"
+#include "base/sha256.h"
 #include "storage/replica_source.h"
 #include "storage/replicated_writer.h"
 
@@ -71,6 +78,32 @@ std::vector<std::string> ReplicatedBlobStore::read_candidates(const BlobLocation
     }
   }
   return candidates;
+}
+
+Status ReplicatedBlobStore::fetch_to_file(const BlobLocation& location, const std::string& path) const {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.valid()) return fs::errno_error("open", path, errno);
+  auto source = open_remote(location, 0, location.size_bytes);
+  Sha256 hasher;
+  std::vector<char> buffer(256 * 1024);
+  Status copied = [&]() -> Status {
+    for (;;) {
+      DISPOTIFY_ASSIGN_OR_RETURN(const size_t n, source->read(buffer));
+      if (n == 0) return ok_status();
+      hasher.update({buffer.data(), n});
+      for (size_t done = 0; done < n;) {
+        const ssize_t w = ::write(fd.get(), buffer.data() + done, n - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return fs::errno_error("write", path, errno);
+        done += static_cast<size_t>(w);
+      }
+    }
+  }();
+  if (copied.ok() && hasher.finish_hex() != location.hash) {
+    copied = make_error(Errc::corrupt, "blob " + location.hash + " arrived corrupted");
+  }
+  if (!copied.ok()) ::unlink(path.c_str());
+  return copied;
 }
 
 std::shared_ptr<ReplicaSource> ReplicatedBlobStore::open_remote(const BlobLocation& location, uint64_t first,

@@ -58,6 +58,10 @@ class ReplicatedBlobStore final : public BlobStore {
   // candidate can continue the stream.
   [[nodiscard]] std::shared_ptr<ReplicaSource> open_remote(const BlobLocation& location, uint64_t first,
                                                            uint64_t end) const;
+  // Streams a whole blob this node lacks into a new file at `path`
+  // (hashed on the way: Errc::corrupt if the bytes are not the blob's), for
+  // tools that need a file, like ffmpeg. Not fsynced: a scratch copy.
+  [[nodiscard]] Status fetch_to_file(const BlobLocation& location, const std::string& path) const;
   // Nodes to read a blob from, best first, without this node.
   std::vector<std::string> read_candidates(const BlobLocation& location) const;
 

@@ -4,6 +4,7 @@ node streams every track (from its own copy or proxied from a holder,
 switching holder mid-stream when one dies)."""
 
 import hashlib
+import subprocess
 import time
 
 import pytest
@@ -316,3 +317,19 @@ def test_five_nodes_lose_any_two_and_heal_on_their_own(cluster_factory, tmp_path
             assert hashlib.sha256(got).hexdigest() == t["content_hash"], n.name
     cluster.wait(lambda: all(sum(copy_is_good(n, t["content_hash"]) for n in survivors) == 3 for t in tracks),
                  60, "three good copies of every blob on the three survivors")
+
+
+def test_a_node_without_a_copy_transcodes_it(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS)
+    token = cluster.token
+    track = cluster.nodes[0].upload_ok(wav(tmp_path, "tx", 3.0, 500), "tx.wav", token=token)
+    cluster.wait_applied_equal()
+    (reader,) = [n for n in cluster.nodes if not n.has_blob(track["content_hash"])]
+    r = reader.get("/api/v1/tracks/%s/stream" % track["id"], token=token, params={"format": "mp3"})
+    assert r.status_code == 200, r.text
+    out = tmp_path / "tx.mp3"
+    out.write_bytes(r.content)
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0",
+                            str(out)], capture_output=True, text=True, timeout=30)
+    assert probe.stdout.strip() == "mp3", probe.stderr
+    assert not list((reader.data_dir / "cache" / "fetched").glob("*")), "the fetched copy is gone"
