@@ -38,7 +38,8 @@ Status ReplicatedWriter::check_quorum_possible() const {
 
 Status ReplicatedWriter::write(std::span<const char> bytes) {
   DISPOTIFY_TRY(local_->write(bytes));
-  hasher_.update(bytes);
+  // A local target hashes what it writes already: one SHA-256 pass, not two.
+  if (!local_is_target_) hasher_.update(bytes);
   for (Remote& r : remotes_) {
     if (!r.failure.empty()) continue;
     if (auto sent = r.stream->write(bytes); !sent.ok()) {
@@ -52,17 +53,21 @@ Status ReplicatedWriter::write(std::span<const char> bytes) {
 }
 
 Result<BlobInfo> ReplicatedWriter::commit(std::string_view expected_hash) {
-  const std::string hash = hasher_.finish_hex();
-  if (!expected_hash.empty() && expected_hash != hash) {
-    return make_error(Errc::corrupt,
-                      "content hash " + hash + " does not match expected " + std::string(expected_hash));
-  }
-  BlobInfo info{hash, local_->bytes_written(), {}};
+  std::string hash;
   if (local_is_target_) {
-    DISPOTIFY_ASSIGN_OR_RETURN(BlobInfo stored, local_->commit(hash));
-    DISPOTIFY_CHECK(stored.hash == hash);
-    info.holders.push_back(view_->self_id);
+    // Refused (Errc::corrupt, nothing visible) if it is not the expected blob.
+    DISPOTIFY_ASSIGN_OR_RETURN(BlobInfo stored, local_->commit(expected_hash));
+    hash = stored.hash;
+  } else {
+    hash = hasher_.finish_hex();
+    if (!expected_hash.empty() && expected_hash != hash) {
+      return make_error(Errc::corrupt,
+                        "content hash " + hash + " does not match expected " + std::string(expected_hash));
+    }
   }
+  DISPOTIFY_CHECK(is_sha256_hex(hash));
+  BlobInfo info{hash, local_->bytes_written(), {}};
+  if (local_is_target_) info.holders.push_back(view_->self_id);
   for (Remote& r : remotes_) {
     if (!r.failure.empty()) continue;
     auto answer = r.stream->finish();

@@ -42,7 +42,7 @@ class ReplicatedWriter final : public BlobWriter {
   std::unique_ptr<BlobWriter> local_;
   bool local_is_target_;
   std::vector<Remote> remotes_;
-  Sha256 hasher_;  // the bytes as sent, to check what each target stored
+  Sha256 hasher_;  // the bytes as sent, when no local target hashes them
 };
 
 }  // namespace dispotify::storage
