@@ -68,8 +68,8 @@ Try it (any node answers; writes go through the Raft leader):
   curl -H "Authorization: Bearer $TOKEN" -o track.audio "$URL/api/v1/tracks/TRACK_ID/stream"
   $BIN cluster status --server http://$HOST:${PORTS[1]} --token $TOKEN
 
-Audio is stored on the node that received the upload (node 1 here) until
-replicated storage lands; the catalog is on all three.
+Every song is kept in three copies (here one on each node) and every node
+plays every song: stop one node and the others keep playing.
 Press Ctrl-C to stop.
 INFO
 wait
