@@ -279,6 +279,11 @@ int run_serve(const std::vector<std::string>& args) {
     if (auto s = ensure_admin(**catalog, proposer, options); !s.ok()) return fail(s.error());
   }
 
+  // Scratch copies fetched for transcoding are unlinked once ffmpeg has
+  // them open; a crash in between leaves them here.
+  for (const std::string& name : fs::list_dir(data_dir + "/cache/fetched")) {
+    ::unlink((data_dir + "/cache/fetched/" + name).c_str());
+  }
   CatalogStorageViews storage_views(**catalog, *node_id);
   storage::ReplicatedBlobStore replicated_blobs(local_blobs,
                                                 [&storage_views] { return storage_views.current(); });
