@@ -47,33 +47,39 @@ struct BlobBytes {
   std::optional<storage::BlobLocation> remote;  // otherwise
 };
 
+storage::BlobLocation location_of(const catalog::BlobRecord& record) {
+  return storage::BlobLocation{record.hash, record.size_bytes, record.placement_key, record.replicas};
+}
+
+// The hot path (a local copy already verified and unchanged) costs an
+// open and two fstats; the catalog is read only to check a copy not yet
+// vouched for, or to find the other holders.
 Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
-  std::optional<catalog::BlobRecord> record;
-  if (ctx.replicated != nullptr) {
-    DISPOTIFY_ASSIGN_OR_RETURN(record, ctx.catalog.blob(hash));
-  }
   auto fd = ctx.blobs.open(hash);
   if (fd.ok()) {
     struct stat st {};
     if (::fstat(fd->get(), &st) != 0) return make_error(Errc::io_error, "cannot stat blob " + hash);
     const auto size = static_cast<uint64_t>(st.st_size);
+    if (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(fd->get(), hash)) {
+      return BlobBytes{size, std::move(*fd), std::nullopt};
+    }
+    DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::BlobRecord> record, ctx.catalog.blob(hash));
     // Size 0 in the catalog: not recorded (covers of tracks added before
     // schema v5).
     if (!record || record->size_bytes == 0 || record->size_bytes == size) {
       std::optional<storage::BlobLocation> location;
-      if (record) location = storage::BlobLocation{hash, size, record->placement_key, record->replicas};
+      if (record) location = location_of(*record);
       return BlobBytes{size, std::move(*fd), std::move(location)};
     }
     // Shorter or longer than the catalog says: a damaged copy.
     ctx.replicated->local().quarantine(
         hash, "size " + std::to_string(size) + " instead of " + std::to_string(record->size_bytes));
-  } else if (fd.error().code != Errc::not_found || ctx.replicated == nullptr) {
-    return std::move(fd).error();
+    return BlobBytes{record->size_bytes, UniqueFd(), location_of(*record)};
   }
+  if (fd.error().code != Errc::not_found || ctx.replicated == nullptr) return std::move(fd).error();
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::BlobRecord> record, ctx.catalog.blob(hash));
   if (!record) return make_error(Errc::not_found, "blob " + hash + " is not in the catalog");
-  return BlobBytes{
-      record->size_bytes, UniqueFd(),
-      storage::BlobLocation{record->hash, record->size_bytes, record->placement_key, record->replicas}};
+  return BlobBytes{record->size_bytes, UniqueFd(), location_of(*record)};
 }
 
 Result<net::Body> body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, uint64_t first,
