@@ -60,4 +60,14 @@ Status apply_remove_member(Db& db, const RemoveMember& c) {
   return forget_node_replicas(db, c.node_id);
 }
 
+Status apply_set_storage_full(Db& db, const SetStorageFull& c) {
+  DISPOTIFY_ASSIGN_OR_RETURN(bool exists,
+                             row_exists(db, "SELECT 1 FROM members WHERE node_id = ?1", c.node_id));
+  if (!exists) return make_error(Errc::not_found, "no member with node id '" + c.node_id + "'");
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                             db.prepare_cached("UPDATE members SET storage_full = ?2 WHERE node_id = ?1"));
+  stmt.bind(1, c.node_id).bind(2, static_cast<int64_t>(c.full ? 1 : 0));
+  return stmt.run();
+}
+
 }  // namespace dispotify::catalog

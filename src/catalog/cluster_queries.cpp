@@ -6,16 +6,18 @@ namespace dispotify::catalog {
 namespace {
 
 Member read_member(const Statement& stmt, int) {
-  return Member{stmt.column_string(0), stmt.column_string(1), stmt.column_string(2), stmt.column_int64(3)};
+  return Member{stmt.column_string(0), stmt.column_string(1), stmt.column_string(2), stmt.column_int64(3),
+                stmt.column_int64(4) != 0};
 }
 
 }  // namespace
 
 Result<std::vector<Member>> Catalog::members() const {
   return impl_->read([&](Db& db) -> Result<std::vector<Member>> {
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                               db.prepare_cached("SELECT node_id, peer_address, api_address, joined_at_ms "
-                                                 "FROM members ORDER BY node_id"));
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.prepare_cached("SELECT node_id, peer_address, api_address, joined_at_ms, storage_full "
+                          "FROM members ORDER BY node_id"));
     return read_all<Member>(stmt, read_member);
   });
 }

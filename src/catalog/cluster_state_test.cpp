@@ -43,6 +43,23 @@ TEST(ClusterState, MembersAreAddedUpdatedAndRemoved) {
   EXPECT_EQ(catalog->applied_index(), 7u);
 }
 
+TEST(ClusterState, AFullMemberIsMarkedUntilItHasRoomAgainAndKeepsTheMarkWhenItMoves) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  ASSERT_TRUE(catalog->apply(1, SetMember{member("00000000000000a1", "10.0.0.1:4534")}).ok());
+  EXPECT_FALSE(catalog->members().value()[0].storage_full);
+  ASSERT_TRUE(catalog->apply(2, SetStorageFull{"00000000000000a1", true}).ok());
+  EXPECT_TRUE(catalog->members().value()[0].storage_full);
+  // SetMember moves addresses only.
+  ASSERT_TRUE(catalog->apply(3, SetMember{member("00000000000000a1", "10.0.0.9:4534")}).ok());
+  EXPECT_TRUE(catalog->members().value()[0].storage_full);
+  ASSERT_TRUE(catalog->apply(4, SetStorageFull{"00000000000000a1", false}).ok());
+  EXPECT_FALSE(catalog->members().value()[0].storage_full);
+  auto stranger = catalog->apply(5, SetStorageFull{"00000000000000b2", true});
+  ASSERT_FALSE(stranger.ok());
+  EXPECT_EQ(stranger.error().code, Errc::not_found);
+}
+
 TEST(ClusterState, TheClusterIsInitializedOnce) {
   TempDir dir;
   auto catalog = open_catalog(dir.file("c.db"));

@@ -159,6 +159,16 @@ struct DropReplicas {
 
   bool operator==(const DropReplicas&) const = default;
 };
+// A member whose disk is below --min-free-disk says so (schema v7), and
+// clears it once it has room again: uploads and repairs then place new
+// copies on the next members of the preference list (storage_view.h).
+// Proposed by the member itself, so every node places alike.
+struct SetStorageFull {
+  std::string node_id;
+  bool full = false;
+
+  bool operator==(const SetStorageFull&) const = default;
+};
 
 // Per-user listening data, written by the Subsonic API (docs/SUBSONIC.md).
 // The node that receives the request resolves each id to its kind and
@@ -207,11 +217,12 @@ struct SavePlayQueue {  // an empty track list removes the queue
   bool operator==(const SavePlayQueue&) const = default;
 };
 
-using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,
-                             AddTrack, DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist,
-                             AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster,
-                             SetMember, RemoveMember, AssignRepairs, CompleteRepair, DropReplicas,
-                             SetSubsonicPassword, SetStarred, SetRating, RecordPlays, SavePlayQueue>;
+using Command =
+    std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken, AddTrack,
+                 DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist, AddPlaylistTracks,
+                 RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember,
+                 AssignRepairs, CompleteRepair, DropReplicas, SetSubsonicPassword, SetStarred, SetRating,
+                 RecordPlays, SavePlayQueue, SetStorageFull>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

@@ -75,6 +75,7 @@ std::vector<Command> one_of_each() {
       SetRating{"u1", "album", "al1", 4, 16},
       RecordPlays{"u1", {"t1", "t2"}, {17, 18}},
       SavePlayQueue{"u1", {"t1", "t2"}, "t2", 61'000, "DSub", 19},
+      SetStorageFull{"00000000000000a1", true},
   };
 }
 

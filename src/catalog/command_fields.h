@@ -232,14 +232,17 @@ void visit_command_fields(T& c, F&& f) {
     f("user_id", c.user_id);
     f("track_ids", c.track_ids);
     f("played_at_ms", c.played_at_ms);
-  } else {
-    static_assert(std::is_same_v<C, SavePlayQueue>, "every command needs its fields listed");
+  } else if constexpr (std::is_same_v<C, SavePlayQueue>) {
     f("user_id", c.user_id);
     f("track_ids", c.track_ids);
     f("current_id", c.current_id);
     f("position_ms", c.position_ms);
     f("changed_by", c.changed_by);
     f("at_ms", c.at_ms);
+  } else {
+    static_assert(std::is_same_v<C, SetStorageFull>, "every command needs its fields listed");
+    f("node_id", c.node_id);
+    f("full", c.full);
   }
 }
 

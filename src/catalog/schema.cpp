@@ -302,6 +302,11 @@ CREATE TABLE play_queues (
 ) WITHOUT ROWID;
 )sql";
 
+// A member below --min-free-disk takes no new blob copies (SetStorageFull).
+constexpr const char* kStorageFullColumn = R"sql(
+ALTER TABLE members ADD COLUMN storage_full INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // One step per line: the list only grows (clang-format would pack it).
 // clang-format off
 constexpr Migration kMigrations[] = {
@@ -311,6 +316,7 @@ constexpr Migration kMigrations[] = {
     {4, kClusterTables},
     {5, kBlobTables},
     {6, kListeningDataTables},
+    {7, kStorageFullColumn},
 };
 // clang-format on
 

@@ -151,6 +151,9 @@ struct Member {
   std::string peer_address;  // host:port of its peer port (may be a DNS name)
   std::string api_address;   // host:port of its public port
   int64_t joined_at_ms = 0;
+  // Below --min-free-disk (SetStorageFull): takes no new blob copies. Kept
+  // by its own command, so SetMember neither carries nor changes it.
+  bool storage_full = false;
 
   bool operator==(const Member&) const = default;
 };

@@ -69,11 +69,14 @@ void print_status(const boost::json::object& cluster) {
     const auto& s = status != nullptr && status->is_object() ? status->as_object() : empty;
     const bool reachable =
         o.contains("reachable") && o.at("reachable").is_bool() && o.at("reachable").as_bool();
+    const bool full =
+        o.contains("storage_full") && o.at("storage_full").is_bool() && o.at("storage_full").as_bool();
+    const char* health = !reachable ? "DOWN" : full ? "up,full" : "up";
     std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-7s %-22s %s\n",
                 text_of(o.if_contains("node_id")).c_str(), text_of(o.if_contains("membership")).c_str(),
-                text_of(s.if_contains("role")).c_str(), reachable ? "up" : "DOWN",
-                text_of(s.if_contains("term")).c_str(), text_of(s.if_contains("applied_index")).c_str(),
-                text_of(o.if_contains("lag")).c_str(), text_of(o.if_contains("last_contact_ms_ago")).c_str(),
+                text_of(s.if_contains("role")).c_str(), health, text_of(s.if_contains("term")).c_str(),
+                text_of(s.if_contains("applied_index")).c_str(), text_of(o.if_contains("lag")).c_str(),
+                text_of(o.if_contains("last_contact_ms_ago")).c_str(),
                 text_of(o.if_contains("blobs")).c_str(), text_of(o.if_contains("peer_address")).c_str(),
                 text_of(o.if_contains("api_address")).c_str());
   }

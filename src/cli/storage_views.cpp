@@ -20,8 +20,8 @@ std::shared_ptr<const storage::StorageView> CatalogStorageViews::current() {
   std::string fingerprint = std::to_string(r) + "/" + std::to_string(w);
   std::vector<storage::StorageMember> storage_members;
   for (const catalog::Member& m : *members) {
-    fingerprint += ";" + m.node_id + "@" + m.peer_address;
-    storage_members.push_back({m.node_id, m.peer_address});
+    fingerprint += ";" + m.node_id + "@" + m.peer_address + (m.storage_full ? "!full" : "");
+    storage_members.push_back({m.node_id, m.peer_address, m.storage_full});
   }
   if (view_ == nullptr || fingerprint != fingerprint_) {
     view_ = storage::make_storage_view(self_id_, std::move(storage_members), r, w);

@@ -185,13 +185,11 @@ Result<std::string> ClusterService::cluster_status_json() const {
     auto id = raft_id_of(m.node_id);
     boost::json::value status = statuses[i].get();
     const bool reachable = status.is_object() && !status.as_object().contains("error");
-    boost::json::object member{{"node_id", m.node_id},
-                               {"peer_address", m.peer_address},
-                               {"api_address", m.api_address},
-                               {"joined_at_ms", m.joined_at_ms},
-                               {"membership", id.ok() ? membership_of(local.conf, *id) : "none"},
-                               {"reachable", reachable},
-                               {"status", status}};
+    boost::json::object member{
+        {"node_id", m.node_id},           {"peer_address", m.peer_address},
+        {"api_address", m.api_address},   {"joined_at_ms", m.joined_at_ms},
+        {"storage_full", m.storage_full}, {"membership", id.ok() ? membership_of(local.conf, *id) : "none"},
+        {"reachable", reachable},         {"status", status}};
     if (auto c = contact.find(m.node_id); c != contact.end()) {
       const PeerTransport::PeerStatus& p = c->second;
       member["last_contact_ms_ago"] =

@@ -12,6 +12,7 @@
 #include "base/sha256.h"
 #include "cluster/repair_planner.h"
 #include "storage/blob_verifier.h"
+#include "storage/disk_reserve.h"
 
 namespace dispotify::cluster {
 namespace {
@@ -23,6 +24,10 @@ constexpr int64_t kAuditPageBlobs = 512;
 constexpr int64_t kPlacementPageBlobs = 512;
 constexpr size_t kWalkFilesPerRound = 2048;
 constexpr size_t kFanOutDirs = 256;
+// An interrupted copy nobody continued for this long is deleted: its task
+// went to another node (a restart takes seconds; a node down for
+// --rereplicate-after has had its work planned elsewhere).
+constexpr int64_t kResumeKeepMs = 30 * 60 * 1000;
 
 }  // namespace
 
@@ -61,6 +66,7 @@ void RepairLoop::report_lost(const std::string& hash) {
 
 void RepairLoop::run() {
   while (!stopping()) {
+    announce_disk_state();
     audit_local_copies();
     collect_garbage();
     walk_local_files();
@@ -87,6 +93,25 @@ void RepairLoop::drop_lost() {
               {{"count", hashes.size()}, {"error", dropped.error().message}});
     std::lock_guard lock(mutex_);
     lost_.insert(hashes.begin(), hashes.end());
+  }
+}
+
+void RepairLoop::announce_disk_state() {
+  const std::shared_ptr<const storage::StorageView> view = blobs_.view();
+  const storage::StorageMember* self = view->member(view->self_id);
+  if (self == nullptr) return;  // not a member (yet): nobody places copies here
+  auto free = blobs_.local().free_bytes();
+  if (!free.ok()) return;
+  const auto full = storage::next_full_state(*free, blobs_.local().options().min_free_bytes, self->full);
+  if (!full) return;
+  if (auto told = proposer_.propose(catalog::SetStorageFull{view->self_id, *full}); !told.ok()) {
+    log::warn("cannot record this node's disk state; retrying", {{"error", told.error().message}});
+    return;
+  }
+  if (*full) {
+    log::warn("disk below --min-free-disk: this node takes no new blob copies", {{"free_bytes", *free}});
+  } else {
+    log::info("disk has room again: this node takes new blob copies", {{"free_bytes", *free}});
   }
 }
 
@@ -137,6 +162,7 @@ void RepairLoop::walk_local_files() {
   const std::string root = blobs_.local().options().root + "/sha256/";
   size_t seen = 0;
   const int64_t now_ms = now_unix_ms();
+  if (walk_fan_out_ % kFanOutDirs == 0) blobs_.local().forget_stale_resumes(kResumeKeepMs, now_ms);
   for (size_t dirs = 0; dirs < kFanOutDirs && seen < kWalkFilesPerRound && !stopping(); ++dirs) {
     static constexpr char kHex[] = "0123456789abcdef";
     const size_t i = walk_fan_out_++ % kFanOutDirs;
@@ -256,12 +282,20 @@ Status RepairLoop::copy(const catalog::RepairTask& task) {
   if (!record) return make_error(Errc::not_found, "blob is no longer in the catalog");
   const storage::BlobLocation location{record->hash, record->size_bytes, record->placement_key,
                                        record->replicas};
-  auto source = blobs_.open_remote(location, 0, record->size_bytes);
-  DISPOTIFY_ASSIGN_OR_RETURN(auto writer, blobs_.local().begin_write());
+  // An interrupted copy (a lease that ran out, a restart, every holder
+  // gone for a while) goes on from the byte where it stopped.
+  DISPOTIFY_ASSIGN_OR_RETURN(auto writer, blobs_.local().resume_write(record->hash, record->size_bytes));
+  const uint64_t resumed_at = writer->bytes_written();
+  if (resumed_at > 0) {
+    log::info("resuming a blob copy",
+              {{"hash", record->hash}, {"at_byte", resumed_at}, {"size_bytes", record->size_bytes}});
+  }
+  std::shared_ptr<storage::ReplicaSource> source;
+  if (resumed_at < record->size_bytes) source = blobs_.open_remote(location, resumed_at, record->size_bytes);
   std::vector<char> buffer(kCopyChunkBytes);
   const auto started = std::chrono::steady_clock::now();
   uint64_t copied = 0;
-  for (;;) {
+  while (source != nullptr) {
     if (stopping()) return make_error(Errc::unavailable, "stopping");
     if (now_unix_ms() + options_.lease_margin_ms >= task.lease_expires_ms) {
       return make_error(Errc::timeout, "the task's lease is about to end");

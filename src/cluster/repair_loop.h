@@ -1,5 +1,7 @@
 // Self-healing storage on every node (issue 5): one thread that, each
 // interval,
+//  - tells the cluster when this node's disk crosses --min-free-disk
+//    (SetStorageFull; see disk_reserve.h), so new copies go elsewhere;
 //  - on the leader: plans repairs (repair_planner.h) and proposes them;
 //  - on every node: works on the repair tasks assigned to it, copying each
 //    blob from a live holder (hash checked at commit) at a bounded rate,
@@ -77,6 +79,7 @@ class RepairLoop {
   void plan();
   void work();
   void drop_lost();
+  void announce_disk_state();
   void audit_local_copies();
   void collect_garbage();
   void walk_local_files();

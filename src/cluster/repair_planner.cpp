@@ -46,7 +46,10 @@ RepairPlan plan_repairs(const RepairPlanInput& input) {
     const std::string& key = blob.placement_key.empty() ? blob.hash : blob.placement_key;
     for (const std::string& node : view.ring->preference_list(key, view.members.size())) {
       if (needed == 0 || in_flight >= kRepairTasksInFlightMax) break;
-      if (input.down.contains(node) || contains(blob.replicas, node) || contains(pending, node)) continue;
+      if (input.down.contains(node) || !view.takes_new_copies(node) || contains(blob.replicas, node) ||
+          contains(pending, node)) {
+        continue;
+      }
       plan.tasks.push_back(catalog::RepairTask{input.task_id_prefix + "-" + std::to_string(counter++),
                                                blob.hash, node, input.now_ms, input.now_ms + input.lease_ms});
       new_tasks.push_back(plan.tasks.back());
@@ -66,7 +69,10 @@ RepairPlan plan_repairs(const RepairPlanInput& input) {
       const bool pending = std::any_of(open.begin(), open.end(), [&](const catalog::RepairTask& t) {
         return t.hash == blob.hash && t.target_node == owner;
       });
-      if (pending || input.unreachable.contains(owner) || contains(blob.replicas, owner)) continue;
+      if (pending || input.unreachable.contains(owner) || !view.takes_new_copies(owner) ||
+          contains(blob.replicas, owner)) {
+        continue;  // an owner that is full keeps the surplus copies where they are
+      }
       if (in_flight >= kRepairTasksInFlightMax) continue;
       const bool has_source = std::any_of(
           blob.replicas.begin(), blob.replicas.end(),

@@ -92,6 +92,42 @@ TEST(RepairPlanner, ReplicationIsCappedAtTheClusterSize) {
   EXPECT_TRUE(plan_repairs(input_for(*view, {blob("x", {node(0), node(1)})})).empty());
 }
 
+TEST(RepairPlanner, AFullMemberGetsNoCopyAndKeepsOthersFromBecomingSurplus) {
+  auto healthy = members(5);
+  const auto b = blob("x", {node(0)});
+  auto probe = storage::make_storage_view(node(0), healthy, 3, 2);
+  auto preference = probe->ring->preference_list(b.hash, 5);
+  std::erase(preference, node(0));
+  // The first choice for a new copy is below --min-free-disk.
+  for (auto& m : healthy) m.full = m.node_id == preference[0];
+  auto view = storage::make_storage_view(node(0), healthy, 3, 2);
+  auto plan = plan_repairs(input_for(*view, {b}));
+  ASSERT_TRUE(plan.assign.has_value());
+  ASSERT_EQ(plan.assign->tasks.size(), 2U);
+  EXPECT_EQ(plan.assign->tasks[0].target_node, preference[1]);
+  EXPECT_EQ(plan.assign->tasks[1].target_node, preference[2]);
+  // Placement: an owner that is full and lacks its copy gets none, and the
+  // copy standing in for it elsewhere stays.
+  const auto owners = view->ring->owners(b.hash, 3);
+  ASSERT_NE(std::find(owners.begin(), owners.end(), preference[0]), owners.end());
+  catalog::BlobRecord placed = b;
+  placed.replicas.clear();
+  for (const auto& n : owners) {
+    if (n != preference[0]) placed.replicas.push_back(n);
+  }
+  for (const auto& n : view->ring->preference_list(b.hash, 5)) {
+    if (std::find(owners.begin(), owners.end(), n) == owners.end()) {
+      placed.replicas.push_back(n);  // the stand-in for the full owner
+      break;
+    }
+  }
+  auto in = input_for(*view, {});
+  in.placement_page = {placed};
+  plan = plan_repairs(in);
+  EXPECT_FALSE(plan.assign.has_value());
+  EXPECT_TRUE(plan.surplus.empty());
+}
+
 }  // namespace
 }  // namespace dispotify::cluster
 

@@ -1,5 +1,6 @@
 #include "net/http_stream.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -39,6 +40,22 @@ asio::awaitable<Status> connect_and_send_head(asio::io_context& ioc, std::option
   co_return ok_status();
 }
 
+ClientResponse to_client_response(http::response<http::string_body> message) {
+  ClientResponse response;
+  response.status = static_cast<int>(message.result_int());
+  for (const auto& field : message) {
+    response.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+  }
+  response.body = std::move(message.body());
+  return response;
+}
+
+bool expects_continue(const ClientRequest& request) {
+  return std::any_of(request.headers.begin(), request.headers.end(), [](const Header& h) {
+    return detail::iequals(h.name, "Expect") && detail::iequals(h.value, "100-continue");
+  });
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- upload
@@ -49,6 +66,26 @@ struct UploadStream::Impl {
   beast::flat_buffer buffer;
   ClientRequest request;
   bool broken = false;
+  std::optional<ClientResponse> refusal;  // a final answer instead of 100 Continue
+
+  // After a head with "Expect: 100-continue": waits for the server's go or
+  // its refusal (a final status before the body, e.g. 507 for a full disk).
+  asio::awaitable<Status> await_continue() {
+    http::response_parser<http::string_body> parser;
+    parser.header_limit(kResponseHeaderBytesMax);
+    parser.body_limit(kUploadResponseBytesMax);
+    stream->expires_after(ms(request.io_timeout_ms));
+    auto [ec, n] = co_await http::async_read_header(*stream, buffer, parser, kAsTuple);
+    if (ec) co_return socket_error("read 100 Continue", ec);
+    if (parser.get().result() == http::status::continue_) co_return ok_status();
+    while (!parser.is_done()) {
+      stream->expires_after(ms(request.io_timeout_ms));
+      auto [read_ec, got] = co_await http::async_read_some(*stream, buffer, parser, kAsTuple);
+      if (read_ec) co_return socket_error("read response", read_ec);
+    }
+    refusal = to_client_response(parser.release());
+    co_return ok_status();
+  }
 
   asio::awaitable<Status> write_chunk(std::span<const char> bytes) {
     char size_line[24];
@@ -74,13 +111,7 @@ struct UploadStream::Impl {
       auto [read_ec, got] = co_await http::async_read_some(*stream, buffer, parser, kAsTuple);
       if (read_ec) co_return socket_error("read response", read_ec);
     }
-    ClientResponse response;
-    response.status = static_cast<int>(parser.get().result_int());
-    for (const auto& field : parser.get()) {
-      response.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
-    }
-    response.body = std::move(parser.get().body());
-    co_return response;
+    co_return to_client_response(parser.release());
   }
 };
 
@@ -94,6 +125,11 @@ Result<std::unique_ptr<UploadStream>> UploadStream::open(const ClientRequest& re
   Status sent =
       detail::run_to_completion(impl->ioc, connect_and_send_head(impl->ioc, impl->stream, request, true));
   if (!sent.ok()) return std::move(sent).error();
+  if (expects_continue(request)) {
+    Status go = detail::run_to_completion(impl->ioc, impl->await_continue());
+    if (!go.ok()) return std::move(go).error();
+    impl->broken = impl->refusal.has_value();
+  }
   return std::unique_ptr<UploadStream>(new UploadStream(std::move(impl)));
 }
 
@@ -105,7 +141,10 @@ Status UploadStream::write(std::span<const char> bytes) {
   return written;
 }
 
+const std::optional<ClientResponse>& UploadStream::refusal() const { return impl_->refusal; }
+
 Result<ClientResponse> UploadStream::finish() {
+  if (impl_->refusal) return *impl_->refusal;
   if (impl_->broken) return make_error(Errc::io_error, "upload stream is broken");
   impl_->broken = true;  // one answer per stream
   return detail::run_to_completion(impl_->ioc, impl_->finish());

@@ -23,7 +23,10 @@ namespace dispotify::net {
 class UploadStream {
  public:
   // Connects and sends the head. The request's body is ignored.
-  // Errc::unavailable when the server cannot be reached.
+  // Errc::unavailable when the server cannot be reached. With a header
+  // "Expect: 100-continue" it also waits for the server's 100 Continue; a
+  // server that answers with a final status instead has refused the body:
+  // see refusal().
   [[nodiscard]] static Result<std::unique_ptr<UploadStream>> open(const ClientRequest& request);
   ~UploadStream();
   UploadStream(const UploadStream&) = delete;
@@ -33,6 +36,9 @@ class UploadStream {
   // broken and every further call fails.
   [[nodiscard]] Status write(std::span<const char> bytes);
   [[nodiscard]] Result<ClientResponse> finish();
+  // The answer the server gave instead of 100 Continue; write() then fails
+  // and finish() returns it.
+  const std::optional<ClientResponse>& refusal() const;
 
  private:
   struct Impl;

@@ -80,6 +80,37 @@ TEST(UploadStream, ChunksArriveInOrderAndTheAnswerIsRead) {
   EXPECT_FALSE((*upload)->finish().ok()) << "one answer per stream";
 }
 
+TEST(UploadStream, WithExpectContinueTheBodyFollowsTheServersGo) {
+  RunningServer server(small_options(), hash_the_body);
+  ClientRequest request = to(server.port(), "PUT", "/blob");
+  request.headers.push_back({"Expect", "100-continue"});
+  auto upload = UploadStream::open(request);
+  ASSERT_TRUE(upload.ok()) << upload.error().message;
+  EXPECT_FALSE((*upload)->refusal().has_value());
+  const std::string hello = "hello";
+  ASSERT_TRUE((*upload)->write(hello).ok());
+  auto answer = (*upload)->finish();
+  ASSERT_TRUE(answer.ok()) << answer.error().message;
+  EXPECT_EQ(answer->body, "5 " + sha256_hex("hello"));
+}
+
+TEST(UploadStream, AServerThatRefusesBeforeTheBodyIsHeardAtOpen) {
+  RunningServer server(small_options(),
+                       [](Request&) { return Response{.status = 507, .body = "{\"error\":\"full\"}"}; });
+  ClientRequest request = to(server.port(), "PUT", "/blob");
+  request.headers.push_back({"Expect", "100-continue"});
+  auto upload = UploadStream::open(request);
+  ASSERT_TRUE(upload.ok()) << upload.error().message;
+  ASSERT_TRUE((*upload)->refusal().has_value());
+  EXPECT_EQ((*upload)->refusal()->status, 507);
+  EXPECT_EQ((*upload)->refusal()->body, "{\"error\":\"full\"}");
+  const std::string unwanted = "bytes nobody wants";
+  EXPECT_FALSE((*upload)->write(unwanted).ok());
+  auto answer = (*upload)->finish();
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(answer->status, 507);
+}
+
 TEST(UploadStream, UnreachableServerIsUnavailable) {
   uint16_t port = 0;
   {

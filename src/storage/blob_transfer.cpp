@@ -59,6 +59,9 @@ Result<BlobInfo> receive(LocalBlobStore& store, net::BodyReader& body) {
 
 net::Response put_blob(LocalBlobStore& store, net::Request& request) {
   constexpr const char* kRoute = "PUT /peer/v1/blobs";
+  // Refused before the first body byte (and so before 100 Continue): the
+  // sender passes on to the next owner at once.
+  if (Status room = store.has_room(0); !room.ok()) return error_response(room.error(), kRoute);
   auto stored = receive(store, *request.body);
   if (!stored.ok()) return error_response(stored.error(), kRoute);
   std::string body =
@@ -137,7 +140,11 @@ Result<std::unique_ptr<net::UploadStream>> open_blob_upload(std::string_view pee
                                                             const TransferTimeouts& timeouts) {
   DISPOTIFY_ASSIGN_OR_RETURN(auto request,
                              peer_request(peer_address, "PUT", std::string(kPeerBlobsPath), timeouts));
-  return net::UploadStream::open(request);
+  request.headers.push_back({"Expect", "100-continue"});
+  DISPOTIFY_ASSIGN_OR_RETURN(auto stream, net::UploadStream::open(request));
+  if (const auto& refusal = stream->refusal())
+    return peer_error(refusal->body, refusal->status, "blob upload");
+  return stream;
 }
 
 Result<BlobInfo> read_upload_answer(const net::ClientResponse& response) {

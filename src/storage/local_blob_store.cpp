@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <vector>
 
 #include "base/fs.h"
 #include "base/log.h"
@@ -37,17 +39,29 @@ void clean_temp_dir(const std::string& dir) {
 
 class LocalBlobWriter final : public BlobWriter {
  public:
-  LocalBlobWriter(const LocalBlobStore& store, std::string temp_path, UniqueFd fd)
-      : store_(store), temp_path_(std::move(temp_path)), fd_(std::move(fd)) {}
+  LocalBlobWriter(const LocalBlobStore& store, std::string temp_path, UniqueFd fd, bool keep_reserve)
+      : store_(store), temp_path_(std::move(temp_path)), fd_(std::move(fd)), keep_reserve_(keep_reserve) {}
+
+  // Continues the resumable copy in `fd`, whose first `size` bytes (already
+  // fed to `hasher`) are kept; the file stays when the writer is dropped.
+  LocalBlobWriter(const LocalBlobStore& store, std::string path, UniqueFd fd, Sha256 hasher, uint64_t size)
+      : store_(store),
+        temp_path_(std::move(path)),
+        fd_(std::move(fd)),
+        hasher_(std::move(hasher)),
+        bytes_written_(size),
+        next_space_check_(size),
+        keep_reserve_(true),
+        resumable_(true) {}
 
   ~LocalBlobWriter() override {
-    if (!committed_) ::unlink(temp_path_.c_str());
+    if (!committed_ && !resumable_) ::unlink(temp_path_.c_str());
   }
 
   Status write(std::span<const char> bytes) override {
     DISPOTIFY_CHECK(!committed_ && !finished_hash_);
-    if (bytes_written_ >= next_space_check_) {
-      DISPOTIFY_TRY(check_free_space(bytes.size()));
+    if (keep_reserve_ && bytes_written_ >= next_space_check_) {
+      DISPOTIFY_TRY(store_.has_room(bytes.size()));
       next_space_check_ = bytes_written_ + kFreeSpaceCheckIntervalBytes;
     }
     size_t done = 0;
@@ -76,6 +90,7 @@ class LocalBlobWriter final : public BlobWriter {
     if (!finished_hash_) finished_hash_ = hasher_.finish_hex();
     const std::string& hash = *finished_hash_;
     if (!expected_hash.empty() && expected_hash != hash) {
+      ::unlink(temp_path_.c_str());  // a resumed copy starts over
       return make_error(Errc::corrupt,
                         "content hash " + hash + " does not match expected " + std::string(expected_hash));
     }
@@ -101,16 +116,6 @@ class LocalBlobWriter final : public BlobWriter {
     return {};
   }
 
-  Status check_free_space(size_t incoming) const {
-    if (store_.options().min_free_bytes == 0) return {};
-    DISPOTIFY_ASSIGN_OR_RETURN(const uint64_t free, store_.free_bytes());
-    if (free < incoming + store_.options().min_free_bytes) {
-      return make_error(Errc::insufficient_storage, "write would leave less than --min-free-disk free (" +
-                                                        std::to_string(free) + " bytes free)");
-    }
-    return {};
-  }
-
   const LocalBlobStore& store_;
   std::string temp_path_;
   UniqueFd fd_;
@@ -120,6 +125,8 @@ class LocalBlobWriter final : public BlobWriter {
   uint64_t next_space_check_ = 0;
   bool synced_ = true;
   bool committed_ = false;
+  const bool keep_reserve_;
+  const bool resumable_ = false;
 };
 
 }  // namespace
@@ -134,6 +141,7 @@ Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(LocalBlobStoreOptio
     DISPOTIFY_TRY(fs::make_dirs(store->options_.root + "/sha256/" + fan_out));
   }
   DISPOTIFY_TRY(fs::make_dirs(store->temp_dir()));
+  DISPOTIFY_TRY(fs::make_dirs(store->resume_dir()));
   clean_temp_dir(store->temp_dir());
   return store;
 }
@@ -147,11 +155,68 @@ std::string LocalBlobStore::blob_path(std::string_view hash) const {
 
 Result<uint64_t> LocalBlobStore::free_bytes() const { return fs::free_bytes(options_.root); }
 
+Status LocalBlobStore::has_room(uint64_t incoming) const {
+  if (options_.min_free_bytes == 0) return {};
+  DISPOTIFY_ASSIGN_OR_RETURN(const uint64_t free, free_bytes());
+  if (free < incoming + options_.min_free_bytes) {
+    return make_error(Errc::insufficient_storage, "write would leave less than --min-free-disk free (" +
+                                                      std::to_string(free) + " bytes free)");
+  }
+  return {};
+}
+
 Result<std::unique_ptr<BlobWriter>> LocalBlobStore::begin_write(std::string_view /*placement_key*/) {
+  return begin_writer(true);
+}
+
+Result<std::unique_ptr<BlobWriter>> LocalBlobStore::begin_scratch_write() { return begin_writer(false); }
+
+std::string LocalBlobStore::resume_dir() const { return options_.root + "/resume"; }
+
+Result<std::unique_ptr<BlobWriter>> LocalBlobStore::resume_write(std::string_view hash, uint64_t size_bytes) {
+  DISPOTIFY_TRY(check_hash(hash));
+  const std::string path = resume_dir() + "/" + std::string(hash);
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd.valid()) return fs::errno_error("open", path, errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return fs::errno_error("stat", path, errno);
+  uint64_t kept = static_cast<uint64_t>(st.st_size);
+  if (kept > size_bytes) {  // not a prefix of this blob
+    if (::ftruncate(fd.get(), 0) != 0) return fs::errno_error("truncate", path, errno);
+    kept = 0;
+  }
+  // The kept bytes are hashed again: the blob's hash covers every byte, and
+  // a local read is much cheaper than fetching them again.
+  Sha256 hasher;
+  std::vector<char> buffer(256 * 1024);
+  for (uint64_t at = 0; at < kept;) {
+    const ssize_t n = ::pread(fd.get(), buffer.data(), std::min<uint64_t>(buffer.size(), kept - at),
+                              static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fs::errno_error("read", path, n < 0 ? errno : EIO);
+    hasher.update({buffer.data(), static_cast<size_t>(n)});
+    at += static_cast<uint64_t>(n);
+  }
+  if (::lseek(fd.get(), static_cast<off_t>(kept), SEEK_SET) < 0) return fs::errno_error("seek", path, errno);
+  return std::unique_ptr<BlobWriter>(
+      new LocalBlobWriter(*this, path, std::move(fd), std::move(hasher), kept));
+}
+
+void LocalBlobStore::forget_stale_resumes(int64_t older_than_ms, int64_t now_ms) {
+  for (const std::string& name : fs::list_dir(resume_dir())) {
+    const std::string path = resume_dir() + "/" + name;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) continue;
+    const int64_t mtime_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+    if (now_ms - mtime_ms >= older_than_ms) ::unlink(path.c_str());
+  }
+}
+
+Result<std::unique_ptr<BlobWriter>> LocalBlobStore::begin_writer(bool keep_reserve) {
   const std::string path = temp_dir() + "/" + random_hex(12) + kTempSuffix;
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (!fd.valid()) return fs::errno_error("open", path, errno);
-  return std::unique_ptr<BlobWriter>(new LocalBlobWriter(*this, path, std::move(fd)));
+  return std::unique_ptr<BlobWriter>(new LocalBlobWriter(*this, path, std::move(fd), keep_reserve));
 }
 
 Result<BlobInfo> LocalBlobStore::stat(std::string_view hash) const {

@@ -37,12 +37,31 @@ class LocalBlobStore final : public BlobStore {
   Status remove(std::string_view hash) override;
   Result<std::string> local_path(std::string_view hash) const override;
 
+  // A writer for a transient copy that is never committed here (the bytes
+  // of an upload this node relays to the owners, kept to read its tags):
+  // it may dip into the --min-free-disk reserve, which exists for such
+  // short-lived files, so a full node still relays uploads.
+  Result<std::unique_ptr<BlobWriter>> begin_scratch_write();
+
+  // A writer that continues an earlier, interrupted copy of blob `hash`
+  // (`size_bytes` long) where it stopped: bytes_written() says where to
+  // go on. Dropped without commit, it keeps its file for the next attempt;
+  // a commit that finds the wrong hash deletes it, so that attempt starts
+  // over. One writer per hash at a time (the repair loop's single thread).
+  Result<std::unique_ptr<BlobWriter>> resume_write(std::string_view hash, uint64_t size_bytes);
+  // Deletes interrupted copies nobody continued for `older_than_ms`.
+  void forget_stale_resumes(int64_t older_than_ms, int64_t now_ms);
+
   // Free bytes on the store's file system.
   Result<uint64_t> free_bytes() const;
+  // Errc::insufficient_storage when writing `incoming` more bytes would
+  // leave less than --min-free-disk free.
+  [[nodiscard]] Status has_room(uint64_t incoming) const;
   const LocalBlobStoreOptions& options() const { return options_; }
   // Path a blob of this hash has (or would have); hash must be valid hex.
   std::string blob_path(std::string_view hash) const;
   std::string temp_dir() const;
+  std::string resume_dir() const;
 
   // Which local files were hashed and found good (see blob_verifier.h).
   BlobVerifier& verifier() const { return verifier_; }
@@ -58,6 +77,7 @@ class LocalBlobStore final : public BlobStore {
 
  private:
   explicit LocalBlobStore(LocalBlobStoreOptions options) : options_(std::move(options)) {}
+  Result<std::unique_ptr<BlobWriter>> begin_writer(bool keep_reserve);
   LocalBlobStoreOptions options_;
   mutable BlobVerifier verifier_;  // thread-safe; remembering is not a change of the store
   std::mutex listener_mutex_;

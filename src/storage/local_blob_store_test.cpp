@@ -51,6 +51,70 @@ TEST(LocalBlobStore, StoresUnderTheSha256OfTheContent) {
   EXPECT_TRUE(store->open(info.hash).ok());
 }
 
+TEST(LocalBlobStore, AnInterruptedCopyResumesWhereItStopped) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  const std::string content(300'000, 'r');
+  const std::string hash = sha256_hex(content);
+  {
+    auto first = store->resume_write(hash, content.size());
+    ASSERT_TRUE(first.ok());
+    EXPECT_EQ((*first)->bytes_written(), 0U);
+    ASSERT_TRUE((*first)->write({content.data(), 120'000}).ok());
+  }  // dropped midway: the bytes stay for the next attempt
+  EXPECT_FALSE(store->stat(hash).ok()) << "nothing visible before the commit";
+  auto second = store->resume_write(hash, content.size());
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ((*second)->bytes_written(), 120'000U);
+  ASSERT_TRUE((*second)->write({content.data() + 120'000, content.size() - 120'000}).ok());
+  auto stored = (*second)->commit(hash);
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  EXPECT_EQ(fs::read_file(store->blob_path(hash), 1 << 20).value(), content);
+  EXPECT_EQ(count_files(store->resume_dir()), 0U);
+}
+
+TEST(LocalBlobStore, AResumedCopyWithBadBytesStartsOver) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  const std::string content(5000, 'g');
+  const std::string hash = sha256_hex(content);
+  {
+    auto first = store->resume_write(hash, content.size());
+    ASSERT_TRUE(first.ok());
+    const std::string wrong(1000, 'x');  // not what the blob holds
+    ASSERT_TRUE((*first)->write(wrong).ok());
+  }
+  auto second = store->resume_write(hash, content.size());
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE((*second)->write({content.data() + 1000, content.size() - 1000}).ok());
+  auto refused = (*second)->commit(hash);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::corrupt);
+  auto third = store->resume_write(hash, content.size());
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ((*third)->bytes_written(), 0U) << "the bad prefix is gone";
+  // A leftover longer than the blob is no prefix of it either.
+  ASSERT_TRUE((*third)->write(std::string(6000, 'g')).ok());
+  third->reset();
+  EXPECT_EQ(store->resume_write(hash, content.size()).value()->bytes_written(), 0U);
+}
+
+TEST(LocalBlobStore, StaleInterruptedCopiesAreForgotten) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  const std::string hash = sha256_hex("stale");
+  {
+    auto w = store->resume_write(hash, 100);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->write(std::string(10, 's')).ok());
+  }
+  const int64_t now_ms = static_cast<int64_t>(::time(nullptr)) * 1000;
+  store->forget_stale_resumes(60'000, now_ms);
+  EXPECT_EQ(count_files(store->resume_dir()), 1U) << "recent: kept";
+  store->forget_stale_resumes(60'000, now_ms + 61'000);
+  EXPECT_EQ(count_files(store->resume_dir()), 0U);
+}
+
 TEST(LocalBlobStore, IdenticalContentIsStoredOnce) {
   TestDir dir;
   auto store = open_store(dir.path());

@@ -25,7 +25,6 @@ Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string
   std::shared_ptr<const StorageView> view = views_();
   DISPOTIFY_CHECK(view != nullptr);
   const std::string key = placement_key.empty() ? random_hex(16) : std::string(placement_key);
-  DISPOTIFY_ASSIGN_OR_RETURN(auto local, local_.begin_write());
   bool local_is_target = false;
   std::vector<ReplicatedWriter::Remote> remotes;
   size_t targets = 0;
@@ -33,9 +32,19 @@ Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string
   // The first R members of the preference list that take the stream; one
   // that cannot be reached is replaced by the next, so a dead owner costs
   // a connect timeout, not the upload.
+  // Members below --min-free-disk are passed over like unreachable ones.
   for (const std::string& node : view->ring->preference_list(key, view->members.size())) {
     if (targets == view->replication_factor) break;
+    if (!view->takes_new_copies(node)) {
+      failures += (failures.empty() ? "" : "; ") + node + ": below --min-free-disk";
+      continue;
+    }
     if (node == view->self_id) {
+      // The committed flag lags the disk by a round of the repair loop.
+      if (Status room = local_.has_room(0); !room.ok()) {
+        failures += (failures.empty() ? "" : "; ") + node + ": " + room.error().message;
+        continue;
+      }
       local_is_target = true;
       ++targets;
       continue;
@@ -55,6 +64,8 @@ Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string
                                              std::to_string(view->write_quorum) +
                                              " copies an upload needs can be written (" + failures + ")");
   }
+  DISPOTIFY_ASSIGN_OR_RETURN(auto local,
+                             local_is_target ? local_.begin_write() : local_.begin_scratch_write());
   return std::unique_ptr<BlobWriter>(
       new ReplicatedWriter(std::move(view), std::move(local), local_is_target, std::move(remotes)));
 }

@@ -19,6 +19,10 @@ namespace dispotify::storage {
 struct StorageMember {
   std::string node_id;
   std::string peer_address;  // host:port of its peer port
+  // Below --min-free-disk, as committed: it keeps serving what it holds but
+  // takes no new copies; uploads and repairs skip it for the next members
+  // of the preference list.
+  bool full = false;
 };
 
 struct StorageView {
@@ -34,6 +38,11 @@ struct StorageView {
     auto it = std::find_if(members.begin(), members.end(),
                            [&](const StorageMember& m) { return m.node_id == node_id; });
     return it == members.end() ? nullptr : &*it;
+  }
+  // A member that may receive a new blob copy (an upload or a repair).
+  bool takes_new_copies(std::string_view node_id) const {
+    const StorageMember* m = member(node_id);
+    return m != nullptr && !m->full;
   }
 };
 

@@ -333,3 +333,77 @@ def test_a_node_without_a_copy_transcodes_it(cluster_factory, tmp_path):
                             str(out)], capture_output=True, text=True, timeout=30)
     assert probe.stdout.strip() == "mp3", probe.stderr
     assert not list((reader.data_dir / "cache" / "fetched").glob("*")), "the fetched copy is gone"
+
+
+def peer_put_head_answer(node):
+    """What a node's peer port answers to the head of a blob upload that
+    waits for 100 Continue (the first line only)."""
+    import socket
+    host, port = node.peer_address.split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as s:
+        s.sendall(b"PUT /peer/v1/blobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                  b"Expect: 100-continue\r\n\r\n")
+        return s.recv(4096).split(b"\r\n", 1)[0].decode()
+
+
+def test_a_node_below_min_free_disk_takes_no_new_copies_until_it_has_room(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS + FAST_REPAIR_ARGS)
+    token = cluster.token
+    full = cluster.new_node()
+    full.args = full.args + ["--min-free-disk", "1000TiB"]  # no disk has that: always below
+    full.start()
+    cluster.wait_voters(4)
+
+    def marked_full():
+        members = cluster.nodes[0].status(token)["members"]
+        return [m["node_id"] for m in members if m["storage_full"]]
+
+    assert len(cluster.wait(marked_full, 20, "the new node marked full")) == 1
+    # Its peer port refuses a blob before the body (the sender moves on at once).
+    assert peer_put_head_answer(full).endswith("507 Insufficient Storage")
+    tracks = []
+    for i in range(8):
+        uploader = cluster.nodes[i % 4]  # the full node relays uploads too
+        tracks.append(uploader.upload_ok(wav(tmp_path, "f%d" % i, 0.3, 300 + 25 * i), "f%d.wav" % i,
+                                         token=token))
+    cluster.wait_applied_equal()
+    for t in tracks:
+        assert not full.has_blob(t["content_hash"]), "a full node got a new copy"
+        assert sum(copy_is_good(n, t["content_hash"]) for n in cluster.nodes) == 2
+        got = stream_bytes(full, token, t["id"]).content
+        assert hashlib.sha256(got).hexdigest() == t["content_hash"]
+    status = cluster.nodes[1].status(token)
+    assert status["storage"]["under_replicated"] == 0
+    # With room again it says so, and takes its share of what it owns.
+    full.stop()
+    full.args = full.args[:-2]
+    full.start()
+    cluster.wait(lambda: not marked_full(), 20, "the node takes copies again")
+    cluster.wait(lambda: any(full.has_blob(t["content_hash"]) for t in tracks), 60,
+                 "the node with room again receives its share")
+
+
+def test_an_interrupted_repair_copy_resumes_where_it_stopped(cluster_factory, tmp_path):
+    cluster = cluster_factory(3, args=R2_ARGS + FAST_REPAIR_ARGS +
+                              ["--rereplicate-after", "1", "--rebalance-rate", "1MiB"])
+    token = cluster.token
+    data = wav(tmp_path, "resume", 70, 440)  # about 6 MB: six seconds of copying
+    track = cluster.nodes[0].upload_ok(data, "resume.wav", token=token)
+    cluster.wait_applied_equal()
+    have = holders(cluster, track["content_hash"])
+    (target,) = [n for n in cluster.nodes if n not in have]
+    leader = cluster.nodes[0].status(token)["leader"]
+    lost = [n for n in have if n.raft_status()["node_id"] != leader][0]
+    lost.kill()  # the third node becomes the target of a repair copy
+    partial = target.blobs_dir / "resume" / track["content_hash"]
+    cluster.wait(lambda: partial.exists() and partial.stat().st_size >= 1536 * 1024, 30,
+                 "the copy under way")
+    target.kill()
+    kept = partial.stat().st_size
+    target.start()
+    cluster.wait(lambda: copy_is_good(target, track["content_hash"]), 30, "the copy done after the restart")
+    resumed = [line for line in target.stderr_text().splitlines() if "resuming a blob copy" in line]
+    assert resumed, "the copy started over"
+    assert "at_byte=%d " % kept in resumed[0], resumed[0]
+    got = stream_bytes(target, token, track["id"]).content
+    assert hashlib.sha256(got).hexdigest() == track["content_hash"]

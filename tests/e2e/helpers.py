@@ -206,11 +206,10 @@ class Server:
         return sorted(p.name for p in tmp.iterdir()) if tmp.exists() else []
 
     def blob_files(self):
-        """Names of every stored blob file (outside blobs/tmp)."""
+        """Names of every stored blob file (not temporary files nor
+        interrupted copies, which live beside the store)."""
         out = []
-        for dirpath, _dirs, files in os.walk(self.blobs_dir):
-            if Path(dirpath) == self.blobs_dir / "tmp" or (self.blobs_dir / "tmp") in Path(dirpath).parents:
-                continue
+        for _dirpath, _dirs, files in os.walk(self.blobs_dir / "sha256"):
             out += files
         return sorted(out)
 
