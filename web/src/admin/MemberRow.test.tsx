@@ -39,3 +39,14 @@ it("shows health, contact, term, applied index and what the API does not give ye
   expect(row.textContent).toContain("7"); // blob copies the catalog lists on the node
   expect(row.textContent).toContain("n/a");
 });
+
+it("marks a member whose disk is below the reserve", () => {
+  render(
+    <table>
+      <tbody>
+        <MemberRow member={member({ storage_full: true })} leader="n1" self="n1" />
+      </tbody>
+    </table>,
+  );
+  expect(screen.getByTitle("below --min-free-disk: takes no new copies").textContent).toBe("full");
+});

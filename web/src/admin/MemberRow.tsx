@@ -45,7 +45,16 @@ export function MemberRow({ member, leader, self }: { member: ClusterMember; lea
       <td>{member.status?.term ?? "?"}</td>
       <td>{member.status?.applied_index ?? "?"}</td>
       <td>{member.lag ?? "?"}</td>
-      <td>{diskFree === null ? "n/a" : formatBytes(diskFree)}</td>
+      <td>
+        {diskFree === null ? "n/a" : formatBytes(diskFree)}
+        {member.storage_full === true && (
+          <div>
+            <span className="badge bad" title="below --min-free-disk: takes no new copies">
+              full
+            </span>
+          </div>
+        )}
+      </td>
       <td>{blobs ?? "n/a"}</td>
       <td>{repairs ?? "n/a"}</td>
     </tr>

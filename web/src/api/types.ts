@@ -109,6 +109,7 @@ export interface ClusterMember {
   peer_address: string;
   api_address: string;
   joined_at_ms: number;
+  storage_full?: boolean; // below --min-free-disk: takes no new blob copies
   membership: "voter" | "learner" | "none";
   reachable: boolean;
   lag: number | null;
