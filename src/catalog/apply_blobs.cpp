@@ -67,8 +67,8 @@ Status record_blob_copies(Db& db, const std::vector<BlobCopies>& blobs) {
 
 Status record_blob_copies_on(Db& db, std::string_view hash, std::string_view node_id) {
   DISPOTIFY_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.prepare_cached("INSERT OR IGNORE INTO blob_replicas (hash, node_id) VALUES (?1, ?2)"));
+      Statement stmt, db.prepare_cached("INSERT OR IGNORE INTO blob_replicas (hash, node_id) SELECT ?1, ?2 "
+                                        "WHERE EXISTS (SELECT 1 FROM members WHERE node_id = ?2)"));
   stmt.bind(1, hash).bind(2, node_id);
   return stmt.run();
 }

@@ -108,30 +108,27 @@ Result<std::vector<BlobRecord>> Catalog::under_replicated_blobs(int64_t replicas
                                                                 const std::vector<std::string>& not_counting,
                                                                 int64_t limit) const {
   return impl_->read([&](Db& db) -> Result<std::vector<BlobRecord>> {
-    DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.prepare_cached(
-            "SELECT b.hash, b.size_bytes, b.refs, b.placement_key FROM blobs b WHERE b.refs > 0 AND "
-            "(SELECT count(*) FROM blob_replicas r JOIN members m ON m.node_id = r.node_id "
-            "WHERE r.hash = b.hash AND r.node_id NOT IN (SELECT value FROM json_each(?2))) < ?1 "
-            "ORDER BY b.hash LIMIT ?3"));
-    stmt.bind(1, replicas_wanted).bind(2, json_array(not_counting)).bind(3, limit);
-    DISPOTIFY_ASSIGN_OR_RETURN(auto records, read_all<BlobRecord>(stmt, [](const Statement& s, int) {
-                                 return BlobRecord{s.column_string(0),
-                                                   static_cast<uint64_t>(s.column_int64(1)),
-                                                   s.column_int64(2),
-                                                   s.column_string(3),
-                                                   {}};
-                               }));
-    for (BlobRecord& record : records) {
-      DISPOTIFY_ASSIGN_OR_RETURN(
-          Statement replicas,
-          db.prepare_cached("SELECT node_id FROM blob_replicas WHERE hash = ?1 ORDER BY node_id"));
-      replicas.bind(1, record.hash);
-      DISPOTIFY_ASSIGN_OR_RETURN(
-          record.replicas,
-          read_all<std::string>(replicas, [](const Statement& s, int) { return s.column_string(0); }));
-    }
+    // blobs.replicas counts the replica rows (all on members: schema v8),
+    // so the common case, nobody down, is a range of one index; the
+    // fewest copies come first.
+    static constexpr const char* kAllCount =
+        "SELECT hash, size_bytes, refs, placement_key FROM blobs "
+        "WHERE refs > 0 AND replicas < ?1 ORDER BY replicas, hash LIMIT ?3";
+    // Also the blobs with a copy on a node that does not count: only those
+    // can have fewer live copies than rows.
+    static constexpr const char* kSomeDoNotCount =
+        "SELECT b.hash, b.size_bytes, b.refs, b.placement_key, b.replicas - "
+        "(SELECT count(*) FROM blob_replicas d WHERE d.hash = b.hash AND "
+        "d.node_id IN (SELECT value FROM json_each(?2))) AS live FROM blobs b "
+        "WHERE b.refs > 0 AND (b.replicas < ?1 OR b.hash IN (SELECT hash FROM blob_replicas "
+        "WHERE node_id IN (SELECT value FROM json_each(?2)))) AND live < ?1 "
+        "ORDER BY live, b.hash LIMIT ?3";
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                               db.prepare_cached(not_counting.empty() ? kAllCount : kSomeDoNotCount));
+    if (!not_counting.empty()) stmt.bind(2, json_array(not_counting));
+    stmt.bind(1, replicas_wanted).bind(3, limit);
+    DISPOTIFY_ASSIGN_OR_RETURN(auto records, read_all<BlobRecord>(stmt, read_blob_row));
+    DISPOTIFY_TRY(load_replicas(db, records));
     return records;
   });
 }
@@ -150,11 +147,8 @@ Result<BlobStats> Catalog::blob_stats(int64_t replicas_wanted) const {
   return impl_->read([&](Db& db) -> Result<BlobStats> {
     BlobStats stats;
     DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement totals,
-        db.prepare_cached("SELECT count(*), coalesce(sum(size_bytes), 0), "
-                          "coalesce(sum(CASE WHEN (SELECT count(*) FROM blob_replicas r JOIN members m "
-                          "ON m.node_id = r.node_id WHERE r.hash = b.hash) < ?1 THEN 1 ELSE 0 END), 0) "
-                          "FROM blobs b WHERE b.refs > 0"));
+        Statement totals, db.prepare_cached("SELECT count(*), coalesce(sum(size_bytes), 0), "
+                                            "coalesce(sum(replicas < ?1), 0) FROM blobs WHERE refs > 0"));
     totals.bind(1, replicas_wanted);
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, totals.step());
     if (row) {

@@ -13,6 +13,15 @@ using testing::TempDir;
 
 const std::string kNodeA = "00000000000000a1";
 const std::string kNodeB = "00000000000000b2";
+const std::string kNodeC = "00000000000000c3";
+
+// Members at log indexes 1, 2, ...: replicas are recorded on members only.
+void add_members(Catalog& catalog, const std::vector<std::string>& nodes) {
+  int64_t index = 0;
+  for (const std::string& node : nodes) {
+    ASSERT_TRUE(catalog.apply(++index, SetMember{Member{node, "h:" + node, "h:2", 0}}).ok());
+  }
+}
 
 AddTrack track_with_copies(const std::string& id, const std::vector<std::string>& nodes) {
   Track t = make_track(id, "Song " + id, {"Artist"}, "Album");
@@ -26,7 +35,8 @@ AddTrack track_with_copies(const std::string& id, const std::vector<std::string>
 TEST(BlobRows, AddTrackRecordsWhereItsBlobsWereWritten) {
   TempDir dir;
   auto catalog = open_catalog(dir.file("c.db"));
-  ASSERT_TRUE(catalog->apply(1, track_with_copies("t1", {kNodeB, kNodeA})).ok());
+  add_members(*catalog, {kNodeA, kNodeB});
+  ASSERT_TRUE(catalog->apply(3, track_with_copies("t1", {kNodeB, kNodeA})).ok());
   EXPECT_EQ(catalog->blob_replicas(sha256_hex("t1")).value(), (std::vector<std::string>{kNodeA, kNodeB}));
   EXPECT_EQ(catalog->blob_replicas(sha256_hex("cover")).value().size(), 2U);
   EXPECT_TRUE(catalog->blob_replicas(sha256_hex("other")).value().empty());
@@ -35,13 +45,14 @@ TEST(BlobRows, AddTrackRecordsWhereItsBlobsWereWritten) {
 TEST(BlobRows, ReferencesCountTracksAndDropWithThem) {
   TempDir dir;
   auto catalog = open_catalog(dir.file("c.db"));
-  ASSERT_TRUE(catalog->apply(1, track_with_copies("t1", {kNodeA})).ok());
-  ASSERT_TRUE(catalog->apply(2, track_with_copies("t2", {kNodeA})).ok());  // shares the cover
-  ASSERT_TRUE(catalog->apply(3, DeleteTrack{"t1"}).ok());
+  add_members(*catalog, {kNodeA, kNodeB});
+  ASSERT_TRUE(catalog->apply(3, track_with_copies("t1", {kNodeA})).ok());
+  ASSERT_TRUE(catalog->apply(4, track_with_copies("t2", {kNodeA})).ok());  // shares the cover
+  ASSERT_TRUE(catalog->apply(5, DeleteTrack{"t1"}).ok());
   EXPECT_FALSE(catalog->blob_referenced(sha256_hex("t1")).value());
   EXPECT_TRUE(catalog->blob_referenced(sha256_hex("cover")).value());
   EXPECT_EQ(catalog->unreferenced_blobs_on(kNodeA, 10).value(), std::vector<std::string>{sha256_hex("t1")});
-  ASSERT_TRUE(catalog->apply(4, DeleteTrack{"t2"}).ok());
+  ASSERT_TRUE(catalog->apply(6, DeleteTrack{"t2"}).ok());
   auto garbage = catalog->unreferenced_blobs_on(kNodeA, 10).value();
   EXPECT_EQ(garbage.size(), 3U);
 }
@@ -64,10 +75,43 @@ TEST(BlobRows, BadCopiesAreRefusedAndChangeNothing) {
 TEST(BlobRows, ARemovedMemberHoldsNoReplicas) {
   TempDir dir;
   auto catalog = open_catalog(dir.file("c.db"));
-  ASSERT_TRUE(catalog->apply(1, SetMember{Member{kNodeA, "h:1", "h:2", 0}}).ok());
-  ASSERT_TRUE(catalog->apply(2, track_with_copies("t1", {kNodeA, kNodeB})).ok());
-  ASSERT_TRUE(catalog->apply(3, RemoveMember{kNodeA}).ok());
+  add_members(*catalog, {kNodeA, kNodeB});
+  ASSERT_TRUE(catalog->apply(3, track_with_copies("t1", {kNodeA, kNodeB})).ok());
+  ASSERT_TRUE(catalog->apply(4, RemoveMember{kNodeA}).ok());
   EXPECT_EQ(catalog->blob_replicas(sha256_hex("t1")).value(), std::vector<std::string>{kNodeB});
+  // A copy reported by a node that is no longer a member is not recorded.
+  ASSERT_TRUE(catalog->apply(5, track_with_copies("t2", {kNodeA, kNodeB})).ok());
+  EXPECT_EQ(catalog->blob_replicas(sha256_hex("t2")).value(), std::vector<std::string>{kNodeB});
+}
+
+TEST(BlobRows, UnderReplicatedBlobsComeFewestCopiesFirstAndDownNodesDoNotCount) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  add_members(*catalog, {kNodeA, kNodeB, kNodeC});
+  ASSERT_TRUE(catalog->apply(4, track_with_copies("t1", {kNodeA, kNodeB, kNodeC})).ok());
+  ASSERT_TRUE(catalog->apply(5, track_with_copies("t2", {kNodeA, kNodeB})).ok());
+  ASSERT_TRUE(catalog->apply(6, track_with_copies("t3", {kNodeC})).ok());
+  const auto hashes = [](const std::vector<BlobRecord>& records) {
+    std::vector<std::string> out;
+    for (const auto& r : records) out.push_back(r.hash);
+    return out;
+  };
+  // The cover is on all three; t3 has one copy, t2 two.
+  auto wanted = catalog->under_replicated_blobs(3, {}, 10).value();
+  EXPECT_EQ(hashes(wanted), (std::vector<std::string>{sha256_hex("t3"), sha256_hex("t2")}));
+  EXPECT_EQ(wanted[1].replicas, (std::vector<std::string>{kNodeA, kNodeB}));
+  EXPECT_EQ(hashes(catalog->under_replicated_blobs(3, {}, 1).value()),
+            std::vector<std::string>{sha256_hex("t3")});
+  // With C down: t3 has no live copy, t1 and the cover one fewer.
+  auto with_c_down = catalog->under_replicated_blobs(3, {kNodeC}, 10).value();
+  ASSERT_EQ(with_c_down.size(), 4U);
+  EXPECT_EQ(with_c_down[0].hash, sha256_hex("t3"));
+  EXPECT_EQ(catalog->blob_stats(3).value().under_replicated, 2);
+  ASSERT_TRUE(catalog->apply(7, DropReplicas{kNodeB, {sha256_hex("t1")}}).ok());
+  EXPECT_EQ(catalog->blob_stats(3).value().under_replicated, 3);
+  ASSERT_TRUE(catalog->apply(8, RemoveMember{kNodeC}).ok());
+  EXPECT_EQ(catalog->blob_stats(2).value().under_replicated, 2)
+      << "t1 and t3 lost C's copy: one and none left";
 }
 
 TEST(BlobRows, ReplicationSettingsAreValidatedAndKept) {
@@ -149,14 +193,15 @@ TEST(RepairRows, TasksAreAssignedOnlyWhenNeededCompletedAndCancelled) {
 TEST(RepairRows, DroppingTheLastCopyOfGarbageForgetsTheBlob) {
   TempDir dir;
   auto catalog = testing::open_catalog(dir.file("c.db"));
-  ASSERT_TRUE(catalog->apply(1, track_with_copies("t1", {kNodeA, kNodeB})).ok());
+  add_members(*catalog, {kNodeA, kNodeB});
+  ASSERT_TRUE(catalog->apply(3, track_with_copies("t1", {kNodeA, kNodeB})).ok());
   const std::string hash = sha256_hex("t1");
-  ASSERT_TRUE(catalog->apply(2, DropReplicas{kNodeA, {hash}}).ok());
+  ASSERT_TRUE(catalog->apply(4, DropReplicas{kNodeA, {hash}}).ok());
   EXPECT_TRUE(catalog->blob(hash).value().has_value()) << "still used by t1";
-  ASSERT_TRUE(catalog->apply(3, DeleteTrack{"t1"}).ok());
-  ASSERT_TRUE(catalog->apply(4, DropReplicas{kNodeB, {hash}}).ok());
+  ASSERT_TRUE(catalog->apply(5, DeleteTrack{"t1"}).ok());
+  ASSERT_TRUE(catalog->apply(6, DropReplicas{kNodeB, {hash}}).ok());
   EXPECT_FALSE(catalog->blob(hash).value().has_value());
-  EXPECT_EQ(catalog->apply(5, DropReplicas{kNodeB, {"bad"}}).error().code, Errc::invalid_argument);
+  EXPECT_EQ(catalog->apply(7, DropReplicas{kNodeB, {"bad"}}).error().code, Errc::invalid_argument);
 }
 
 }  // namespace

@@ -50,6 +50,32 @@ TEST(Schema, OlderDatabaseIsUpgraded) {
   EXPECT_EQ(catalog->counts()->track_bytes, 1000);
 }
 
+TEST(Schema, ReplicaCountsAreComputedForExistingBlobs) {
+  TempDir dir;
+  const std::string hash(64, 'e');
+  {
+    auto db = Db::open(dir.file("c.db"), {});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(**db, schema_migrations().subspan(0, 7)).ok());
+    ASSERT_TRUE(
+        (*db)
+            ->exec("INSERT INTO members (node_id, peer_address, api_address, joined_at_ms) "
+                   "VALUES ('00000000000000a1', 'h:1', 'h:2', 0), ('00000000000000b2', 'h:3', 'h:4', 0);"
+                   "INSERT INTO blobs (hash, size_bytes, refs) VALUES ('" +
+                   hash +
+                   "', 10, 1);"
+                   "INSERT INTO blob_replicas (hash, node_id) VALUES ('" +
+                   hash + "', '00000000000000a1'), ('" + hash + "', '00000000000000b2'), ('" + hash +
+                   "', '00000000000000ff');")
+            .ok());
+  }
+  auto catalog = open_catalog(dir.file("c.db"));
+  EXPECT_EQ(catalog->blob_replicas(hash).value().size(), 2U) << "the row of a non-member is gone";
+  EXPECT_EQ(catalog->blob_stats(3)->under_replicated, 1);
+  EXPECT_EQ(catalog->blob_stats(2)->under_replicated, 0);
+  EXPECT_TRUE(catalog->under_replicated_blobs(2, {}, 10)->empty());
+}
+
 TEST(Schema, NewerDatabaseIsRefused) {
   TempDir dir;
   { open_catalog(dir.file("c.db")); }

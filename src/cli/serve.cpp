@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <atomic>
-
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "api/context.h"
@@ -329,10 +331,24 @@ int run_serve(const std::vector<std::string>& args) {
   metrics.add_gauge("dispotify_catalog_playlists", "Playlists.", gauge(&catalog::Counts::playlists));
   metrics.add_gauge("dispotify_catalog_track_bytes", "Bytes of audio in the catalog.",
                     gauge(&catalog::Counts::track_bytes));
-  const auto blob_gauge = [&cat, &storage_views](int64_t catalog::BlobStats::*field) {
-    return [&cat, &storage_views, field]() -> double {
-      auto stats = cat.blob_stats(static_cast<int64_t>(storage_views.current()->replication_factor));
-      return stats.ok() ? static_cast<double>((*stats).*field) : -1;
+  // The blob gauges share one catalog read per scrape (they are read one
+  // after the other, well within the second).
+  struct BlobStatsMemo {
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point read_at;
+    std::optional<catalog::BlobStats> stats;
+  };
+  auto memo = std::make_shared<BlobStatsMemo>();
+  const auto blob_gauge = [&cat, &storage_views, memo](int64_t catalog::BlobStats::*field) {
+    return [&cat, &storage_views, memo, field]() -> double {
+      std::lock_guard lock(memo->mutex);
+      const auto now = std::chrono::steady_clock::now();
+      if (!memo->stats || now - memo->read_at > std::chrono::seconds(1)) {
+        auto stats = cat.blob_stats(static_cast<int64_t>(storage_views.current()->replication_factor));
+        memo->stats = stats.ok() ? std::optional<catalog::BlobStats>(*stats) : std::nullopt;
+        memo->read_at = now;
+      }
+      return memo->stats ? static_cast<double>((*memo->stats).*field) : -1;
     };
   };
   metrics.add_gauge("dispotify_blobs", "Blobs in use (audio and covers).",

@@ -19,7 +19,8 @@ inline uint64_t full_hysteresis_bytes(uint64_t min_free_bytes) {
 
 // The state to announce, or nullopt when the committed one still holds.
 // A reserve of 0 means never full.
-inline std::optional<bool> next_full_state(uint64_t free_bytes, uint64_t min_free_bytes, bool committed_full) {
+inline std::optional<bool> next_full_state(uint64_t free_bytes, uint64_t min_free_bytes,
+                                           bool committed_full) {
   bool full = committed_full;
   if (min_free_bytes == 0) {
     full = false;
