@@ -88,7 +88,11 @@ Status configure_logging(const Options& options) {
 }
 
 // At first start (no users yet) creates the admin account. A generated
-// password is printed once, on stdout, and never again.
+// password is printed once, on stdout, and never again. Also run when a
+// founder restarts with no users: a crash (or a refused flag) between
+// creating the cluster and committing the account must not leave a
+// cluster nobody can log in to. An account made meanwhile by another node
+// (this one had not caught up) is a conflict, and fine.
 Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, const Options& options) {
   DISPOTIFY_ASSIGN_OR_RETURN(auto users, catalog.users());
   if (!users.empty()) return {};
@@ -102,7 +106,10 @@ Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, cons
   DISPOTIFY_ASSIGN_OR_RETURN(admin.password_hash, hash_password(password));
   admin.role = catalog::kRoleAdmin;
   admin.created_at_ms = now_unix_ms();
-  DISPOTIFY_TRY(proposer.propose(catalog::CreateUser{admin}));
+  if (auto created = proposer.propose(catalog::CreateUser{admin}); !created.ok()) {
+    if (created.error().code == Errc::conflict) return {};
+    return std::move(created).error();
+  }
   if (generated) {
     std::printf("Created the admin account.\n  username: admin\n  password: %s\n(shown only this once)\n",
                 password.c_str());
@@ -252,6 +259,12 @@ int run_serve(const std::vector<std::string>& args) {
   auto garbage_grace_s = options.get_int("garbage-grace", 1, 365LL * 24 * 3600);
   if (!garbage_grace_s.ok()) return fail(garbage_grace_s.error());
 
+  if (auto given = options.get_or("admin-password", ""); !given.empty()) {
+    // Checked before anything is created: a refused flag changes nothing.
+    if (auto s = api::validate_password(given); !s.ok()) {
+      return fail(make_error(Errc::invalid_argument, "--admin-password: " + s.error().message));
+    }
+  }
   const std::string data_dir = options.get_or("data-dir", "");
   if (auto s = fs::make_dirs(data_dir); !s.ok()) return fail(s.error());
   auto node_id = load_or_create_node_id(data_dir);
@@ -278,7 +291,7 @@ int run_serve(const std::vector<std::string>& args) {
   }
   if (!cluster.ok()) return fail(cluster.error());
   catalog::Proposer& proposer = (*cluster)->proposer();
-  if ((*cluster)->created_cluster()) {
+  if ((*cluster)->created_cluster() || options.get_or("join", "").empty()) {
     if (auto s = ensure_admin(**catalog, proposer, options); !s.ok()) return fail(s.error());
   }
 

@@ -74,6 +74,15 @@ def test_bad_log_format_is_refused(tmp_path):
     assert "log-format" in p.stderr
 
 
+def test_a_refused_admin_password_changes_nothing(tmp_path):
+    data = tmp_path / "data"
+    p = run_cli("serve", "--data-dir", str(data), "--listen", "127.0.0.1:0", "--peer-listen", "127.0.0.1:0",
+                "--admin-password", "short")
+    assert p.returncode != 0
+    assert "--admin-password" in p.stderr and "8 to 1024" in p.stderr, p.stderr
+    assert not data.exists(), "nothing may be created for a start that is refused"
+
+
 def test_generated_admin_password_shown_once(server_factory):
     server = server_factory("gen", admin_password=None)
     out = server.stdout_text()
