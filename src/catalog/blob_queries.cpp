@@ -82,6 +82,28 @@ Status load_replicas(Db& db, std::vector<BlobRecord>& records) {
   return ok_status();
 }
 
+// Blobs in use short of ?1 copies. blobs.replicas counts the replica rows
+// (all on members: schema v8), so with every copy counting this is a range
+// of one index.
+const std::string kAllCopiesCount = "refs > 0 AND replicas < ?1";
+// The copies not on the nodes of the JSON array ?2.
+const std::string kLiveCopies =
+    "replicas - (SELECT count(*) FROM blob_replicas d WHERE d.hash = blobs.hash AND d.node_id IN "
+    "(SELECT value FROM json_each(?2)))";
+// Also the blobs with a copy on a node that does not count: only those can
+// have fewer live copies than rows.
+const std::string kSomeCopiesDoNotCount =
+    "refs > 0 AND (replicas < ?1 OR hash IN (SELECT hash FROM blob_replicas WHERE node_id IN "
+    "(SELECT value FROM json_each(?2)))) AND " +
+    kLiveCopies + " < ?1";
+const std::string kUnderReplicated = "SELECT hash, size_bytes, refs, placement_key FROM blobs WHERE " +
+                                     kAllCopiesCount + " ORDER BY replicas, hash LIMIT ?3";
+const std::string kUnderReplicatedLive = "SELECT hash, size_bytes, refs, placement_key, " + kLiveCopies +
+                                         " AS live FROM blobs WHERE " + kSomeCopiesDoNotCount +
+                                         " ORDER BY live, hash LIMIT ?3";
+const std::string kCountUnderReplicated = "SELECT count(*) FROM blobs WHERE " + kAllCopiesCount;
+const std::string kCountUnderReplicatedLive = "SELECT count(*) FROM blobs WHERE " + kSomeCopiesDoNotCount;
+
 BlobRecord read_blob_row(const Statement& s, int) {
   return BlobRecord{s.column_string(0),
                     static_cast<uint64_t>(s.column_int64(1)),
@@ -108,23 +130,9 @@ Result<std::vector<BlobRecord>> Catalog::under_replicated_blobs(int64_t replicas
                                                                 const std::vector<std::string>& not_counting,
                                                                 int64_t limit) const {
   return impl_->read([&](Db& db) -> Result<std::vector<BlobRecord>> {
-    // blobs.replicas counts the replica rows (all on members: schema v8),
-    // so the common case, nobody down, is a range of one index; the
-    // fewest copies come first.
-    static constexpr const char* kAllCount =
-        "SELECT hash, size_bytes, refs, placement_key FROM blobs "
-        "WHERE refs > 0 AND replicas < ?1 ORDER BY replicas, hash LIMIT ?3";
-    // Also the blobs with a copy on a node that does not count: only those
-    // can have fewer live copies than rows.
-    static constexpr const char* kSomeDoNotCount =
-        "SELECT b.hash, b.size_bytes, b.refs, b.placement_key, b.replicas - "
-        "(SELECT count(*) FROM blob_replicas d WHERE d.hash = b.hash AND "
-        "d.node_id IN (SELECT value FROM json_each(?2))) AS live FROM blobs b "
-        "WHERE b.refs > 0 AND (b.replicas < ?1 OR b.hash IN (SELECT hash FROM blob_replicas "
-        "WHERE node_id IN (SELECT value FROM json_each(?2)))) AND live < ?1 "
-        "ORDER BY live, b.hash LIMIT ?3";
-    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
-                               db.prepare_cached(not_counting.empty() ? kAllCount : kSomeDoNotCount));
+    // The fewest copies first.
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement stmt, db.prepare_cached(not_counting.empty() ? kUnderReplicated : kUnderReplicatedLive));
     if (!not_counting.empty()) stmt.bind(2, json_array(not_counting));
     stmt.bind(1, replicas_wanted).bind(3, limit);
     DISPOTIFY_ASSIGN_OR_RETURN(auto records, read_all<BlobRecord>(stmt, read_blob_row));
@@ -143,19 +151,25 @@ Result<std::vector<RepairTask>> Catalog::repair_tasks() const {
   });
 }
 
-Result<BlobStats> Catalog::blob_stats(int64_t replicas_wanted) const {
+Result<BlobStats> Catalog::blob_stats(int64_t replicas_wanted,
+                                      const std::vector<std::string>& not_counting) const {
   return impl_->read([&](Db& db) -> Result<BlobStats> {
     BlobStats stats;
     DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement totals, db.prepare_cached("SELECT count(*), coalesce(sum(size_bytes), 0), "
-                                            "coalesce(sum(replicas < ?1), 0) FROM blobs WHERE refs > 0"));
-    totals.bind(1, replicas_wanted);
+        Statement totals,
+        db.prepare_cached("SELECT count(*), coalesce(sum(size_bytes), 0) FROM blobs WHERE refs > 0"));
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, totals.step());
     if (row) {
       stats.blobs = totals.column_int64(0);
       stats.bytes = totals.column_int64(1);
-      stats.under_replicated = totals.column_int64(2);
     }
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        Statement under,
+        db.prepare_cached(not_counting.empty() ? kCountUnderReplicated : kCountUnderReplicatedLive));
+    under.bind(1, replicas_wanted);
+    if (!not_counting.empty()) under.bind(2, json_array(not_counting));
+    DISPOTIFY_ASSIGN_OR_RETURN(bool counted, under.step());
+    if (counted) stats.under_replicated = under.column_int64(0);
     DISPOTIFY_ASSIGN_OR_RETURN(
         Statement per_node,
         db.prepare_cached("SELECT r.node_id, count(*), coalesce(sum(b.size_bytes), 0) FROM blob_replicas r "

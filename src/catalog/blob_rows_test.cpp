@@ -106,6 +106,7 @@ TEST(BlobRows, UnderReplicatedBlobsComeFewestCopiesFirstAndDownNodesDoNotCount) 
   auto with_c_down = catalog->under_replicated_blobs(3, {kNodeC}, 10).value();
   ASSERT_EQ(with_c_down.size(), 4U);
   EXPECT_EQ(with_c_down[0].hash, sha256_hex("t3"));
+  EXPECT_EQ(catalog->blob_stats(3, {kNodeC}).value().under_replicated, 4);
   EXPECT_EQ(catalog->blob_stats(3).value().under_replicated, 2);
   ASSERT_TRUE(catalog->apply(7, DropReplicas{kNodeB, {sha256_hex("t1")}}).ok());
   EXPECT_EQ(catalog->blob_stats(3).value().under_replicated, 3);

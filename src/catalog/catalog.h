@@ -142,7 +142,11 @@ class Catalog {
   // Hashes the catalog records on `node_id`, after `after_hash`, in order.
   [[nodiscard]] Result<std::vector<std::string>> blobs_on(std::string_view node_id,
                                                           std::string_view after_hash, int64_t limit) const;
-  [[nodiscard]] Result<BlobStats> blob_stats(int64_t replicas_wanted) const;
+  // Totals; a blob counts as under-replicated with fewer than
+  // `replicas_wanted` copies, not counting those on the `not_counting`
+  // nodes (members that do not answer now).
+  [[nodiscard]] Result<BlobStats> blob_stats(int64_t replicas_wanted,
+                                             const std::vector<std::string>& not_counting = {}) const;
   // Up to `limit` blobs no track references any more that the catalog
   // records on `node_id`: what that node's garbage collector deletes.
   [[nodiscard]] Result<std::vector<std::string>> unreferenced_blobs_on(std::string_view node_id,

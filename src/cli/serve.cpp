@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "api/context.h"
@@ -352,12 +353,19 @@ int run_serve(const std::vector<std::string>& args) {
     std::optional<catalog::BlobStats> stats;
   };
   auto memo = std::make_shared<BlobStatsMemo>();
-  const auto blob_gauge = [&cat, &storage_views, memo](int64_t catalog::BlobStats::*field) {
-    return [&cat, &storage_views, memo, field]() -> double {
+  constexpr uint64_t kSilentForMs = 5'000;
+  const auto blob_gauge = [&cat, &storage_views, &cluster_node, memo](int64_t catalog::BlobStats::*field) {
+    return [&cat, &storage_views, &cluster_node, memo, field]() -> double {
       std::lock_guard lock(memo->mutex);
       const auto now = std::chrono::steady_clock::now();
       if (!memo->stats || now - memo->read_at > std::chrono::seconds(1)) {
-        auto stats = cat.blob_stats(static_cast<int64_t>(storage_views.current()->replication_factor));
+        // On the leader, which hears from every member, copies on members
+        // it has not reached for a while do not count (a follower hears
+        // from the leader only).
+        const std::set<std::string> silent =
+            cluster_node.is_leader() ? cluster_node.unreachable_for(kSilentForMs) : std::set<std::string>();
+        auto stats = cat.blob_stats(static_cast<int64_t>(storage_views.current()->replication_factor),
+                                    std::vector<std::string>(silent.begin(), silent.end()));
         memo->stats = stats.ok() ? std::optional<catalog::BlobStats>(*stats) : std::nullopt;
         memo->read_at = now;
       }
@@ -366,8 +374,10 @@ int run_serve(const std::vector<std::string>& args) {
   };
   metrics.add_gauge("dispotify_blobs", "Blobs in use (audio and covers).",
                     blob_gauge(&catalog::BlobStats::blobs));
-  metrics.add_gauge("dispotify_blobs_under_replicated", "Blobs in use with fewer than R copies on members.",
-                    blob_gauge(&catalog::BlobStats::under_replicated));
+  metrics.add_gauge(
+      "dispotify_blobs_under_replicated",
+      "Blobs in use with fewer than R copies on members (on the leader: on members that answer).",
+      blob_gauge(&catalog::BlobStats::under_replicated));
   metrics.add_gauge("dispotify_repair_tasks", "Blob copies assigned and not yet done.",
                     blob_gauge(&catalog::BlobStats::repair_tasks));
   metrics.add_gauge("dispotify_repair_bytes", "Bytes the assigned blob copies still have to move.",

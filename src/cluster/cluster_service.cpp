@@ -162,7 +162,6 @@ Result<std::string> ClusterService::cluster_status_json() const {
   DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
   const int64_t replication =
       info ? std::min<int64_t>(info->replication_factor, std::max<size_t>(members.size(), 1)) : 1;
-  DISPOTIFY_ASSIGN_OR_RETURN(catalog::BlobStats blobs, catalog_.blob_stats(replication));
   // This node's own contact with each peer (the Raft transport): what a
   // status page shows as "last contact", even for a peer that is down.
   std::map<std::string, PeerTransport::PeerStatus> contact;
@@ -179,11 +178,22 @@ Result<std::string> ClusterService::cluster_status_json() const {
       statuses.push_back(std::async(std::launch::async, fetch_status, m.peer_address));
     }
   }
+  std::vector<boost::json::value> answers;
+  std::vector<std::string> unreachable;
+  for (size_t i = 0; i < members.size(); ++i) {
+    answers.push_back(statuses[i].get());
+    const bool reachable = answers.back().is_object() && !answers.back().as_object().contains("error");
+    if (!reachable) unreachable.push_back(members[i].node_id);
+  }
+  // Copies on members that do not answer now do not count: an operator sees
+  // a failure as under-replicated blobs at once, and the repairs bring the
+  // number back to 0.
+  DISPOTIFY_ASSIGN_OR_RETURN(catalog::BlobStats blobs, catalog_.blob_stats(replication, unreachable));
   boost::json::array out;
   for (size_t i = 0; i < members.size(); ++i) {
     const catalog::Member& m = members[i];
     auto id = raft_id_of(m.node_id);
-    boost::json::value status = statuses[i].get();
+    boost::json::value& status = answers[i];
     const bool reachable = status.is_object() && !status.as_object().contains("error");
     boost::json::object member{
         {"node_id", m.node_id},           {"peer_address", m.peer_address},

@@ -197,10 +197,16 @@ def test_an_unreachable_node_is_replaced_after_rereplicate_after(cluster_factory
     tracks = [cluster.nodes[0].upload_ok(wav(tmp_path, "dn%d" % i, 0.5, 900 + 25 * i), "dn%d.wav" % i, token=token)
               for i in range(8)]
     down = cluster.nodes[3]
+    held = sum(down.has_blob(t["content_hash"]) for t in tracks)
+    assert held > 0
     down.kill()
+    # The status counts copies on members that answer: the failure shows at once.
+    assert 0 < cluster.nodes[0].status(token)["storage"]["under_replicated"] <= held
     rest = cluster.nodes[:3]
     cluster.wait(lambda: all(sum(copy_is_good(n, t["content_hash"]) for n in rest) >= 2 for t in tracks),
                  30, "two good copies of every blob on the reachable nodes")
+    cluster.wait(lambda: cluster.nodes[0].status(token)["storage"]["under_replicated"] == 0, 10,
+                 "the status healed too")
 
 
 def test_deleting_the_last_track_removes_its_blob_from_every_node(cluster_factory, tmp_path):
