@@ -413,3 +413,64 @@ def test_an_interrupted_repair_copy_resumes_where_it_stopped(cluster_factory, tm
     assert "at_byte=%d " % kept in resumed[0], resumed[0]
     got = stream_bytes(target, token, track["id"]).content
     assert hashlib.sha256(got).hexdigest() == track["content_hash"]
+
+
+def test_a_node_joins_and_another_leaves_under_load(cluster_factory, tmp_path):
+    """Uploads and streams keep going while a fifth node joins and an
+    original one is removed: no acknowledged upload is lost, no stream
+    returns a wrong byte, and every blob ends with R good copies."""
+    import random
+    import threading
+    cluster = cluster_factory(4, args=FAST_REPAIR_ARGS)
+    token = cluster.token
+    files = [wav(tmp_path, "load%d" % i, 0.4 + 0.05 * (i % 5), 200 + 13 * i) for i in range(40)]
+    serving = list(cluster.nodes[:3])  # the nodes the load talks to (node 3 leaves)
+    acked, wrong, stop = [], [], threading.Event()
+
+    def upload_loop():
+        for i, data in enumerate(files):
+            if stop.is_set():
+                return
+            r = serving[i % len(serving)].upload(data, "load%d.wav" % i, token=token)
+            if r.status_code == 201:  # anything else is not acknowledged, and may happen
+                acked.append(r.json())
+
+    def stream_loop():
+        rng = random.Random(5)
+        while not stop.is_set():
+            if not acked:
+                time.sleep(0.05)
+                continue
+            t, node = rng.choice(acked), rng.choice(serving)
+            r = node.get("/api/v1/tracks/%s/stream" % t["id"], token=token)
+            if r.status_code == 200 and hashlib.sha256(r.content).hexdigest() != t["content_hash"]:
+                wrong.append((node.name, t["id"]))
+
+    threads = [threading.Thread(target=upload_loop), threading.Thread(target=stream_loop)]
+    for th in threads:
+        th.start()
+    try:
+        cluster.wait(lambda: len(acked) >= 8, 30, "load under way")
+        newcomer = cluster.new_node().start()
+        cluster.wait_voters(5)
+        serving.append(newcomer)
+        leaving = cluster.nodes[3]
+        r = cluster.nodes[0].post("/api/v1/cluster/remove", token=token,
+                                  json={"node_id": leaving.raft_status()["node_id"]})
+        assert r.status_code in (200, 204), r.text
+        leaving.stop()
+        cluster.wait(lambda: len(acked) >= 30, 60, "more uploads after the change")
+    finally:
+        stop.set()
+        for th in threads:
+            th.join(timeout=120)
+    assert not wrong, "wrong bytes served: %s" % wrong
+    members = serving
+    cluster.wait(lambda: all(sum(copy_is_good(n, t["content_hash"]) for n in members) >= 3 for t in acked),
+                 90, "three good copies of every acknowledged blob on the members")
+    cluster.wait(lambda: cluster.nodes[0].status(token)["storage"]["under_replicated"] == 0, 30,
+                 "nothing under-replicated")
+    for n in members:
+        for t in acked:
+            got = stream_bytes(n, token, t["id"]).content
+            assert hashlib.sha256(got).hexdigest() == t["content_hash"], n.name
