@@ -111,7 +111,7 @@ Result<UploadOutcome> ingest_track(ApiContext& ctx, net::BodyReader& body, const
   const std::string track_id = random_id();
   DISPOTIFY_ASSIGN_OR_RETURN(auto writer, ctx.blobs.begin_write(track_id));
   DISPOTIFY_TRY(copy_body(body, *writer, ctx.options.upload_bytes_max));
-  DISPOTIFY_ASSIGN_OR_RETURN(const std::string temp_path, writer->sync_temp_path());
+  DISPOTIFY_ASSIGN_OR_RETURN(const std::string temp_path, writer->finish_writing());
   DISPOTIFY_ASSIGN_OR_RETURN(media::MediaInfo info, media::probe_file(temp_path));
   media::apply_tag_defaults(info, filename);
   DISPOTIFY_ASSIGN_OR_RETURN(const storage::BlobInfo blob, writer->commit());

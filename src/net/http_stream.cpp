@@ -67,6 +67,7 @@ struct UploadStream::Impl {
   ClientRequest request;
   bool broken = false;
   std::optional<ClientResponse> refusal;  // a final answer instead of 100 Continue
+  bool body_ended = false;
 
   // After a head with "Expect: 100-continue": waits for the server's go or
   // its refusal (a final status before the body, e.g. 507 for a full disk).
@@ -99,10 +100,14 @@ struct UploadStream::Impl {
     co_return ok_status();
   }
 
-  asio::awaitable<Result<ClientResponse>> finish() {
+  asio::awaitable<Status> end_body() {
     stream->expires_after(ms(request.io_timeout_ms));
     auto [ec, n] = co_await asio::async_write(*stream, asio::buffer("0\r\n\r\n", 5), kAsTuple);
     if (ec) co_return socket_error("end request body", ec);
+    co_return ok_status();
+  }
+
+  asio::awaitable<Result<ClientResponse>> read_answer() {
     http::response_parser<http::string_body> parser;
     parser.header_limit(kResponseHeaderBytesMax);
     parser.body_limit(kUploadResponseBytesMax);
@@ -134,7 +139,7 @@ Result<std::unique_ptr<UploadStream>> UploadStream::open(const ClientRequest& re
 }
 
 Status UploadStream::write(std::span<const char> bytes) {
-  if (impl_->broken) return make_error(Errc::io_error, "upload stream is broken");
+  if (impl_->broken || impl_->body_ended) return make_error(Errc::io_error, "upload stream is broken");
   if (bytes.empty()) return ok_status();
   Status written = detail::run_to_completion(impl_->ioc, impl_->write_chunk(bytes));
   impl_->broken = !written.ok();
@@ -143,11 +148,25 @@ Status UploadStream::write(std::span<const char> bytes) {
 
 const std::optional<ClientResponse>& UploadStream::refusal() const { return impl_->refusal; }
 
-Result<ClientResponse> UploadStream::finish() {
+Status UploadStream::end_body() {
+  if (impl_->refusal) return ok_status();  // there is no body to end
+  if (impl_->broken || impl_->body_ended) return make_error(Errc::io_error, "upload stream is broken");
+  impl_->body_ended = true;
+  Status ended = detail::run_to_completion(impl_->ioc, impl_->end_body());
+  impl_->broken = !ended.ok();
+  return ended;
+}
+
+Result<ClientResponse> UploadStream::read_answer() {
   if (impl_->refusal) return *impl_->refusal;
-  if (impl_->broken) return make_error(Errc::io_error, "upload stream is broken");
+  if (impl_->broken || !impl_->body_ended) return make_error(Errc::io_error, "upload stream is broken");
   impl_->broken = true;  // one answer per stream
-  return detail::run_to_completion(impl_->ioc, impl_->finish());
+  return detail::run_to_completion(impl_->ioc, impl_->read_answer());
+}
+
+Result<ClientResponse> UploadStream::finish() {
+  if (!impl_->refusal) DISPOTIFY_TRY(end_body());
+  return read_answer();
 }
 
 // -------------------------------------------------------------- download

@@ -19,7 +19,9 @@
 namespace dispotify::net {
 
 // A request whose body is sent with chunked transfer encoding as write() is
-// called; finish() ends the body and reads the (small) response.
+// called; finish() ends the body and reads the (small) response, or
+// end_body() and read_answer() do it in two steps (so that several servers
+// work on their bodies' ends at once).
 class UploadStream {
  public:
   // Connects and sends the head. The request's body is ignored.
@@ -36,8 +38,10 @@ class UploadStream {
   // broken and every further call fails.
   [[nodiscard]] Status write(std::span<const char> bytes);
   [[nodiscard]] Result<ClientResponse> finish();
+  [[nodiscard]] Status end_body();
+  [[nodiscard]] Result<ClientResponse> read_answer();
   // The answer the server gave instead of 100 Continue; write() then fails
-  // and finish() returns it.
+  // and finish() and read_answer() return it.
   const std::optional<ClientResponse>& refusal() const;
 
  private:

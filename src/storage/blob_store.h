@@ -39,10 +39,12 @@ class BlobWriter {
   // leave less than the store's free-space floor; Errc::io_error otherwise.
   [[nodiscard]] virtual Status write(std::span<const char> bytes) = 0;
   virtual uint64_t bytes_written() const = 0;
-  // fsyncs the temporary file (idempotent) so that it can be inspected
-  // (e.g. probed for tags) before commit; the path stays valid until
-  // commit() or destruction.
-  [[nodiscard]] virtual Result<std::string> sync_temp_path() = 0;
+  // No more bytes will be written: returns the path of a file holding them,
+  // to read (e.g. probe for tags) before commit; it stays valid until
+  // commit() or destruction. A replicated writer also ends the streams to
+  // the other owners here, so that they hash and fsync while this node
+  // reads. Idempotent; write() after it is a bug.
+  [[nodiscard]] virtual Result<std::string> finish_writing() = 0;
   // Makes the blob durable and visible under its hash. If `expected_hash` is
   // not empty and differs, nothing becomes visible and Errc::corrupt is
   // returned.

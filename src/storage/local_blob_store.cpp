@@ -59,7 +59,7 @@ class LocalBlobWriter final : public BlobWriter {
   }
 
   Status write(std::span<const char> bytes) override {
-    DISPOTIFY_CHECK(!committed_ && !finished_hash_);
+    DISPOTIFY_CHECK(!committed_ && !finished_hash_ && !writing_done_);
     if (keep_reserve_ && bytes_written_ >= next_space_check_) {
       DISPOTIFY_TRY(store_.has_room(bytes.size()));
       next_space_check_ = bytes_written_ + kFreeSpaceCheckIntervalBytes;
@@ -79,9 +79,9 @@ class LocalBlobWriter final : public BlobWriter {
 
   uint64_t bytes_written() const override { return bytes_written_; }
 
-  Result<std::string> sync_temp_path() override {
-    DISPOTIFY_TRY(sync());
-    return temp_path_;
+  Result<std::string> finish_writing() override {
+    writing_done_ = true;
+    return temp_path_;  // the page cache serves reads; commit() fsyncs
   }
 
   Result<BlobInfo> commit(std::string_view expected_hash) override {
@@ -125,6 +125,7 @@ class LocalBlobWriter final : public BlobWriter {
   uint64_t next_space_check_ = 0;
   bool synced_ = true;
   bool committed_ = false;
+  bool writing_done_ = false;
   const bool keep_reserve_;
   const bool resumable_ = false;
 };

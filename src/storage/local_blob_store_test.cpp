@@ -190,7 +190,7 @@ TEST(LocalBlobStore, TempPathHoldsTheBytesBeforeCommit) {
   auto store = open_store(dir.path());
   auto writer = store->begin_write();
   ASSERT_TRUE((*writer)->write({"probe me", 8}).ok());
-  auto path = (*writer)->sync_temp_path();
+  auto path = (*writer)->finish_writing();
   ASSERT_TRUE(path.ok());
   EXPECT_EQ(fs::read_file(*path, 64).value(), "probe me");
   EXPECT_TRUE((*writer)->commit().ok());

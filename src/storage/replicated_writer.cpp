@@ -42,17 +42,31 @@ Status ReplicatedWriter::write(std::span<const char> bytes) {
   if (!local_is_target_) hasher_.update(bytes);
   for (Remote& r : remotes_) {
     if (!r.failure.empty()) continue;
-    if (auto sent = r.stream->write(bytes); !sent.ok()) {
-      r.failure = sent.error().message;
-      log::warn("blob copy failed", {{"node", r.node_id}, {"error", r.failure}});
-    }
+    if (auto sent = r.stream->write(bytes); !sent.ok()) fail(r, sent.error().message);
   }
   // Give up as soon as the quorum cannot be reached: the client learns at
   // once instead of after sending the whole file.
   return check_quorum_possible();
 }
 
+void ReplicatedWriter::fail(Remote& remote, std::string why) {
+  remote.failure = std::move(why);
+  log::warn("blob copy failed", {{"node", remote.node_id}, {"error", remote.failure}});
+}
+
+Result<std::string> ReplicatedWriter::finish_writing() {
+  if (!bodies_ended_) {
+    bodies_ended_ = true;
+    for (Remote& r : remotes_) {
+      if (!r.failure.empty()) continue;
+      if (auto ended = r.stream->end_body(); !ended.ok()) fail(r, ended.error().message);
+    }
+  }
+  return local_->finish_writing();
+}
+
 Result<BlobInfo> ReplicatedWriter::commit(std::string_view expected_hash) {
+  DISPOTIFY_TRY(finish_writing());
   std::string hash;
   if (local_is_target_) {
     // Refused (Errc::corrupt, nothing visible) if it is not the expected blob.
@@ -70,18 +84,16 @@ Result<BlobInfo> ReplicatedWriter::commit(std::string_view expected_hash) {
   if (local_is_target_) info.holders.push_back(view_->self_id);
   for (Remote& r : remotes_) {
     if (!r.failure.empty()) continue;
-    auto answer = r.stream->finish();
+    auto answer = r.stream->read_answer();
     Result<BlobInfo> stored = answer.ok() ? read_upload_answer(*answer) : Result<BlobInfo>(answer.error());
     if (!stored.ok()) {
-      r.failure = stored.error().message;
+      fail(r, stored.error().message);
     } else if (stored->hash != hash || stored->size_bytes != info.size_bytes) {
       // Bytes changed on the way: that copy is garbage under another name.
-      r.failure = "stored " + stored->hash + " instead of " + hash;
+      fail(r, "stored " + stored->hash + " instead of " + hash);
     } else {
       info.holders.push_back(r.node_id);
-      continue;
     }
-    log::warn("blob copy failed", {{"node", r.node_id}, {"error", r.failure}});
   }
   DISPOTIFY_TRY(check_quorum_possible());
   DISPOTIFY_CHECK(info.holders.size() >= view_->write_quorum);

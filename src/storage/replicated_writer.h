@@ -28,7 +28,9 @@ class ReplicatedWriter final : public BlobWriter {
 
   Status write(std::span<const char> bytes) override;
   uint64_t bytes_written() const override { return local_->bytes_written(); }
-  Result<std::string> sync_temp_path() override { return local_->sync_temp_path(); }
+  // Ends the body of every upload stream first: each owner then hashes and
+  // fsyncs its copy while this node reads its own, and fsyncs it in commit().
+  Result<std::string> finish_writing() override;
   // Errc::unavailable when fewer than W targets hold the blob; the copies
   // that were made are then unreferenced and collected later.
   Result<BlobInfo> commit(std::string_view expected_hash) override;
@@ -37,12 +39,14 @@ class ReplicatedWriter final : public BlobWriter {
   size_t live_targets() const;
   Status check_quorum_possible() const;
   std::string failures() const;
+  void fail(Remote& remote, std::string why);
 
   std::shared_ptr<const StorageView> view_;
   std::unique_ptr<BlobWriter> local_;
   bool local_is_target_;
   std::vector<Remote> remotes_;
   Sha256 hasher_;  // the bytes as sent, when no local target hashes them
+  bool bodies_ended_ = false;
 };
 
 }  // namespace dispotify::storage
