@@ -13,15 +13,32 @@ namespace {
 
 constexpr size_t kTokenNameBytesMax = 100;
 
+// 429 with Retry-After while the limiter holds this login up; status 0
+// when it may go ahead.
+net::Response too_many_failed_logins(ApiContext& ctx, const std::string& username,
+                                     const std::string& address) {
+  const int64_t wait_ms = ctx.login_limiter.wait_ms(username, address, now_unix_ms());
+  if (wait_ms == 0) return net::Response{.status = 0};
+  const int64_t seconds = (wait_ms + 999) / 1000;
+  net::Response r = error_response(Errc::too_many_requests,
+                                   "too many failed logins: try again in " + std::to_string(seconds) + " s");
+  r.set_header("Retry-After", std::to_string(seconds));
+  return r;
+}
+
 net::Response login(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"username", "password"}));
   API_ASSIGN_OR_RESPOND(auto username, required_string(body, "username"));
   API_ASSIGN_OR_RESPOND(auto password, required_string(body, "password"));
+  const std::string address = address_without_port(call.request.remote_address);
+  if (net::Response held = too_many_failed_logins(ctx, username, address); held.status != 0) return held;
   API_ASSIGN_OR_RESPOND(auto user, ctx.catalog.user_by_name(username));
   // One message for both cases: do not reveal which usernames exist.
   if (!user || !verify_password(user->password_hash, password)) {
+    ctx.login_limiter.record_failure(username, address, now_unix_ms());
     return error_response(Errc::unauthenticated, "wrong username or password");
   }
+  ctx.login_limiter.record_success(username, address);
   API_ASSIGN_OR_RESPOND(auto issued, issue_token(ctx, user->id, "session", "login"));
   return json_reply(200, {{"token", issued.secret},
                           {"expires_at", format_rfc3339_ms(issued.token.expires_at_ms)},

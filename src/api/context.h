@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/auth_cache.h"
+#include "api/login_limiter.h"
 #include "api/metrics.h"
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
@@ -37,6 +38,7 @@ struct ApiContext {
   storage::ReplicatedBlobStore* replicated = nullptr;
   std::atomic<bool> ready{false};  // /readyz: catalog open and serving
   AuthCache auth_cache{};
+  LoginLimiter login_limiter{};        // failed passwords, per user and address (REST and Subsonic)
   media::TranscodeCache transcodes{};  // under options.cache_dir/transcodes, configured at first use
 };
 

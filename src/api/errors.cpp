@@ -15,6 +15,7 @@ int http_status_of(Errc code) {
     case Errc::unsupported_media: return 415;
     case Errc::range_not_satisfiable: return 416;
     case Errc::insufficient_storage: return 507;
+    case Errc::too_many_requests: return 429;
     case Errc::unavailable: return 503;
     case Errc::timeout: return 408;
     case Errc::corrupt:

@@ -28,6 +28,7 @@ std::string_view errc_name(Errc code) {
     case Errc::unsupported_media: return "unsupported_media";
     case Errc::range_not_satisfiable: return "range_not_satisfiable";
     case Errc::insufficient_storage: return "insufficient_storage";
+    case Errc::too_many_requests: return "too_many_requests";
     case Errc::unavailable: return "unavailable";
     case Errc::timeout: return "timeout";
     case Errc::corrupt: return "corrupt";

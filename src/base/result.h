@@ -25,6 +25,7 @@ enum class Errc {
   unsupported_media,      // 415: not audio
   range_not_satisfiable,  // 416
   insufficient_storage,   // 507: disk full or below --min-free-disk
+  too_many_requests,      // 429: slow down (Retry-After)
   unavailable,            // 503: retry later
   timeout,                // 504 or 408 depending on the side
   corrupt,                // data on disk failed its checksum

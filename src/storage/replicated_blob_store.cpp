@@ -28,6 +28,7 @@ Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string
   bool local_is_target = false;
   std::vector<ReplicatedWriter::Remote> remotes;
   size_t targets = 0;
+  size_t full = 0;  // members passed over for lack of disk
   std::string failures;
   // The first R members of the preference list that take the stream; one
   // that cannot be reached is replaced by the next, so a dead owner costs
@@ -37,12 +38,14 @@ Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string
     if (targets == view->replication_factor) break;
     if (!view->takes_new_copies(node)) {
       failures += (failures.empty() ? "" : "; ") + node + ": below --min-free-disk";
+      ++full;
       continue;
     }
     if (node == view->self_id) {
       // The committed flag lags the disk by a round of the repair loop.
       if (Status room = local_.has_room(0); !room.ok()) {
         failures += (failures.empty() ? "" : "; ") + node + ": " + room.error().message;
+        ++full;
         continue;
       }
       local_is_target = true;
@@ -60,9 +63,11 @@ Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string
     ++targets;
   }
   if (targets < view->write_quorum) {
-    return make_error(Errc::unavailable, "only " + std::to_string(targets) + " of the " +
-                                             std::to_string(view->write_quorum) +
-                                             " copies an upload needs can be written (" + failures + ")");
+    // 507 when disks, not failures, are what is missing (a lone full node).
+    const Errc code = targets + full >= view->write_quorum ? Errc::insufficient_storage : Errc::unavailable;
+    return make_error(code, "only " + std::to_string(targets) + " of the " +
+                                std::to_string(view->write_quorum) +
+                                " copies an upload needs can be written (" + failures + ")");
   }
   DISPOTIFY_ASSIGN_OR_RETURN(auto local,
                              local_is_target ? local_.begin_write() : local_.begin_scratch_write());

@@ -298,3 +298,19 @@ def test_delete_user_revokes_their_tokens(module_server):
 def test_unknown_user_404(module_server):
     assert_error(module_server.get("/api/v1/users/no-such-user"), 404, "not_found")
     assert_error(module_server.patch("/api/v1/users/no-such-user", json={"role": "user"}), 404, "not_found")
+
+
+def test_repeated_wrong_passwords_are_slowed_down_with_429(server):
+    token = server.admin_token
+    r = server.post("/api/v1/users", token=token, json={"username": "guessme", "password": "right-password", "role": "user"})
+    assert r.status_code == 201, r.text
+    for _ in range(5):
+        r = server.post("/api/v1/auth/login", json={"username": "guessme", "password": "wrong-guess"})
+        assert r.status_code == 401, r.text
+    r = server.post("/api/v1/auth/login", json={"username": "guessme", "password": "right-password"})
+    assert r.status_code == 429, "held up: not even the right password is checked"
+    assert r.json()["error"]["code"] == "too_many_requests"
+    assert 1 <= int(r.headers["Retry-After"]) <= 15
+    # Other users log in as usual.
+    r = server.post("/api/v1/auth/login", json={"username": "admin", "password": server.admin_password})
+    assert r.status_code == 200, r.text

@@ -4,7 +4,7 @@ apiKey extension, and the error codes (10, 40, 43, 44, 50) with HTTP 200."""
 
 import requests
 
-from helpers import ADMIN_PASSWORD
+from helpers import ADMIN_PASSWORD, USER_PASSWORD
 
 
 def test_ping_in_xml_and_json_with_and_without_view(library):
@@ -31,13 +31,25 @@ def test_every_auth_scheme(library):
 
 
 def test_wrong_credentials_are_40_with_http_200(library):
+    # Its own user: wrong passwords count against the user (see the next test).
+    library.server.create_user("mistyper")
     for auth in ("token", "password", "enc"):
-        r = library.client(auth=auth, password="not-the-password").raw("ping")
-        assert r.status_code == 200
-        code, message = library.client(auth=auth, password="not-the-password").error("ping")
+        code, message = library.client(username="mistyper", auth=auth, password="not-the-password").error("ping")
         assert code == 40 and message
+    assert library.client(username="mistyper", password="not-the-password").raw("ping").status_code == 200
     code, _ = library.client(username="nobody").error("ping")
     assert code == 40
+
+
+def test_repeated_wrong_passwords_are_held_up_even_for_the_right_one(library):
+    user = library.server.create_user("guessed")
+    for _ in range(5):
+        code, _ = library.client(username="guessed", auth="password", password="wrong-guess").error("ping")
+        assert code == 40
+    # The account password would be right, but it is not even checked now.
+    code, message = library.client(username="guessed", auth="password", password=USER_PASSWORD).error("ping")
+    assert code == 0 and "too many failed logins" in message, message
+    assert user["token"]
 
 
 def test_missing_credentials_and_parameters_are_10(library):

@@ -119,15 +119,28 @@ void PasswordCache::insert(const std::string& key, uint64_t epoch) {
   verified_[key] = true;
 }
 
-AuthOutcome authenticate(ApiContext& ctx, PasswordCache& cache, const Params& params) {
+AuthOutcome authenticate(ApiContext& ctx, PasswordCache& cache, const Params& params,
+                         std::string_view client_address) {
+  const std::string user = params.has("apiKey") ? std::string() : std::string(params.get("u").value_or(""));
+  if (!user.empty()) {
+    if (const int64_t wait_ms = ctx.login_limiter.wait_ms(user, client_address, now_unix_ms()); wait_ms > 0) {
+      return fail(Code::generic,
+                  "too many failed logins: try again in " + std::to_string((wait_ms + 999) / 1000) + " s");
+    }
+  }
   AuthOutcome outcome = attempt(ctx, cache, params);
   const bool retry = outcome.code == Code::wrong_credentials || outcome.code == Code::bad_api_key;
-  if (outcome.user || !retry) return outcome;
-  // The user, password or key may have been created through another node a
-  // moment ago: catch up with the cluster once before refusing.
-  if (Status fresh = ctx.proposer.read_barrier(); !fresh.ok())
-    return fail(Code::generic, fresh.error().message);
-  return attempt(ctx, cache, params);
+  if (!outcome.user && retry) {
+    // The user, password or key may have been created through another node
+    // a moment ago: catch up with the cluster once before refusing.
+    if (Status fresh = ctx.proposer.read_barrier(); !fresh.ok())
+      return fail(Code::generic, fresh.error().message);
+    outcome = attempt(ctx, cache, params);
+  }
+  if (!user.empty() && outcome.code == Code::wrong_credentials && !outcome.user) {
+    ctx.login_limiter.record_failure(user, client_address, now_unix_ms());
+  }
+  return outcome;
 }
 
 std::string md5_hex(std::string_view data) {

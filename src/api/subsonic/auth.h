@@ -45,7 +45,12 @@ struct AuthOutcome {
   std::string message;
 };
 
-AuthOutcome authenticate(ApiContext& ctx, PasswordCache& cache, const Params& params);
+// `client_address` (without port) for the login limiter: wrong passwords
+// count against the user and the address, like REST logins; while held up,
+// the answer is error 0 with the time to wait (API keys, unguessable, are
+// not limited).
+AuthOutcome authenticate(ApiContext& ctx, PasswordCache& cache, const Params& params,
+                         std::string_view client_address);
 
 // Lower-case hex MD5 (the Subsonic token); exposed for tests.
 std::string md5_hex(std::string_view data);

@@ -48,7 +48,7 @@ net::Response handle(Service& service, net::Request& request, const std::string&
   catalog::User anonymous;
   AuthOutcome who;
   if (name != kNoAuthMethod) {
-    who = authenticate(service.ctx, service.passwords, *params);
+    who = authenticate(service.ctx, service.passwords, *params, address_without_port(request.remote_address));
     if (!who.user) {
       net::Response response = error_response(rendering, who.code, who.message);
       response.route = route;
