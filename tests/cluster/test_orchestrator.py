@@ -23,6 +23,7 @@ Needs root and `ip netns` (skipped otherwise):
 import hashlib
 import os
 import random
+import shutil
 import socket
 import threading
 import time
@@ -304,3 +305,32 @@ def test_a_rolling_restart_keeps_writes_going_and_the_music_playing(tmp_path, ne
     print("rolling restart: %d writes, longest %.2f s; %d plays, %d resumes, longest stall %.2f s" % (
         len(acknowledged), max(w.longest_s for w in writers), len(player.plays), player.resumes,
         player.stall_max_s))
+
+
+def test_a_bootstrap_host_that_lost_its_volume_joins_the_running_cluster(tmp_path, net, clusters):
+    """Every node gets the same --join; n0 is the --bootstrap-host. It
+    creates the cluster on first start; started again on an empty volume,
+    it finds the running cluster behind --join and joins it as a new node
+    instead of creating a second one."""
+    c = named_cluster(tmp_path, net, clusters, join_name="peers")
+    n0 = c.nodes[0]
+    n0.join = ["peers:%d" % netns.PEER_PORT]
+    n0.args += ["--bootstrap-host", socket.gethostname()]  # one UTS namespace here: only n0 gets it
+    net.set_names(dict(net.names, peers=[n.host.ip for n in c.nodes]))
+    c.start()
+    assert "this bootstrap host creates the cluster" in n0.stderr_text()
+    token = c.token
+    assert create_playlist(c.nodes[1], token, "kept").status_code == 201
+    old_id = n0.node_id()
+    n0.stop()
+    c.leader()  # the others agree on a leader (n0 may have led)
+    r = c.nodes[1].post("/api/v1/cluster/remove", token=token, json={"node_id": old_id})
+    assert r.status_code == 204, r.text
+    shutil.rmtree(n0.data_dir)
+    del n0._node_id
+    n0.start()
+    assert "a cluster exists already: joining it" in n0.stderr_text()
+    assert n0.node_id() != old_id
+    c.wait_voters(3)
+    c.wait_applied_equal()
+    assert "kept" in playlist_names(n0, token, stale=True)
