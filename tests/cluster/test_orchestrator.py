@@ -85,6 +85,10 @@ def wait_caught_up(cluster, node, timeout=CATCH_UP_S):
     cluster.wait(caught_up, timeout, "%s caught up" % node.name)
 
 
+def caught_up_ready(node):
+    return requests.get(node.url("/readyz"), params={"caught_up": "1"}, timeout=5).status_code
+
+
 def members_by_name(cluster, token):
     status = cluster.running()[0].status(token)
     ids = {n.node_id(): n.name for n in cluster.nodes}
@@ -278,6 +282,8 @@ def test_a_rolling_restart_keeps_writes_going_and_the_music_playing(tmp_path, ne
         node.stop()  # SIGTERM, as the orchestrator sends
         time.sleep(0.5)
         node.start()
+        # What a Kubernetes readiness probe waits for before the next pod.
+        c.wait(lambda: caught_up_ready(node) == 200, CATCH_UP_S, "%s ready and caught up" % node.name)
         wait_caught_up(c, node)
         time.sleep(0.5)
     time.sleep(1)
@@ -334,3 +340,25 @@ def test_a_bootstrap_host_that_lost_its_volume_joins_the_running_cluster(tmp_pat
     c.wait_voters(3)
     c.wait_applied_equal()
     assert "kept" in playlist_names(n0, token, stale=True)
+
+
+def test_ready_and_caught_up_waits_for_a_majority_then_stays(tmp_path, net, clusters):
+    """/readyz?caught_up=1 (the Kubernetes readiness probe): a node started
+    again while the majority is down serves (plain /readyz) but is not
+    caught up; once a majority is back it is, and it stays so when cut off
+    again (it still streams what it holds)."""
+    c = named_cluster(tmp_path, net, clusters)
+    c.start()
+    assert all(caught_up_ready(n) == 200 for n in c.nodes)
+    n0, n1, n2 = c.nodes
+    for n in c.nodes:
+        n.stop()
+    n0.start()
+    assert requests.get(n0.url("/readyz"), timeout=5).status_code == 200
+    started = time.time()
+    assert caught_up_ready(n0) == 503
+    assert time.time() - started < 2.5 * SLOW, "the answer must come in bounded time"
+    n1.start()
+    c.wait(lambda: caught_up_ready(n0) == 200 and caught_up_ready(n1) == 200, CATCH_UP_S, "caught up")
+    n1.stop()
+    assert caught_up_ready(n0) == 200, "once caught up, it stays ready"

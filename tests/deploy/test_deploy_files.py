@@ -119,7 +119,7 @@ def test_k8s_has_a_statefulset_headless_service_pvcs_probes_and_a_majority_keepi
     claim, = sts["spec"]["volumeClaimTemplates"]
     container, = sts["spec"]["template"]["spec"]["containers"]
     assert {"name": claim["metadata"]["name"], "mountPath": DATA_DIR} in container["volumeMounts"]
-    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz?caught_up=1"
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert sts["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
     pdb = k8s_kind("PodDisruptionBudget")
