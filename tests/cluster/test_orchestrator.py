@@ -20,20 +20,17 @@ Needs root and `ip netns` (skipped otherwise):
     DISPOTIFY_BIN=$PWD/build/dispotify /usr/bin/python3 -m pytest -q tests/cluster/test_orchestrator.py
 """
 
-import hashlib
 import os
-import random
 import shutil
 import socket
-import threading
 import time
 
 import pytest
 import requests
-import requests.adapters
 
 from helpers import SLOW, write_big_wav
 import netns
+from load_clients import Player, Writer
 from netns_cluster import NetCluster, create_playlist, playlist_names
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root")
@@ -168,100 +165,6 @@ def test_a_node_that_advertises_its_ip_records_its_new_one(tmp_path, net, cluste
     assert "through-the-moved-node" in playlist_names(c.leader(), token, stale=True)
 
 
-class Writer(threading.Thread):
-    """Creates playlists through random running nodes; a write is retried on
-    other nodes until WRITE_RETRY_BUDGET_S, then counts as failed."""
-
-    def __init__(self, cluster, token, name):
-        super().__init__(daemon=True)
-        self.cluster, self.token, self.prefix = cluster, token, name
-        self.stopping = threading.Event()
-        self.acknowledged, self.failed = [], []
-        self.longest_s = 0.0
-
-    def run(self):
-        i = 0
-        while not self.stopping.is_set():
-            name = "%s-%d" % (self.prefix, i)
-            started = time.time()
-            while True:
-                node = random.choice(self.cluster.nodes)
-                try:
-                    if create_playlist(node, self.token, name, timeout=3).status_code == 201:
-                        self.acknowledged.append(name)
-                        break
-                except requests.RequestException:
-                    pass
-                if time.time() - started > WRITE_RETRY_BUDGET_S:
-                    self.failed.append(name)
-                    break
-                time.sleep(0.05)
-            self.longest_s = max(self.longest_s, time.time() - started)
-            i += 1
-            time.sleep(0.02)
-
-
-class SmallWindow(requests.adapters.HTTPAdapter):
-    """A small receive buffer: the client's reading pace, not the kernel's
-    buffers, decides how far the server has sent (as with a real player)."""
-
-    def init_poolmanager(self, *args, **kw):
-        kw["socket_options"] = [(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024),
-                                (socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
-        super().init_poolmanager(*args, **kw)
-
-
-class Player(threading.Thread):
-    """Plays one track at about `rate` bytes/s, over and over until asked to
-    stop (a play under way finishes first). When a read fails, it resumes
-    where it stopped on the next node (Range request). Records every
-    complete play's hash and the longest wait for a byte."""
-
-    def __init__(self, cluster, token, track_id, rate=1 << 20):
-        super().__init__(daemon=True)
-        self.cluster, self.token, self.track_id, self.rate = cluster, token, track_id, rate
-        self.stopping = threading.Event()
-        self.plays, self.errors = [], []
-        self.stall_max_s = 0.0
-        self.resumes = 0
-
-    def run(self):
-        session = requests.Session()
-        session.mount("http://", SmallWindow())
-        k = 0
-        while not self.stopping.is_set():
-            got, last_byte = b"", time.time()
-            while True:
-                node = self.cluster.nodes[k % len(self.cluster.nodes)]
-                headers = {"Authorization": "Bearer " + self.token}
-                if got:
-                    headers["Range"] = "bytes=%d-" % len(got)
-                try:
-                    r = session.get(node.url("/api/v1/tracks/%s/stream" % self.track_id), headers=headers,
-                                    stream=True, timeout=2)
-                    if r.status_code not in (200, 206):
-                        raise requests.RequestException("status %d" % r.status_code)
-                    for chunk in r.iter_content(16 * 1024):
-                        got += chunk
-                        now = time.time()
-                        self.stall_max_s = max(self.stall_max_s, now - last_byte)
-                        last_byte = now
-                        time.sleep(len(chunk) / self.rate)
-                    total = (int(r.headers["Content-Range"].split("/")[1]) if r.status_code == 206
-                             else int(r.headers["Content-Length"]))
-                    if len(got) >= total:
-                        break
-                    raise requests.RequestException("short read")
-                except (requests.RequestException, ValueError, KeyError) as e:
-                    self.errors.append("%s: %s" % (node.name, e))
-                    self.resumes += 1
-                    k += 1
-                    time.sleep(0.05)
-                    if time.time() - last_byte > 4 * STALL_MAX_S:
-                        return  # given up: the test reports the stall
-            self.plays.append(hashlib.sha256(got).hexdigest())
-
-
 def test_a_rolling_restart_keeps_writes_going_and_the_music_playing(tmp_path, net, clusters):
     c = named_cluster(tmp_path, net, clusters)
     c.start()
@@ -273,8 +176,8 @@ def test_a_rolling_restart_keeps_writes_going_and_the_music_playing(tmp_path, ne
     assert r.status_code == 201, r.text
     track = r.json()
     c.wait_applied_equal()
-    writers = [Writer(c, token, "w%d" % i) for i in range(2)]
-    player = Player(c, token, track["id"])
+    writers = [Writer(c, token, "w%d" % i, retry_budget_s=WRITE_RETRY_BUDGET_S) for i in range(2)]
+    player = Player(c, token, track["id"], stall_give_up_s=4 * STALL_MAX_S)
     for t in writers + [player]:
         t.start()
     time.sleep(1)

@@ -14,7 +14,9 @@ without them:
   3-node cluster of real processes, each in a network namespace with the
   host name the orchestrator would give it, names resolved as its DNS
   would (Compose service names and a shared alias; Swarm task names and
-  tasks.NAME; Kubernetes pod DNS names and the headless Service).
+  tasks.NAME; Kubernetes pod DNS names and the headless Service);
+- the StatefulSet's preStop hook, run as written: a pod leaves the cluster
+  only when annotated dispotify.io/leave=true.
 
     DISPOTIFY_BIN=$PWD/build/dispotify /usr/bin/python3 -m pytest -q tests/deploy/test_deploy_files.py
 """
@@ -288,9 +290,43 @@ def test_the_command_lines_start_a_working_cluster(spec, tmp_path, net):
                 break
             subprocess.run(["sleep", "0.1"], check=False)
         assert "from-the-deploy-files" in playlist_names(nodes[0], token, stale=True)
+        if spec is k8s_nodes:
+            check_prestop_hook(tmp_path, nodes, token)
     finally:
         for n in nodes:
             n.kill()
+
+
+def check_prestop_hook(tmp_path, nodes, token):
+    """The StatefulSet's preStop command, run as written in the last pod's
+    namespace (paths moved to temp files): without the leave annotation it
+    does nothing; with it, the pod leaves the cluster."""
+    container, = k8s_kind("StatefulSet")["spec"]["template"]["spec"]["containers"]
+    command = container["lifecycle"]["preStop"]["exec"]["command"]
+    pod = nodes[-1]
+    annotations, token_file = tmp_path / "annotations", tmp_path / "token"
+    r = pod.post("/api/v1/tokens", token=token, json={"name": "prestop"})
+    assert r.status_code == 201, r.text
+    token_file.write_text(r.json()["token"])
+    script = (command[-1].replace("/etc/podinfo/annotations", str(annotations))
+              .replace("/var/lib/dispotify", str(pod.data_dir))
+              .replace("/etc/dispotify/admin-token/token", str(token_file)))
+    env = {"PATH": "%s:/usr/bin:/bin" % tmp_path}
+    (tmp_path / "dispotify").symlink_to(BIN)  # the image has it on PATH
+
+    def run_hook():
+        return subprocess.run(pod.host.exec_prefix() + command[:-1] + [script], env=env, capture_output=True,
+                              text=True, timeout=30)
+    annotations.write_text('kubernetes.io/config.seen="2026-01-01"\n')
+    r = run_hook()
+    assert r.returncode == 0, r.stderr
+    assert len(nodes[0].raft_status()["voters"]) == 3, "a restart must keep its membership"
+    annotations.write_text('dispotify.io/leave="true"\nkubernetes.io/config.seen="2026-01-01"\n')
+    r = run_hook()
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert pod.node_id() not in nodes[0].raft_status()["voters"]
+    members = nodes[0].status(token)["members"]
+    assert pod.node_id() not in [m["node_id"] for m in members]
 
 
 def test_the_docs_give_settings_the_binary_knows():
