@@ -18,6 +18,7 @@
 #include "cluster/join_targets.h"
 #include "cluster/node_id.h"
 #include "cluster/peer_routes.h"
+#include "cluster/successor.h"
 #include "net/resolve.h"
 
 namespace dispotify::cli {
@@ -29,6 +30,8 @@ constexpr const char* kFounder = "founder";  // created the cluster: its first v
 constexpr const char* kJoiner = "joiner";    // joined through --join
 constexpr uint64_t kLeadershipWaitMs = 10'000;
 constexpr uint64_t kJoinAttemptTimeoutMs = 3'000;
+// A stopping leader waits this long at most for its successor to lead.
+constexpr uint64_t kHandOverTimeoutMs = 1'000;
 // Per address: a member that drops packets must not hold up the others.
 constexpr uint64_t kJoinConnectTimeoutMs = 1'000;
 constexpr uint64_t kJoinGiveUpMs = 300'000;
@@ -342,9 +345,25 @@ std::set<std::string> ClusterNode::unreachable_for(uint64_t ms) const {
   return down;
 }
 
+// A leader that stops on purpose hands over first (cluster/successor.h), so
+// that a rolling restart costs no election timeout without a leader.
+// Bounded: a failed hand-over leaves the election to the others, as a crash would.
+void ClusterNode::hand_over_leadership() {
+  if (!runner_ || !runner_->is_leader()) return;
+  const std::optional<raft::NodeId> successor = cluster::choose_successor(runner_->status());
+  if (!successor) return;
+  Status moved = runner_->transfer_leadership(*successor, kHandOverTimeoutMs);
+  if (moved.ok()) {
+    log::info("handed leadership over before stopping", {{"to", cluster::node_id_hex(*successor)}});
+  } else {
+    log::warn("could not hand leadership over before stopping", {{"error", moved.error().message}});
+  }
+}
+
 void ClusterNode::stop() {
   if (stopping_.exchange(true)) return;
   if (refresh_thread_.joinable()) refresh_thread_.join();
+  hand_over_leadership();
   if (runner_) runner_->stop();
   if (peer_server_) peer_server_->stop();
   if (peer_thread_.joinable()) peer_thread_.join();

@@ -12,7 +12,9 @@
 //   - an empty data dir with --join on the --bootstrap-host creates the
 //     cluster, unless an address behind --join answers as a member;
 //   - a restart finds everything in the data dir; if its advertised
-//     addresses changed (a new IP), it tells the leader.
+//     addresses changed (a new IP), it tells the leader;
+//   - stop() on the leader hands leadership to the most up-to-date voter
+//     first (bounded), so a rolling restart does not wait out an election.
 #pragma once
 
 #include <atomic>
@@ -93,6 +95,7 @@ class ClusterNode {
   bool a_member_answers() const;
   [[nodiscard]] Status ask_to_join(const std::string& address, const std::string& body) const;
   void refresh_address_in_background();
+  void hand_over_leadership();
   bool stop_requested() const;
   void sleep_unless_stopped(uint64_t ms) const;
 

@@ -265,3 +265,25 @@ def test_ready_and_caught_up_waits_for_a_majority_then_stays(tmp_path, net, clus
     c.wait(lambda: caught_up_ready(n0) == 200 and caught_up_ready(n1) == 200, CATCH_UP_S, "caught up")
     n1.stop()
     assert caught_up_ready(n0) == 200, "once caught up, it stays ready"
+
+
+def test_a_leader_stopped_with_sigterm_hands_leadership_over_first(tmp_path, net, clusters):
+    """An orchestrator stops nodes with SIGTERM: a leader hands over to the
+    most up-to-date voter before it exits, so writes do not wait for an
+    election timeout."""
+    c = named_cluster(tmp_path, net, clusters)
+    c.start()
+    token = c.token
+    leader = c.leader()
+    others = [n for n in c.nodes if n is not leader]
+    term = leader.raft_status()["term"]
+    leader.stop()
+    assert "handed leadership over before stopping" in leader.stderr_text(), leader.stderr_text()[-2000:]
+    views = [n.raft_status() for n in others]
+    new_leaders = {v["leader"] for v in views}
+    assert len(new_leaders) == 1 and None not in new_leaders, "no leader right after the stop: %s" % views
+    assert new_leaders.pop() in {n.node_id() for n in others}
+    assert all(v["term"] == term + 1 for v in views), "one term, no election round: %s" % views
+    started = time.time()
+    assert create_playlist(others[0], token, "right-after").status_code == 201
+    assert time.time() - started < 1.0 * SLOW
