@@ -27,6 +27,7 @@
 #include "cli/storage_views.h"
 #include "cluster/repair_loop.h"
 #include "net/http_server.h"
+#include "net/peer_address.h"
 #include "storage/blob_transfer.h"
 #include "storage/local_blob_store.h"
 #include "storage/replicated_blob_store.h"
@@ -188,7 +189,12 @@ Result<ClusterNodeOptions> cluster_node_options(const Options& options, const st
   o.advertise_peer = options.get_or("advertise-peer", "");
   o.advertise_api = options.get_or("advertise", "");
   if (o.advertise_api.empty()) o.advertise_api = listen.host + ":" + std::to_string(listen.port);
-  for (const std::string& part : split_list(options.get_or("join", ""))) o.join_addresses.push_back(part);
+  for (const std::string& part : split_list(options.get_or("join", ""))) {
+    // Checked here: a join would retry a malformed address for minutes.
+    if (auto parsed = net::parse_peer_address(part); !parsed.ok())
+      return make_error(Errc::invalid_argument, "--join: " + parsed.error().message);
+    o.join_addresses.push_back(part);
+  }
   DISPOTIFY_ASSIGN_OR_RETURN(o.join_token, options.get_secret("join-token"));
   o.bootstrap_host = options.get_or("bootstrap-host", "");
   DISPOTIFY_ASSIGN_OR_RETURN(int64_t election_ms, options.get_int("election-timeout", 20, 60'000));

@@ -29,8 +29,8 @@ TEST(ChooseSuccessor, IsTheMostUpToDateActiveVoter) {
 }
 
 TEST(ChooseSuccessor, SkipsLearnersInactivePeersAndItself) {
-  const auto chosen = choose_successor(
-      leader_with({peer(1, 100), peer(2, 99, /*voter=*/false), peer(3, 98, true, /*active=*/false), peer(4, 50)}));
+  const auto chosen = choose_successor(leader_with(
+      {peer(1, 100), peer(2, 99, /*voter=*/false), peer(3, 98, true, /*active=*/false), peer(4, 50)}));
   ASSERT_TRUE(chosen.has_value());
   EXPECT_EQ(chosen->value(), 4u);
 }

@@ -184,3 +184,9 @@ def test_secrets_come_from_files(tmp_path):
     bad = run_cli("serve", "--data-dir", str(tmp_path / "t"), "--listen", "127.0.0.1:0", "--peer-listen",
                   "127.0.0.1:0", "--admin-password-file", str(tmp_path / "missing"))
     assert bad.returncode == 1 and "admin-password-file" in bad.stderr
+
+
+def test_a_malformed_join_address_is_refused_at_once(tmp_path):
+    p = run_cli("serve", "--data-dir", str(tmp_path / "d"), "--listen", "127.0.0.1:0", "--peer-listen",
+                "127.0.0.1:0", "--join", "peers", "--join-token", "t", timeout=10)
+    assert p.returncode == 1 and "--join" in p.stderr, p.stderr
