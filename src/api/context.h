@@ -37,6 +37,9 @@ struct ApiContext {
   // are streamed from their holders. Null: local blobs only.
   storage::ReplicatedBlobStore* replicated = nullptr;
   std::atomic<bool> ready{false};  // /readyz: catalog open and serving
+  // /readyz?caught_up=1: set once a read barrier succeeded (this node had
+  // applied what the leader had committed), and never cleared.
+  std::atomic<bool> caught_up{false};
   AuthCache auth_cache{};
   LoginLimiter login_limiter{};        // failed passwords, per user and address (REST and Subsonic)
   media::TranscodeCache transcodes{};  // under options.cache_dir/transcodes, configured at first use

@@ -14,8 +14,12 @@
 #include "base/random.h"
 #include "base/sha256.h"
 #include "cluster/backoff.h"
+#include "cluster/bootstrap.h"
+#include "cluster/join_targets.h"
 #include "cluster/node_id.h"
 #include "cluster/peer_routes.h"
+#include "cluster/successor.h"
+#include "net/resolve.h"
 
 namespace dispotify::cli {
 namespace {
@@ -26,6 +30,10 @@ constexpr const char* kFounder = "founder";  // created the cluster: its first v
 constexpr const char* kJoiner = "joiner";    // joined through --join
 constexpr uint64_t kLeadershipWaitMs = 10'000;
 constexpr uint64_t kJoinAttemptTimeoutMs = 3'000;
+// A stopping leader waits this long at most for its successor to lead.
+constexpr uint64_t kHandOverTimeoutMs = 1'000;
+// Per address: a member that drops packets must not hold up the others.
+constexpr uint64_t kJoinConnectTimeoutMs = 1'000;
 constexpr uint64_t kJoinGiveUpMs = 300'000;
 // Forwarded writes hold a peer worker until they commit; Raft's own
 // messages must always find a free one (else a leader busy with forwarded
@@ -79,7 +87,9 @@ Status ClusterNode::start_peer_port() {
     return make_error(Errc::conflict, "the catalog in " + options_.data_dir +
                                           " predates the Raft log; start from an empty data dir and import");
   }
-  const std::string my_role = fresh ? (options_.join_addresses.empty() ? kFounder : kJoiner) : trimmed(*role);
+  if (!fresh) options_.bootstrap_host.clear();  // only an empty data dir may create a cluster
+  const bool founds = options_.join_addresses.empty() || bootstraps();
+  const std::string my_role = fresh ? (founds ? kFounder : kJoiner) : trimmed(*role);
   if (my_role != kFounder && my_role != kJoiner)
     return make_error(Errc::corrupt, role_path + " is not valid");
   if (fresh) DISPOTIFY_TRY(fs::write_file_atomic(role_path, my_role + "\n"));
@@ -197,6 +207,61 @@ Status ClusterNode::create_cluster() {
   return ok_status();
 }
 
+// Called for an empty data dir only.
+bool ClusterNode::bootstraps() const {
+  if (options_.bootstrap_host.empty()) return false;
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return false;
+  if (!cluster::is_bootstrap_host(options_.bootstrap_host, name)) return false;
+  if (a_member_answers()) {
+    log::info("a cluster exists already: joining it instead of creating one", {{"host", name}});
+    return false;
+  }
+  log::info("no member answers: this bootstrap host creates the cluster", {{"host", name}});
+  return true;
+}
+
+// One round over every address behind --join: does any answer as a
+// member of a cluster? (Before this node's own peer port is up.)
+bool ClusterNode::a_member_answers() const {
+  std::set<std::string> own;
+  if (!options_.advertise_peer.empty())
+    own = cluster::self_addresses(options_.advertise_peer, net::resolve_all);
+  for (const std::string& address : cluster::join_targets(options_.join_addresses, own, net::resolve_all)) {
+    auto request = cluster::request_to(address, "/peer/v1/status");
+    if (!request.ok()) continue;
+    request->connect_timeout_ms = kJoinConnectTimeoutMs;
+    request->io_timeout_ms = kJoinConnectTimeoutMs;
+    auto response = net::request(*request);
+    if (response.ok() && response->status == 200 && cluster::status_shows_a_cluster(response->body))
+      return true;
+  }
+  return false;
+}
+
+// One attempt to join through one address: ok, permission_denied (wrong
+// token: retrying cannot help), or another error worth a retry elsewhere.
+Status ClusterNode::ask_to_join(const std::string& address, const std::string& body) const {
+  auto request = cluster::request_to(address, "/peer/v1/join");
+  if (!request.ok()) return std::move(request).error();
+  request->method = "POST";
+  request->body = body;
+  request->headers.push_back({"Content-Type", "application/json"});
+  request->connect_timeout_ms = kJoinConnectTimeoutMs;
+  request->io_timeout_ms = kJoinAttemptTimeoutMs + 2000;
+  auto response = net::request(*request);
+  if (!response.ok()) return std::move(response).error();
+  if (response->status == 200) return ok_status();
+  if (response->status == 403 || response->status == 400) {
+    return make_error(Errc::permission_denied,
+                      "joining through " + address + " was refused: " + response->body);
+  }
+  return make_error(Errc::unavailable, "status " + std::to_string(response->status) + ": " + response->body);
+}
+
+// Rounds of attempts until one member takes us: each round resolves the
+// --join names again and asks every address on its own
+// (cluster/join_targets.h), then backs off.
 Status ClusterNode::join_cluster() {
   if (options_.join_token.empty()) return make_error(Errc::invalid_argument, "--join needs --join-token");
   DISPOTIFY_TRY(write_private_file(options_.data_dir + "/join_token", options_.join_token + "\n"));
@@ -209,27 +274,19 @@ Status ClusterNode::join_cluster() {
   const auto give_up = SteadyClock::now() + std::chrono::milliseconds(kJoinGiveUpMs);
   cluster::Backoff backoff(100, 2000);
   std::string last_error = "no address tried";
-  for (size_t attempt = 0; SteadyClock::now() < give_up && !stop_requested(); ++attempt) {
-    const std::string& address = options_.join_addresses[attempt % options_.join_addresses.size()];
-    auto request = cluster::request_to(address, "/peer/v1/join");
-    if (!request.ok()) return std::move(request).error();
-    request->method = "POST";
-    request->body = text;
-    request->headers.push_back({"Content-Type", "application/json"});
-    request->connect_timeout_ms = 1000;
-    request->io_timeout_ms = kJoinAttemptTimeoutMs + 2000;
-    auto response = net::request(*request);
-    if (response.ok() && response->status == 200) {
-      log::info("joined the cluster", {{"through", address}, {"node_id", self.node_id}});
-      return ok_status();
+  while (SteadyClock::now() < give_up && !stop_requested()) {
+    const std::set<std::string> own = cluster::self_addresses(self.peer_address, net::resolve_all);
+    for (const std::string& address : cluster::join_targets(options_.join_addresses, own, net::resolve_all)) {
+      if (stop_requested()) break;
+      Status joined = ask_to_join(address, text);
+      if (joined.ok()) {
+        log::info("joined the cluster", {{"through", address}, {"node_id", self.node_id}});
+        return ok_status();
+      }
+      if (joined.error().code == Errc::permission_denied) return joined;
+      last_error = address + ": " + joined.error().message;
+      log::warn("join attempt failed", {{"through", address}, {"error", joined.error().message}});
     }
-    if (response.ok() && (response->status == 403 || response->status == 400)) {
-      return make_error(Errc::permission_denied,
-                        "joining through " + address + " was refused: " + response->body);
-    }
-    last_error = response.ok() ? "status " + std::to_string(response->status) + ": " + response->body
-                               : response.error().message;
-    log::warn("join attempt failed", {{"through", address}, {"error", last_error}});
     sleep_unless_stopped(backoff.next_delay_ms(random_u64()));
   }
   return make_error(Errc::unavailable, "could not join the cluster: " + last_error);
@@ -288,9 +345,25 @@ std::set<std::string> ClusterNode::unreachable_for(uint64_t ms) const {
   return down;
 }
 
+// A leader that stops on purpose hands over first (cluster/successor.h), so
+// that a rolling restart costs no election timeout without a leader.
+// Bounded: a failed hand-over leaves the election to the others, as a crash would.
+void ClusterNode::hand_over_leadership() {
+  if (!runner_ || !runner_->is_leader()) return;
+  const std::optional<raft::NodeId> successor = cluster::choose_successor(runner_->status());
+  if (!successor) return;
+  Status moved = runner_->transfer_leadership(*successor, kHandOverTimeoutMs);
+  if (moved.ok()) {
+    log::info("handed leadership over before stopping", {{"to", cluster::node_id_hex(*successor)}});
+  } else {
+    log::warn("could not hand leadership over before stopping", {{"error", moved.error().message}});
+  }
+}
+
 void ClusterNode::stop() {
   if (stopping_.exchange(true)) return;
   if (refresh_thread_.joinable()) refresh_thread_.join();
+  hand_over_leadership();
   if (runner_) runner_->stop();
   if (peer_server_) peer_server_->stop();
   if (peer_thread_.joinable()) peer_thread_.join();

@@ -9,8 +9,12 @@
 //   - an empty data dir with --join asks any member (DNS names welcome,
 //     re-resolved on every try) to add it; it starts as a learner and the
 //     leader promotes it once it has caught up;
+//   - an empty data dir with --join on the --bootstrap-host creates the
+//     cluster, unless an address behind --join answers as a member;
 //   - a restart finds everything in the data dir; if its advertised
-//     addresses changed (a new IP), it tells the leader.
+//     addresses changed (a new IP), it tells the leader;
+//   - stop() on the leader hands leadership to the most up-to-date voter
+//     first (bounded), so a rolling restart does not wait out an election.
 #pragma once
 
 #include <atomic>
@@ -44,6 +48,9 @@ struct ClusterNodeOptions {
   std::string advertise_peer;  // host:port others use; empty: the bound peer address
   std::string advertise_api;   // host:port of the public port as others reach it
   std::vector<std::string> join_addresses;
+  // With join_addresses and an empty data dir: this host, when so named,
+  // creates the cluster unless a member answers (cluster/bootstrap.h).
+  std::string bootstrap_host;
   std::string join_token;  // given, or generated at creation
   uint64_t election_timeout_ms = 150;
   uint64_t snapshot_interval_entries = 20'000;
@@ -84,7 +91,11 @@ class ClusterNode {
   [[nodiscard]] Status start_peer_port();
   [[nodiscard]] Status create_cluster();
   [[nodiscard]] Status join_cluster();
+  bool bootstraps() const;
+  bool a_member_answers() const;
+  [[nodiscard]] Status ask_to_join(const std::string& address, const std::string& body) const;
   void refresh_address_in_background();
+  void hand_over_leadership();
   bool stop_requested() const;
   void sleep_unless_stopped(uint64_t ms) const;
 

@@ -14,6 +14,7 @@ constexpr const char* kUsage =
     "  serve     run a node (see dispotify serve --help)\n"
     "  import    upload a folder of music to a server (see dispotify import --help)\n"
     "  cluster   status, remove or transfer-leader (see dispotify cluster --help)\n"
+    "  probe     exit 0 if a URL answers 200: a health check (see dispotify probe --help)\n"
     "  version   print the version\n"
     "\n"
     "Every command takes --help.\n";
@@ -40,6 +41,7 @@ int run_main(int argc, char** argv) {
   if (command == "serve") return run_serve(args);
   if (command == "import") return run_import(args);
   if (command == "cluster") return run_cluster(args);
+  if (command == "probe") return run_probe(args);
   if (command == "version" || command == "--version") return run_version(args);
   std::fprintf(stderr, "dispotify: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
   return 2;

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "base/fs.h"
+
 namespace dispotify::cli {
 namespace {
 
@@ -72,6 +74,20 @@ std::string Options::get_or(const std::string& name, const std::string& fallback
 bool Options::get_switch(const std::string& name) const {
   const auto v = get(name);
   return v && (*v == "true" || *v == "1" || *v == "yes");
+}
+
+Result<std::string> Options::get_secret(const std::string& name) const {
+  if (auto value = get(name); value && !value->empty()) return *value;
+  const auto path = get(name + "-file");
+  if (!path || path->empty()) return std::string();
+  constexpr uint64_t kSecretBytesMax = 4096;
+  auto content = fs::read_file(*path, kSecretBytesMax);
+  if (!content.ok())
+    return make_error(Errc::invalid_argument, "--" + name + "-file: " + content.error().message);
+  std::string secret = std::move(*content);
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' '))
+    secret.pop_back();
+  return secret;
 }
 
 Result<uint64_t> Options::get_bytes(const std::string& name) const {

@@ -30,6 +30,10 @@ class Options {
   [[nodiscard]] Result<uint64_t> get_bytes(const std::string& name) const;  // "512MiB", "2GB", "1000"
   [[nodiscard]] Result<int64_t> get_int(const std::string& name, int64_t min, int64_t max) const;
   bool get_switch(const std::string& name) const;
+  // A secret: the setting `name` if set, else the content of the file named
+  // by the setting `name`-file (trailing newlines and spaces dropped: how
+  // Docker and Kubernetes secrets are mounted), else "".
+  [[nodiscard]] Result<std::string> get_secret(const std::string& name) const;
 
   std::vector<std::string> positional;
   bool help_requested = false;

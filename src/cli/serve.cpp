@@ -30,6 +30,7 @@
 #include "cli/storage_views.h"
 #include "cluster/repair_loop.h"
 #include "net/http_server.h"
+#include "net/peer_address.h"
 #include "storage/blob_transfer.h"
 #include "storage/local_blob_store.h"
 #include "storage/replicated_blob_store.h"
@@ -47,13 +48,19 @@ const std::vector<OptionSpec> kServeOptions = {
     {"advertise-peer", "", "host:port other nodes use for --peer-listen (default: the bound address)"},
     {"join", "",
      "join an existing cluster through any member's peer address (ADDR[,ADDR...], DNS names allowed)"},
+    {"bootstrap-host", "",
+     "with --join: on the host of this name, an empty data dir creates the cluster when no --join address "
+     "answers as a member (one spec for every replica: dispotify-0)"},
     {"join-token", "",
      "the cluster's join token: set when creating a cluster (else generated), needed to join"},
+    {"join-token-file", "",
+     "a file holding the join token (a mounted secret), when --join-token is not given"},
     {"election-timeout", "150", "Raft election timeout in ms (randomized up to twice this)"},
     {"snapshot-interval", "20000", "applied log entries between catalog snapshots (log compaction)"},
     {"replication-factor", "3", "copies of every blob (set when the cluster is created; at most 7)"},
     {"write-quorum", "2", "copies that must be durable before an upload succeeds (set at creation)"},
     {"admin-password", "", "password of the admin account created at first start (else generated)"},
+    {"admin-password-file", "", "a file holding the admin password, when --admin-password is not given"},
     {"max-upload-size", "2GiB", "largest accepted upload"},
     {"min-free-disk", "512MiB",
      "refuse writes that would leave less free disk (507); below it, take no new blob copies"},
@@ -97,7 +104,7 @@ Status configure_logging(const Options& options) {
 Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, const Options& options) {
   DISPOTIFY_ASSIGN_OR_RETURN(auto users, catalog.users());
   if (!users.empty()) return {};
-  std::string password = options.get_or("admin-password", "");
+  DISPOTIFY_ASSIGN_OR_RETURN(std::string password, options.get_secret("admin-password"));
   const bool generated = password.empty();
   if (generated) password = random_hex(12);
   DISPOTIFY_TRY(api::validate_password(password));
@@ -193,8 +200,14 @@ Result<ClusterNodeOptions> cluster_node_options(const Options& options, const st
   o.advertise_peer = options.get_or("advertise-peer", "");
   o.advertise_api = options.get_or("advertise", "");
   if (o.advertise_api.empty()) o.advertise_api = listen.host + ":" + std::to_string(listen.port);
-  for (const std::string& part : split_list(options.get_or("join", ""))) o.join_addresses.push_back(part);
-  o.join_token = options.get_or("join-token", "");
+  for (const std::string& part : split_list(options.get_or("join", ""))) {
+    // Checked here: a join would retry a malformed address for minutes.
+    if (auto parsed = net::parse_peer_address(part); !parsed.ok())
+      return make_error(Errc::invalid_argument, "--join: " + parsed.error().message);
+    o.join_addresses.push_back(part);
+  }
+  DISPOTIFY_ASSIGN_OR_RETURN(o.join_token, options.get_secret("join-token"));
+  o.bootstrap_host = options.get_or("bootstrap-host", "");
   DISPOTIFY_ASSIGN_OR_RETURN(int64_t election_ms, options.get_int("election-timeout", 20, 60'000));
   o.election_timeout_ms = static_cast<uint64_t>(election_ms);
   DISPOTIFY_ASSIGN_OR_RETURN(int64_t interval, options.get_int("snapshot-interval", 100, 100'000'000));

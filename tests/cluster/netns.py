@@ -22,6 +22,13 @@ The root namespace (the test process) always reaches every node: a
 partition is between nodes, the client keeps watching all sides.
 unplug() takes a node's link down (the client loses it too).
 
+Names: `ip netns exec NS` bind-mounts /etc/netns/NS/hosts over /etc/hosts
+for the command it runs, so every host gets such a file (set_names() writes
+the same table into all of them, in place, so running processes see the
+change at their next lookup). A name may have several addresses (one DNS
+name for a whole service), and readdress() moves a host to a new IP, as an
+orchestrator does when it reschedules a container.
+
 delay()/loss() use tc netem, which is not in every kernel (see
 netem_unavailable_reason()); throttle() uses tbf.
 
@@ -47,6 +54,7 @@ import time
 IP = shutil.which("ip") or "/usr/sbin/ip"
 TC = shutil.which("tc") or "/usr/sbin/tc"
 PREFIX = "dsp"
+NETNS_ETC = "/etc/netns"
 REGISTRY = "/run/dispotify-netns" if os.path.isdir("/run") else "/tmp/dispotify-netns"
 CMD_TIMEOUT_S = 10
 # A unicast, locally administered MAC that no interface here has.
@@ -213,6 +221,10 @@ def _remove_run(rid, kill=True):
     for link in _links():
         if link.startswith(PREFIX + rid) and _ID_RE.match(link):
             ip("link", "del", link, check=False)
+    if os.path.isdir(NETNS_ETC):
+        for name in os.listdir(NETNS_ETC):
+            if name.startswith(PREFIX + rid + "-"):
+                shutil.rmtree(os.path.join(NETNS_ETC, name), ignore_errors=True)
     try:
         os.unlink(os.path.join(REGISTRY, rid))
     except FileNotFoundError:
@@ -223,7 +235,8 @@ def sweep():
     """Removes what crashed earlier runs left behind (their process is gone).
     Returns the run ids removed."""
     ids = set()
-    for name in _namespaces() + _links():
+    etc = os.listdir(NETNS_ETC) if os.path.isdir(NETNS_ETC) else []
+    for name in _namespaces() + _links() + etc:
         m = _ID_RE.match(name)
         if m:
             ids.add(m.group(1))
@@ -284,6 +297,7 @@ class Network:
             raise NetnsError(reason)
         sweep()
         self.hosts = []
+        self.names = {}        # DNS name -> [IP, ...] (see set_names)
         self.blocked = set()   # (from host name, to host name)
         self.mode = {}         # (from, to) -> "drop" | "reject"
         self.closed = False
@@ -331,6 +345,8 @@ class Network:
         host = Host(self, len(self.hosts), name)
         self.hosts.append(host)
         ip("netns", "add", host.ns)
+        os.makedirs(os.path.join(NETNS_ETC, host.ns), exist_ok=True)
+        self._write_hosts_file(host)
         ns_ip(host.ns, "link", "set", "lo", "up")
         ip("link", "add", host.host_if, "type", "veth", "peer", "name", host.ns_if)
         ip("link", "set", host.ns_if, "netns", host.ns)
@@ -345,6 +361,49 @@ class Network:
         for other in self.hosts[:-1]:
             self._set_neigh(host, other, other.mac)
             self._set_neigh(other, host, host.mac)
+        return host
+
+    # -- names and addresses
+
+    def hosts_file_text(self):
+        lines = ["127.0.0.1 localhost", "::1 localhost"]
+        for name, ips in sorted(self.names.items()):
+            lines += ["%s %s" % (addr, name) for addr in ips]
+        return "\n".join(lines) + "\n"
+
+    def _write_hosts_file(self, host):
+        # In place (same inode): the bind mount of a running process keeps
+        # pointing at this file, so it sees the new table.
+        path = os.path.join(NETNS_ETC, host.ns, "hosts")
+        with open(path, "a+") as f:
+            f.seek(0)
+            f.truncate()
+            f.write(self.hosts_file_text())
+
+    def set_names(self, names):
+        """Replaces the hosts table of every host: {name: ip or [ip, ...]}.
+        Commands started with exec_prefix() resolve these names."""
+        self.names = {n: ([v] if isinstance(v, str) else list(v)) for n, v in names.items()}
+        for h in self.hosts:
+            self._write_hosts_file(h)
+
+    def readdress(self, host, slot):
+        """Moves `host` to the address of `slot` (10.77.X.(10 + slot)), as a
+        rescheduled container comes back with a new IP; the hosts table is
+        not changed (set_names does that). Not while the host is cut off."""
+        host = self.host(host)
+        assert not any(host.name in key for key in self.blocked), "heal before readdress"
+        new_ip = str(self.subnet.network_address + 10 + slot)
+        assert all(h.ip != new_ip for h in self.hosts), new_ip
+        old_ip = host.ip
+        ns_ip(host.ns, "addr", "flush", "dev", host.ns_if)
+        ns_ip(host.ns, "addr", "add", "%s/%d" % (new_ip, self.subnet.prefixlen), "dev", host.ns_if)
+        host.ip = new_ip
+        for other in self.hosts:
+            if other is not host:
+                ns_ip(other.ns, "neigh", "del", old_ip, "dev", other.ns_if, check=False)
+                self._set_neigh(other, host, host.mac)
+        ip("neigh", "flush", "dev", self.bridge, check=False)
         return host
 
     def host(self, name_or_host):

@@ -36,11 +36,14 @@ def _die_with_parent():
 class NetNode(Server):
     """A Server living in a network namespace at a fixed address."""
 
-    def __init__(self, root, host, join=None, args=()):
+    def __init__(self, root, host, join=None, args=(), advertise_name=None):
         super().__init__(root, name=host.name, args=args)
         self.host = host
         self.join = join  # peer addresses to join through; None for the founder
         self.port = netns.PUBLIC_PORT
+        # A DNS name (see Network.set_names) to advertise instead of the IP,
+        # as nodes do under an orchestrator; it then listens on every address.
+        self.advertise_name = advertise_name
 
     @property
     def base(self):
@@ -51,10 +54,13 @@ class NetNode(Server):
         return self.host.peer_address
 
     def command(self, port=None, peer_port=None):
+        advertised = self.advertise_name or self.host.ip
+        listen = "0.0.0.0" if self.advertise_name else self.host.ip
         cmd = self.host.exec_prefix() + [
             BIN, "serve", "--data-dir", str(self.data_dir),
-            "--listen", self.host.public_address, "--peer-listen", self.host.peer_address,
-            "--advertise", self.host.public_address, "--advertise-peer", self.host.peer_address,
+            "--listen", "%s:%d" % (listen, netns.PUBLIC_PORT), "--peer-listen", "%s:%d" % (listen, netns.PEER_PORT),
+            "--advertise", "%s:%d" % (advertised, netns.PUBLIC_PORT),
+            "--advertise-peer", "%s:%d" % (advertised, netns.PEER_PORT),
             "--min-free-disk", "1MiB", "--admin-password", self.admin_password,
             "--join-token", JOIN_TOKEN, "--election-timeout", str(ELECTION_TIMEOUT_MS)]
         if self.join:
@@ -88,15 +94,22 @@ class NetCluster(Cluster):
     """cluster_helpers.Cluster on a netns.Network: same waits, plus views of
     one side of a partition."""
 
-    def __init__(self, root, size, net, args=()):
+    def __init__(self, root, size, net, args=(), join=None, by_name=False):
+        """`size` nodes n0..; n0 creates the cluster, the others join
+        through `join` (default: n0's peer address). by_name: each node
+        advertises its host name (in every host's hosts table) instead of
+        its IP."""
         self.root = root
         self.net = net
         self.nodes = []
         self._token = None
         for i in range(size):
             host = net.add_host("n%d" % i)
-            join = [self.nodes[0].peer_address] if i else None
-            self.nodes.append(NetNode(root / host.name, host, join=join, args=args))
+            joiners_join = (join or [self.nodes[0].peer_address]) if i else None
+            self.nodes.append(NetNode(root / host.name, host, join=joiners_join, args=args,
+                                      advertise_name=host.name if by_name else None))
+        if by_name:
+            net.set_names(dict(net.names, **{h.name: h.ip for h in net.hosts}))
 
     def leader_among(self, nodes, timeout=10, exclude=()):
         """The node that every node of `nodes` agrees leads, and is one of them."""

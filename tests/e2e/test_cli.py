@@ -6,7 +6,7 @@ import re
 
 import requests
 
-from helpers import HTTP_TIMEOUT_S, json_lines, run_cli
+from helpers import HTTP_TIMEOUT_S, Server, json_lines, run_cli
 
 
 def test_version_prints_name_and_version():
@@ -166,3 +166,36 @@ def test_import_command_uploads_a_folder(server, fixtures, tmp_path):
     assert server.tracks_total() == 2, (p.returncode, p.stdout, p.stderr)
     names = sorted(t["filename"] for t in server.get("/api/v1/tracks").json()["items"])
     assert names == ["a.mp3", "b.flac"]
+
+
+def test_probe_exits_0_on_200_and_1_otherwise(module_server):
+    """`dispotify probe URL`: the container image's health check."""
+    assert run_cli("probe", module_server.url("/readyz")).returncode == 0
+    missing = run_cli("probe", module_server.url("/no-such-route-for-probe"))
+    assert missing.returncode == 1 and "status" in missing.stderr
+    closed = run_cli("probe", "http://127.0.0.1:1/readyz", "--timeout", "500")
+    assert closed.returncode == 1 and closed.stderr
+    assert run_cli("probe").returncode == 2
+    assert run_cli("probe", "ftp://x/readyz").returncode == 2
+
+
+def test_secrets_come_from_files(tmp_path):
+    """--admin-password-file (a mounted secret; trailing newline dropped)."""
+    secret = tmp_path / "admin-password"
+    secret.write_text("from-a-file-password\n")
+    server = Server(tmp_path / "s", admin_password=None, args=["--admin-password-file", str(secret)])
+    server.start()
+    try:
+        assert server.login("admin", "from-a-file-password")
+        assert "password" not in server.stdout_text(), "a given password is never printed"
+    finally:
+        server.stop()
+    bad = run_cli("serve", "--data-dir", str(tmp_path / "t"), "--listen", "127.0.0.1:0", "--peer-listen",
+                  "127.0.0.1:0", "--admin-password-file", str(tmp_path / "missing"))
+    assert bad.returncode == 1 and "admin-password-file" in bad.stderr
+
+
+def test_a_malformed_join_address_is_refused_at_once(tmp_path):
+    p = run_cli("serve", "--data-dir", str(tmp_path / "d"), "--listen", "127.0.0.1:0", "--peer-listen",
+                "127.0.0.1:0", "--join", "peers", "--join-token", "t", timeout=10)
+    assert p.returncode == 1 and "--join" in p.stderr, p.stderr

@@ -24,6 +24,13 @@ def test_readyz(module_server):
     assert r.headers["Content-Type"].startswith("application/json")
 
 
+def test_readyz_caught_up_on_a_single_node(module_server):
+    """A cluster of one is its own leader: caught up at once."""
+    r = get(module_server, "/readyz?caught_up=1")
+    assert r.status_code == 200
+    assert r.json()["status"] == "ready"
+
+
 def test_openapi(module_server):
     r = get(module_server, "/api/openapi.json")
     assert r.status_code == 200
