@@ -1,9 +1,15 @@
 // The cluster, for admins: GET /api/v1/cluster (every member's role, term,
 // commit and applied index, lag, health), POST /api/v1/cluster/remove and
-// POST /api/v1/cluster/transfer-leader. Served from this node's own view
-// (no read barrier), so a node cut off from the majority can still say so.
+// POST /api/v1/cluster/transfer-leader. For any user: GET
+// /api/v1/cluster/nodes (where the other nodes are). Served from this
+// node's own view (no read barrier), so a node cut off from the majority
+// can still say so.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
 #include "api/errors.h"
 #include "api/json_input.h"
+#include "api/json_views.h"
 #include "api/routes.h"
 
 namespace dispotify::api {
@@ -12,6 +18,20 @@ namespace {
 net::Response cluster_status(ApiContext& ctx) {
   API_ASSIGN_OR_RESPOND(std::string body, ctx.cluster->cluster_status_json());
   return json_response(200, std::move(body));
+}
+
+// Every member's public base URL, from the committed member list: a client
+// whose node goes away continues on another one (the web player). Plain
+// http: the server speaks no TLS; `--advertise` is the address given.
+net::Response cluster_nodes(ApiContext& ctx) {
+  API_ASSIGN_OR_RESPOND(std::vector<catalog::Member> members, ctx.catalog.members());
+  boost::json::array nodes;
+  for (const catalog::Member& member : members) {
+    nodes.push_back(
+        boost::json::object{{"node_id", member.node_id}, {"url", "http://" + member.api_address}});
+  }
+  return json_reply(
+      200, boost::json::object{{"node_id", ctx.cluster->self().node_id}, {"nodes", std::move(nodes)}});
 }
 
 template <class Action>
@@ -31,6 +51,11 @@ void add_cluster_routes(Router& router, ApiContext& ctx) {
   router.add(
       "GET", "/api/v1/cluster", Access::admin, [&](Call&) { return cluster_status(ctx); },
       Consistency::local);
+  router.add(
+      "GET", "/api/v1/cluster/nodes", Access::user, [&](Call&) { return cluster_nodes(ctx); },
+      Consistency::local);
+  // Read by a player that streams from another node once its own is gone.
+  router.allow_cross_origin_reads("/api/v1/cluster/nodes");
   router.add("POST", "/api/v1/cluster/remove", Access::admin, [&](Call& c) {
     return node_action(c, [&](const std::string& id) { return ctx.cluster->remove(id); });
   });

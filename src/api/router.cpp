@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/cross_origin.h"
 #include "api/errors.h"
 #include "base/check.h"
 #include "base/random.h"
@@ -38,6 +39,13 @@ void Router::add(std::string method, std::string pattern, Access access, RouteHa
   routes_.push_back(std::move(route));
 }
 
+void Router::allow_cross_origin_reads(std::string_view pattern) {
+  auto route = std::find_if(routes_.begin(), routes_.end(),
+                            [&](const Route& r) { return r.method == "GET" && r.pattern == pattern; });
+  DISPOTIFY_CHECK(route != routes_.end());
+  route->cross_origin_reads = true;
+}
+
 bool Router::match(const Route& route, const std::vector<std::string_view>& path,
                    std::vector<std::string>& params) {
   if (route.segments.size() != path.size()) return false;
@@ -61,7 +69,12 @@ net::Response Router::handle(net::Request& request) const {
   std::string allowed;
   for (const Route& route : routes_) {
     if (!match(route, path, params)) continue;
-    if (route.method == method) return run(route, request, std::move(params));
+    if (route.method == method) {
+      net::Response response = run(route, request, std::move(params));
+      if (route.cross_origin_reads) allow_cross_origin_read(response);
+      return response;
+    }
+    if (request.method == "OPTIONS" && route.cross_origin_reads) return cross_origin_preflight();
     allowed += allowed.empty() ? route.method : ", " + route.method;
   }
   if (!allowed.empty()) {

@@ -4,6 +4,8 @@
 // The router answers 404 for unknown paths, 405 with Allow for known paths
 // with another method, 401 without a valid token and 403 for a role that is
 // not allowed, before any route code runs. HEAD is served by GET routes.
+// OPTIONS is answered (a CORS preflight) only on paths whose GET route
+// allows cross-origin reads.
 #pragma once
 
 #include <functional>
@@ -48,6 +50,11 @@ class Router {
       : authenticator_(std::move(authenticator)), barrier_(std::move(barrier)) {}
   void add(std::string method, std::string pattern, Access access, RouteHandler handler,
            Consistency consistency = Consistency::linearizable);
+  // Lets pages of other origins (the cluster's other nodes) read the GET
+  // route `pattern`, added before: its answers, errors included, carry
+  // Access-Control-Allow-Origin and OPTIONS on its path is a preflight
+  // (api/cross_origin.h). Only for routes that change nothing.
+  void allow_cross_origin_reads(std::string_view pattern);
   // Fallback for paths no route matches (e.g. the web app); default 404.
   void set_fallback(RouteHandler handler) { fallback_ = std::move(handler); }
   net::Response handle(net::Request& request) const;
@@ -60,6 +67,7 @@ class Router {
     Access access;
     RouteHandler handler;
     Consistency consistency;
+    bool cross_origin_reads = false;
   };
   static bool match(const Route& route, const std::vector<std::string_view>& path,
                     std::vector<std::string>& params);

@@ -1,5 +1,5 @@
 // Serving bytes: GET|HEAD /api/v1/tracks/{id}/stream (ranges, ETag,
-// sendfile), GET /api/v1/tracks/{id}/cover and /api/v1/albums/{id}/cover
+// sendfile, readable cross-origin), GET /api/v1/tracks/{id}/cover and /api/v1/albums/{id}/cover
 // with optional ?size= thumbnails cached on local disk.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -268,6 +268,9 @@ void add_stream_routes(Router& router, ApiContext& ctx) {
   router.add(
       "GET", "/api/v1/tracks/{id}/stream", Access::user, [&](Call& c) { return stream_track(ctx, c); },
       Consistency::local);
+  // A player whose own node went away goes on streaming from another one
+  // (an <audio crossorigin> element fed through Web Audio needs CORS).
+  router.allow_cross_origin_reads("/api/v1/tracks/{id}/stream");
   router.add(
       "GET", "/api/v1/tracks/{id}/cover", Access::user,
       [&](Call& c) {

@@ -34,9 +34,13 @@ constexpr std::array<std::string_view, 6> kAppRoots = {"albums",    "artists", "
                                                        "playlists", "upload",  "admin"};
 // Only what the app's own pages load: a strict policy costs nothing and
 // stops injected scripts from running or leaking data elsewhere.
+// Media and fetches may go to other origins: the player streams from
+// another node of the cluster when this one goes away, and nodes are
+// reached at addresses this page cannot know in advance (members join
+// after it loaded). Scripts, styles and frames stay on this origin.
 constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-    "style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: http: https:; "
+    "style-src 'self' 'unsafe-inline'; connect-src 'self' http: https:; object-src 'none'; base-uri 'self'; "
     "frame-ancestors 'none'";
 
 std::string_view content_type_of(std::string_view name) {

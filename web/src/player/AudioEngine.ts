@@ -4,9 +4,12 @@
 // event's latency, not a round trip).
 //
 // A failed stream (network error, a node that went away, a 5xx) is retried
-// from the position it had reached, with backoff, before giving up.
+// from the position it had reached, with backoff, before giving up. On a
+// cluster, a stream whose node no longer answers continues at once from
+// the same position on another node (StreamFailover), without an error.
 import type { Track } from "../api/types";
 import { GaplessChain } from "./GaplessChain";
+import { fullyBuffered } from "./mediaBuffer";
 
 export interface EngineTime {
   trackId: string | null;
@@ -16,6 +19,13 @@ export interface EngineTime {
   playing: boolean;
   waiting: boolean;
   error: string | null;
+}
+
+// Moves the streams to another node when theirs is gone (NodeDirectory).
+export interface StreamFailover {
+  readonly hasAlternatives: boolean;
+  serving(): Promise<boolean>; // whether the streams' node answers at all
+  moveOn(): Promise<boolean>; // false: no other node answers
 }
 
 export interface EngineEvents {
@@ -32,6 +42,10 @@ const kStallMsMax = 12_000;
 const kGaplessLeadSeconds = 15;
 const kGaplessTrackSecondsMax = 20 * 60;
 const kChainTickMs = 250;
+// How often the node a playing stream still downloads from is checked:
+// the element plays from its buffer for a while after its node died (and
+// the browser retries quietly), so waiting for an error means silence.
+const kServingCheckMs = 2_000;
 
 type UrlOf = (track: Track, attempt: number) => string;
 
@@ -52,6 +66,8 @@ export class AudioEngine {
   private gaplessPair: string | null = null;
   private chainTimer: number | null = null;
   private gaplessEnabled = true;
+  private nodeCheck: Promise<boolean> | null = null; // a serving()/moveOn() round under way
+  private servingTimer: number | null = null;
   private readonly chain = new GaplessChain({
     advanced: () => this.events.ended(),
     ended: (id) => {
@@ -70,12 +86,17 @@ export class AudioEngine {
     private readonly urlOf: UrlOf,
     private readonly events: EngineEvents,
     host: HTMLElement = document.body,
+    private readonly failover: StreamFailover | null = null,
   ) {
     this.elements = [this.makeElement(0, host), this.makeElement(1, host)];
+    if (failover) this.servingTimer = window.setInterval(() => this.checkServingNode(), kServingCheckMs);
   }
 
   private makeElement(slot: number, host: HTMLElement): HTMLAudioElement {
     const audio = document.createElement("audio");
+    // CORS mode: a stream from another node (failover) must stay audible
+    // through Web Audio, which silences cross-origin media without CORS.
+    audio.crossOrigin = "anonymous";
     audio.preload = "auto";
     audio.dataset.slot = String(slot);
     audio.setAttribute("aria-hidden", "true");
@@ -233,6 +254,8 @@ export class AudioEngine {
   // Stops and removes the elements: the engine cannot be used afterwards.
   dispose(): void {
     this.stop();
+    if (this.servingTimer !== null) window.clearInterval(this.servingTimer);
+    this.servingTimer = null;
     this.chain.close();
     for (const audio of this.elements) audio.remove();
     this.listeners.clear();
@@ -339,8 +362,67 @@ export class AudioEngine {
     this.retry(message);
   }
 
-  // Reloads the same track from the position it had reached.
+  // Reloads the same track from the position it had reached: on another
+  // node at once if its own no longer answers, else on the same one after
+  // a backoff.
   private retry(message: string): void {
+    const trackId = this.trackIds[this.activeSlot];
+    if (!trackId || this.retryTimer !== null) return;
+    if (this.failover?.hasAlternatives || this.nodeCheck) {
+      this.time = { ...this.time, waiting: true };
+      this.emit();
+      void (this.nodeCheck ?? this.moveIfNodeGone()).then((moved) => {
+        if (!moved) this.retryHere(message);
+      });
+      return;
+    }
+    this.retryHere(message);
+  }
+
+  // While a stream still downloads, checks that its node is there, so that
+  // a node that died is left before the buffer runs out.
+  private checkServingNode(): void {
+    const audio = this.active;
+    if (!this.wantPlaying || this.chain.active || this.nodeCheck || this.retryTimer !== null) return;
+    if (!this.failover?.hasAlternatives || !this.trackIds[this.activeSlot] || fullyBuffered(audio)) return;
+    void this.moveIfNodeGone();
+  }
+
+  // True when the streams moved to another node (the active track reloaded
+  // there, from where it was; a preloaded next track too).
+  private moveIfNodeGone(): Promise<boolean> {
+    const failover = this.failover;
+    if (!failover) return Promise.resolve(false);
+    this.nodeCheck ??= (async () => {
+      try {
+        return !(await failover.serving()) && (await failover.moveOn());
+      } finally {
+        this.nodeCheck = null;
+      }
+    })().then((moved) => moved && this.reloadOnNewNode());
+    return this.nodeCheck;
+  }
+
+  private reloadOnNewNode(): true {
+    const trackId = this.trackIds[this.activeSlot];
+    if (!trackId || this.chain.active) return true;
+    this.retries = 0;
+    this.clearStall();
+    const audio = this.active;
+    this.resumeAt = this.resumeAt ?? (audio.readyState > 0 ? audio.currentTime : this.time.currentTime);
+    this.active.src = this.urlOf({ id: trackId } as Track, 0);
+    this.active.load();
+    if (this.wantPlaying) this.playActive();
+    const nextId = this.trackIds[1 - this.activeSlot];
+    if (nextId && !fullyBuffered(this.standby)) {
+      this.standby.src = this.urlOf({ id: nextId } as Track, 0);
+      this.standby.load();
+    }
+    this.refresh();
+    return true;
+  }
+
+  private retryHere(message: string): void {
     const trackId = this.trackIds[this.activeSlot];
     if (!trackId || this.retryTimer !== null) return;
     if (this.retries >= kRetriesMax) {

@@ -4,6 +4,7 @@
 import { streamUrl } from "../api/endpoints";
 import type { Track } from "../api/types";
 import { AudioEngine } from "./AudioEngine";
+import { NodeDirectory } from "./NodeDirectory";
 import { loadPlayer, savePlayer } from "./persistence";
 import * as Q from "./queue";
 import { gainFactor, type ReplayGainSettings } from "./replayGain";
@@ -23,6 +24,8 @@ const kFailureShownMs = 8000;
 
 export class PlayerStore {
   readonly engine: AudioEngine;
+  // Where streams come from: another node of the cluster once this page's is gone.
+  readonly nodes = new NodeDirectory();
   private state: PlayerState;
   private listeners = new Set<() => void>();
   private lastSaveMs = 0;
@@ -40,7 +43,7 @@ export class PlayerStore {
       failure: null,
     };
     this.engine = new AudioEngine(
-      (track, attempt) => streamUrl(track.id) + (attempt > 0 ? `&retry=${attempt}` : ""),
+      (track, attempt) => this.nodes.streamBase + streamUrl(track.id) + (attempt > 0 ? `&retry=${attempt}` : ""),
       {
         ended: () => this.advance(true),
         failed: (message) => this.onFailed(message),
@@ -49,6 +52,8 @@ export class PlayerStore {
           this.emit();
         },
       },
+      document.body,
+      this.nodes,
     );
     this.engine.subscribe(() => this.maybeSave());
     this.engine.setGapless(this.state.gapless);
@@ -92,12 +97,14 @@ export class PlayerStore {
   togglePlay(): void {
     if (!this.currentTrack()) return;
     if (this.engine.snapshot().playing) this.engine.pause();
-    else this.engine.play();
+    else this.play();
     this.emit();
   }
 
   play(): void {
-    if (this.currentTrack()) this.engine.play();
+    if (!this.currentTrack()) return;
+    void this.nodes.refresh();
+    this.engine.play();
   }
   pause(): void {
     this.engine.pause();
@@ -198,6 +205,7 @@ export class PlayerStore {
     const track = this.currentTrack();
     if (!track) return;
     this.state = { ...this.state, failure: null };
+    if (autoplay) void this.nodes.refresh();
     this.engine.load(track, position, autoplay);
     this.applyVolume();
     this.preloadNext();
