@@ -51,9 +51,10 @@ void LoginLimiter::take(const std::string& key, Kind kind, int64_t now_ms) {
 
 int64_t LoginLimiter::wait_ms(std::string_view user, std::string_view address, int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  return std::max({wait_for(pair_key(user, address), {limits_.pair_attempts, limits_.pair_refill_ms}, now_ms),
-                   wait_for(address_key(address), {limits_.address_attempts, limits_.address_refill_ms}, now_ms),
-                   wait_for(user_key(user), {limits_.user_attempts, limits_.user_refill_ms}, now_ms)});
+  return std::max(
+      {wait_for(pair_key(user, address), {limits_.pair_attempts, limits_.pair_refill_ms}, now_ms),
+       wait_for(address_key(address), {limits_.address_attempts, limits_.address_refill_ms}, now_ms),
+       wait_for(user_key(user), {limits_.user_attempts, limits_.user_refill_ms}, now_ms)});
 }
 
 void LoginLimiter::record_failure(std::string_view user, std::string_view address, int64_t now_ms) {

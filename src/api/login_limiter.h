@@ -46,7 +46,7 @@ class LoginLimiter {
 
  private:
   struct Bucket {
-    int64_t used = 0;         // attempts taken and not refilled, as of `at_ms`
+    int64_t used = 0;  // attempts taken and not refilled, as of `at_ms`
     int64_t at_ms = 0;
   };
   struct Kind {

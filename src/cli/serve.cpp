@@ -96,14 +96,24 @@ Status configure_logging(const Options& options) {
 }
 
 // At first start (no users yet) creates the admin account. A generated
-// password is printed once, on stdout, and never again. Also run when a
-// founder restarts with no users: a crash (or a refused flag) between
-// creating the cluster and committing the account must not leave a
-// cluster nobody can log in to. An account made meanwhile by another node
-// (this one had not caught up) is a conflict, and fine.
-Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, const Options& options) {
+// password is printed once, on stdout, and never again. Also run at every
+// start of a node whose catalog has no users, once it has caught up with
+// the cluster: a crash (or a refused flag) between creating the cluster
+// and committing the account must not leave a cluster nobody can log in
+// to. An account made meanwhile by another node is a conflict, and fine.
+Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, const Options& options,
+                    bool created_cluster) {
   DISPOTIFY_ASSIGN_OR_RETURN(auto users, catalog.users());
   if (!users.empty()) return {};
+  if (!created_cluster) {
+    if (Status caught_up = proposer.read_barrier(); !caught_up.ok()) {
+      log::warn("no users, and the cluster cannot be asked whether it has some; not creating an admin",
+                {{"error", caught_up.error().message}});
+      return {};
+    }
+    DISPOTIFY_ASSIGN_OR_RETURN(users, catalog.users());
+    if (!users.empty()) return {};
+  }
   DISPOTIFY_ASSIGN_OR_RETURN(std::string password, options.get_secret("admin-password"));
   const bool generated = password.empty();
   if (generated) password = random_hex(12);
@@ -273,9 +283,11 @@ int run_serve(const std::vector<std::string>& args) {
   auto garbage_grace_s = options.get_int("garbage-grace", 1, 365LL * 24 * 3600);
   if (!garbage_grace_s.ok()) return fail(garbage_grace_s.error());
 
-  if (auto given = options.get_or("admin-password", ""); !given.empty()) {
-    // Checked before anything is created: a refused flag changes nothing.
-    if (auto s = api::validate_password(given); !s.ok()) {
+  // Checked before anything is created: a refused flag changes nothing.
+  if (auto given = options.get_secret("admin-password"); !given.ok()) {
+    return fail(given.error());
+  } else if (!given->empty()) {
+    if (auto s = api::validate_password(*given); !s.ok()) {
       return fail(make_error(Errc::invalid_argument, "--admin-password: " + s.error().message));
     }
   }
@@ -305,8 +317,8 @@ int run_serve(const std::vector<std::string>& args) {
   }
   if (!cluster.ok()) return fail(cluster.error());
   catalog::Proposer& proposer = (*cluster)->proposer();
-  if ((*cluster)->created_cluster() || options.get_or("join", "").empty()) {
-    if (auto s = ensure_admin(**catalog, proposer, options); !s.ok()) return fail(s.error());
+  if (auto s = ensure_admin(**catalog, proposer, options, (*cluster)->created_cluster()); !s.ok()) {
+    return fail(s.error());
   }
 
   // Scratch copies fetched for transcoding are unlinked once ffmpeg has
