@@ -163,7 +163,20 @@ namespace {
 
 net::Response stream_track(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(call.param(0)));
-  if (!track) return error_response(Errc::not_found, "no track " + call.param(0));
+  if (!track) {
+    // Uploaded through another node a moment ago, and not applied here yet?
+    // Catch up with the cluster once before answering 404 (the barrier
+    // blocks: not on an I/O thread). In a minority it fails: 404 as before.
+    if (net::handler_is_inline()) {
+      net::Response later;
+      later.retry_on_worker = true;
+      return later;
+    }
+    if (ctx.proposer.read_barrier().ok()) {
+      API_ASSIGN_OR_RESPOND(track, ctx.catalog.track(call.param(0)));
+    }
+    if (!track) return error_response(Errc::not_found, "no track " + call.param(0));
+  }
   StreamRequest wanted;
   wanted.format = std::string(call.request.query_param("format").value_or(""));
   API_ASSIGN_OR_RESPOND(wanted.max_bitrate_kbps, query_int(call.request, "max_bitrate", 0, 0, 100'000));

@@ -474,3 +474,18 @@ def test_a_node_joins_and_another_leaves_under_load(cluster_factory, tmp_path):
         for t in acked:
             got = stream_bytes(n, token, t["id"]).content
             assert hashlib.sha256(got).hexdigest() == t["content_hash"], n.name
+
+
+def test_a_track_streams_from_another_node_right_after_its_upload(cluster_factory, tmp_path):
+    """Read your writes across nodes: the other node catches up before it
+    would answer 404 for a track it has not applied yet."""
+    cluster = cluster_factory(3, args=R2_ARGS)
+    token = cluster.token
+    for i in range(8):
+        data = wav(tmp_path, "ryw%d" % i, 0.2, 300 + 11 * i)
+        track = cluster.nodes[i % 3].upload_ok(data, "ryw%d.wav" % i, token=token)
+        r = cluster.nodes[(i + 1) % 3].get("/api/v1/tracks/%s/stream" % track["id"], token=token)
+        assert r.status_code == 200, r.text
+        assert r.content == data
+    r = cluster.nodes[0].get("/api/v1/tracks/%s/stream" % ("0" * 16), token=token)
+    assert r.status_code == 404
