@@ -157,6 +157,15 @@ net::Response Router::run(const Route& route, net::Request& request, std::vector
       call.user = std::move(who->first);
       call.token = std::move(who->second);
       response = run_idempotent(route, call);
+      // A write about something created through another node a moment ago
+      // (a track uploaded there, deleted here): this node may not have
+      // applied it yet. Catch up with the cluster once before the 404 (only
+      // without a body: the first run has read it).
+      const auto length = request.body->content_length();
+      const bool bodiless = length.has_value() && *length == 0;
+      if (response.status == 404 && route.method != "GET" && bodiless && barrier_ && barrier_().ok()) {
+        response = run_idempotent(route, call);
+      }
     }
   } else {
     response = route.handler(call);
