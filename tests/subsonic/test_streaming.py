@@ -126,8 +126,14 @@ def ffmpeg_children(server_pid):
     return [int(p) for p in out.stdout.split()]
 
 
-def test_ffmpeg_death_is_a_clean_error(library, client, long_track):
-    params = {"id": long_track["id"], "format": "opus", "maxBitRate": 24}
+def test_ffmpeg_death_is_a_clean_error(library, client, tmp_path):
+    # Ten minutes at 320 kb/s: ~24 MB of output, far more than the pipe and
+    # socket buffers hold, so ffmpeg is still at work after the first bytes
+    # (a short, small transcode can be over before the test looks).
+    path = ffmpeg_audio(tmp_path / "very_long.flac", "flac", 600.0,
+                        {"title": "Very Long Tone", "artist": "Drone", "album": "Endless"}, 220)
+    track = library.server.upload_ok(path.read_bytes(), path.name)
+    params = {"id": track["id"], "format": "mp3", "maxBitRate": 320}
     with client.raw("stream", params, stream=True) as r:
         assert r.status_code == 200
         chunks = r.iter_content(4096)

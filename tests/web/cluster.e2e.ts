@@ -3,7 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bytesOf, makeAudio } from "./support/audio";
-import { activeAudio, launch, screenshot, watchConsole } from "./support/browser";
+import { activeAudio, launch, signInAndPlayAlbum, screenshot, watchConsole } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
 const nodes = [new DispotifyNode(), new DispotifyNode(), new DispotifyNode()] as const;
@@ -64,13 +64,7 @@ it("shows every node healthy, then a killed leader unreachable, while the music 
   // The page and the track live on n2, a follower: streams need no majority.
   const token = await n2.login();
   await n2.upload(token, "long.mp3", bytesOf(makeAudio({ title: "Long Tone", artist: "Tone Maker", album: "Failover", track: 1 }, 60)));
-  await page.goto(`${n2.url}/`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("link", { name: "Failover" }).first().click();
-  await page.getByRole("button", { name: "Play album" }).click();
-  await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(0.5);
+  await signInAndPlayAlbum(page, n2.url, adminPassword, "Failover");
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Cluster" }).click();
   await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(3);

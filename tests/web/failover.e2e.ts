@@ -4,7 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bytesOf, makeAudio } from "./support/audio";
-import { activeAudio, launch, watchConsole } from "./support/browser";
+import { activeAudio, launch, signInAndPlayAlbum, watchConsole } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 import { installSoundMeter, soundingSamples } from "./support/soundMeter";
 
@@ -38,13 +38,7 @@ it("keeps playing, audibly and from where it was, when the node that serves the 
   const token = await n2.login();
   const tone = makeAudio({ title: "Endless Tone", artist: "Tone Maker", album: "Failover", track: 1 }, kTrackSeconds);
   await n2.upload(token, "endless.mp3", bytesOf(tone));
-  await page.goto(`${n2.url}/`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("link", { name: "Failover" }).first().click();
-  await page.getByRole("button", { name: "Play album" }).click();
-  await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(1);
+  await signInAndPlayAlbum(page, n2.url, adminPassword, "Failover");
   expect((await activeAudio(page)).src.startsWith(n2.url)).toBe(true);
 
   await n2.kill();

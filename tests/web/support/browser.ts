@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const artifacts = new URL("../artifacts/", import.meta.url).pathname;
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -36,4 +37,16 @@ export async function activeAudio(page: Page): Promise<{ currentTime: number; pa
     if (!playing) throw new Error("no active audio element");
     return { currentTime: playing.currentTime, paused: playing.paused, src: playing.currentSrc };
   });
+}
+
+// Signs in as admin on the node at `url`, opens `album` and plays it; returns
+// once the audio has advanced.
+export async function signInAndPlayAlbum(page: Page, url: string, password: string, album: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: album }).first().click();
+  await page.getByRole("button", { name: "Play album" }).click();
+  await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(0.5);
 }
