@@ -351,7 +351,10 @@ std::set<std::string> ClusterNode::unreachable_for(uint64_t ms) const {
 void ClusterNode::hand_over_leadership() {
   if (!runner_ || !runner_->is_leader()) return;
   const std::optional<raft::NodeId> successor = cluster::choose_successor(runner_->status());
-  if (!successor) return;
+  if (!successor) {
+    log::info("no voter heard from lately to hand leadership to; the others will elect one");
+    return;
+  }
   Status moved = runner_->transfer_leadership(*successor, kHandOverTimeoutMs);
   if (moved.ok()) {
     log::info("handed leadership over before stopping", {{"to", cluster::node_id_hex(*successor)}});
