@@ -79,7 +79,7 @@ for (const scheme of ["light", "dark"] as const) {
     }
     // With a track playing and the queue open.
     await page.goto(`${node.url}/albums/${albumId}`);
-    await page.getByRole("button", { name: "Play album" }).click();
+    await page.getByRole("button", { name: "Play album", exact: true }).click();
     await page.getByRole("button", { name: "Queue", exact: true }).click();
     await page.getByRole("button", { name: "Pause" }).waitFor();
     const list = await violations();

@@ -132,7 +132,7 @@ describe("signed in", () => {
 
   it("goes to the next track of the queue and back", async () => {
     // Search results queue the matching tracks only: play the album instead.
-    await page.getByRole("button", { name: "Play album" }).click();
+    await page.getByRole("button", { name: "Play album", exact: true }).click();
     await expect.poll(() => page.getByTestId("now-playing-title").textContent()).toBe(titles[0]);
     await page.getByRole("button", { name: "Next" }).click();
     await expect.poll(() => page.getByTestId("now-playing-title").textContent()).toBe(titles[1]);

@@ -98,7 +98,7 @@ async function silence(): Promise<Silence> {
 
 async function playAcrossTheJoin(): Promise<void> {
   await page.evaluate(() => Object.assign((window as unknown as TapWindow).__silence, { peak: 0, sounding: 0, longest: 0, run: 0 }));
-  await page.getByRole("button", { name: "Play album" }).click();
+  await page.getByRole("button", { name: "Play album", exact: true }).click();
   await expect.poll(() => page.getByTestId("now-playing-title").textContent(), { timeout: 15_000 }).toBe("Part Two");
   await page.waitForTimeout(1500);
   await page.getByRole("button", { name: "Pause" }).click();
@@ -121,7 +121,7 @@ it("stops at the end of the album on its last track, ready to play it again", as
   );
   const detail = await fetch(`${node.url}/api/v1/albums/${album?.id}`, { headers: { Authorization: `Bearer ${token}` } });
   const last = ((await detail.json()) as { tracks: Array<{ id: string }> }).tracks[1]?.id as string;
-  await page.getByRole("button", { name: "Play album" }).click();
+  await page.getByRole("button", { name: "Play album", exact: true }).click();
   await expect.poll(() => page.getByTestId("now-playing-title").textContent(), { timeout: 15_000 }).toBe("Part Two");
   await page.getByRole("button", { name: "Play", exact: true }).waitFor({ timeout: 15_000 });
   expect(await page.getByTestId("now-playing-title").textContent()).toBe("Part Two");
@@ -146,7 +146,7 @@ it("amplifies a quiet track by its ReplayGain through the audio graph", async ()
     await page.getByRole("link", { name: "Albums" }).click();
     await page.getByRole("link", { name: "Quiet Album" }).first().click();
     await page.evaluate(() => Object.assign((window as unknown as TapWindow).__silence, { peak: 0 }));
-    await page.getByRole("button", { name: "Play album" }).click();
+    await page.getByRole("button", { name: "Play album", exact: true }).click();
     await page.getByRole("button", { name: "Pause" }).waitFor();
     await page.waitForTimeout(1000);
     await page.getByRole("button", { name: "Pause" }).click();

@@ -97,7 +97,7 @@ it("shows the node healthy again once it restarts", async () => {
 it("keeps browsing from the node's own copy, and playing, when the majority is gone", async () => {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Albums" }).click();
   await page.getByRole("link", { name: "Failover" }).first().click();
-  await page.getByRole("button", { name: "Play album" }).click();
+  await page.getByRole("button", { name: "Play album", exact: true }).click();
   await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(0.5);
   for (const node of nodes) if (node !== n2) await node.kill();
   // A read now waits for a majority that is not there (503 within 2 s), then

@@ -47,6 +47,6 @@ export async function signInAndPlayAlbum(page: Page, url: string, password: stri
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("link", { name: album }).first().click();
-  await page.getByRole("button", { name: "Play album" }).click();
+  await page.getByRole("button", { name: "Play album", exact: true }).click();
   await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(0.5);
 }
