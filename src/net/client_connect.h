@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -17,6 +18,7 @@
 #include "base/check.h"
 #include "base/result.h"
 #include "net/http_client.h"
+#include "net/tls_stream.h"
 
 namespace dispotify::net::detail {
 
@@ -32,26 +34,45 @@ inline Error socket_error(std::string_view what, const boost::beast::error_code&
 }
 
 // Resolves and connects `stream` (emplaced on `ioc`) within timeout_ms,
-// with TCP_NODELAY. Errc::unavailable when it cannot.
+// with TCP_NODELAY, then runs the TLS handshake when the request asks for
+// TLS. Errc::unavailable when it cannot; Errc::permission_denied when the
+// server's certificate is not the one named by request.tls_peer_name.
 inline boost::asio::awaitable<Status> connect_stream(boost::asio::io_context& ioc,
-                                                     std::optional<boost::beast::tcp_stream>& stream,
-                                                     const std::string& host, uint16_t port,
-                                                     uint64_t timeout_ms) {
+                                                     std::optional<DualStream>& stream,
+                                                     const ClientRequest& request) {
   namespace asio = boost::asio;
   using tcp = asio::ip::tcp;
+  const std::string where = request.host + ":" + std::to_string(request.port);
   tcp::resolver resolver(ioc);
-  auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, std::to_string(port), kAsTuple);
-  if (resolve_ec) co_return make_error(Errc::unavailable, "resolve " + host + ": " + resolve_ec.message());
-  stream.emplace(ioc);
-  stream->expires_after(ms(timeout_ms));
-  auto [ec, endpoint] = co_await stream->async_connect(endpoints, kAsTuple);
-  if (ec) {
-    stream.reset();
-    co_return make_error(Errc::unavailable,
-                         "connect " + host + ":" + std::to_string(port) + ": " + ec.message());
-  }
+  auto [resolve_ec, endpoints] =
+      co_await resolver.async_resolve(request.host, std::to_string(request.port), kAsTuple);
+  if (resolve_ec)
+    co_return make_error(Errc::unavailable, "resolve " + request.host + ": " + resolve_ec.message());
+  boost::beast::tcp_stream plain(ioc);
+  plain.expires_after(ms(request.connect_timeout_ms));
+  auto [ec, endpoint] = co_await plain.async_connect(endpoints, kAsTuple);
+  if (ec) co_return make_error(Errc::unavailable, "connect " + where + ": " + ec.message());
   boost::beast::error_code ignored;
-  stream->socket().set_option(tcp::no_delay(true), ignored);
+  plain.socket().set_option(tcp::no_delay(true), ignored);
+  if (!request.tls) {
+    stream.emplace(std::move(plain));
+    co_return ok_status();
+  }
+  stream.emplace(std::move(plain), request.tls);
+  auto [handshake_ec] = co_await stream->tls().async_handshake(asio::ssl::stream_base::client, kAsTuple);
+  if (handshake_ec) {
+    stream.reset();
+    co_return make_error(Errc::unavailable, "TLS handshake with " + where + ": " + handshake_ec.message());
+  }
+  if (!request.tls_peer_name.empty()) {
+    const auto peer = peer_certificate_of(stream->tls().native_handle());
+    if (!peer || peer->common_name != request.tls_peer_name) {
+      stream.reset();
+      co_return make_error(Errc::permission_denied, "the server at " + where + " is not " +
+                                                        request.tls_peer_name + " (certificate for '" +
+                                                        (peer ? peer->common_name : std::string()) + "')");
+    }
+  }
   co_return ok_status();
 }
 

@@ -38,6 +38,13 @@ class BodyReader {
   virtual std::optional<uint64_t> content_length() const = 0;
 };
 
+// A client certificate the server verified (TLS with client authentication).
+struct PeerCertificate {
+  std::string common_name;
+  std::string serial_hex;  // lower-case hex of the serial number's bytes
+  std::string sha256_hex;  // of the certificate's DER
+};
+
 struct Request {
   std::string method;  // upper case, as sent: "GET", "HEAD", "POST", ...
   std::string target;  // raw request target, e.g. "/api/v1/tracks?limit=10"
@@ -45,7 +52,9 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::vector<Header> headers;
   std::string remote_address;  // "ip:port" of the client
-  BodyReader* body = nullptr;  // never null while a handler runs
+  bool over_tls = false;
+  std::optional<PeerCertificate> peer_certificate;  // verified; only on TLS with client authentication
+  BodyReader* body = nullptr;                       // never null while a handler runs
 
   // Case-insensitive lookup of the first header with this name.
   std::optional<std::string_view> header(std::string_view name) const;

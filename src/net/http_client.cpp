@@ -90,10 +90,12 @@ std::optional<std::string_view> ClientResponse::header(std::string_view name) co
 
 struct HttpConnection::Impl {
   asio::io_context ioc{1};
-  std::optional<beast::tcp_stream> stream;
+  std::optional<detail::DualStream> stream;
   beast::flat_buffer buffer;
   std::string host;
   uint16_t port = 0;
+  std::shared_ptr<TlsContext> tls;  // of the open connection
+  std::string tls_peer_name;
 
   asio::awaitable<void> attempt(const ClientRequest& request, bool reused, Attempt& out);
   asio::awaitable<Status> connect(const ClientRequest& request);
@@ -113,11 +115,12 @@ struct HttpConnection::Impl {
 
 asio::awaitable<Status> HttpConnection::Impl::connect(const ClientRequest& request) {
   close();
-  auto connected =
-      co_await detail::connect_stream(ioc, stream, request.host, request.port, request.connect_timeout_ms);
+  auto connected = co_await detail::connect_stream(ioc, stream, request);
   if (!connected.ok()) co_return connected;
   host = request.host;
   port = request.port;
+  tls = request.tls;
+  tls_peer_name = request.tls_peer_name;
   co_return ok_status();
 }
 
@@ -212,6 +215,7 @@ HttpConnection::~HttpConnection() = default;
 
 Result<ClientResponse> HttpConnection::request(const ClientRequest& request) {
   const bool reused = impl_->stream && impl_->host == request.host && impl_->port == request.port &&
+                      impl_->tls == request.tls && impl_->tls_peer_name == request.tls_peer_name &&
                       impl_->stream->socket().is_open();
   Attempt first = impl_->run_attempt(request, reused);
   if (!first.retryable) return std::move(*first.result);

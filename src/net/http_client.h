@@ -17,6 +17,7 @@
 
 #include "base/result.h"
 #include "net/http.h"
+#include "net/tls.h"
 
 namespace dispotify::net {
 
@@ -40,6 +41,12 @@ struct ClientRequest {
   uint64_t connect_timeout_ms = 5'000;
   uint64_t io_timeout_ms = 30'000;  // no progress reading or writing for this long: Errc::timeout
   uint64_t response_body_bytes_max = kResponseBodyBytesMaxDefault;  // Errc::too_large above
+  // TLS with this context when set (the handshake counts against
+  // connect_timeout_ms); a failed handshake is Errc::unavailable.
+  std::shared_ptr<TlsContext> tls;
+  // When not empty, the server certificate's common name must be exactly
+  // this (a node id): Errc::permission_denied otherwise.
+  std::string tls_peer_name;
 };
 
 struct ClientResponse {

@@ -12,6 +12,7 @@
 #include <netinet/tcp.h>
 #include <strings.h>
 #include <sys/sendfile.h>
+#include <unistd.h>
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
@@ -41,6 +42,7 @@
 
 #include "base/log.h"
 #include "net/http_wire.h"
+#include "net/tls_stream.h"
 #include "net/url.h"
 
 namespace dispotify::net {
@@ -184,9 +186,10 @@ struct WriteOutcome {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(ServerState& server, tcp::socket socket, std::string remote)
+  Session(ServerState& server, tcp::socket socket, std::string remote, std::shared_ptr<TlsContext> tls)
       : server_(server),
-        stream_(std::move(socket)),
+        stream_(tls ? detail::DualStream(beast::tcp_stream(std::move(socket)), std::move(tls))
+                    : detail::DualStream(beast::tcp_stream(std::move(socket)))),
         timer_(stream_.get_executor()),
         remote_(std::move(remote)) {}
   ~Session() { server_.unregister_session(this); }
@@ -205,6 +208,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Result<size_t> read_body_blocking(std::span<char> buffer);
 
  private:
+  asio::awaitable<bool> handshake();
   asio::awaitable<bool> wait_for_request(bool first_request);
   asio::awaitable<bool> serve_request(Clock::time_point start);
   asio::awaitable<void> answer_header_error(const beast::error_code& ec, Clock::time_point start);
@@ -216,6 +220,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<bool> write_bytes(asio::const_buffer a, asio::const_buffer b = {},
                                     asio::const_buffer c = {});
   asio::awaitable<WriteOutcome> write_file(const FileBody& file);
+  asio::awaitable<WriteOutcome> write_file_copied(const FileBody& file);
   void set_cork(bool on);
   asio::awaitable<WriteOutcome> write_chunks(ChunkSource& source, std::optional<uint64_t> declared_length);
   asio::awaitable<bool> wait_writable();
@@ -225,14 +230,15 @@ class Session : public std::enable_shared_from_this<Session> {
                   uint64_t body_bytes_sent, Clock::time_point start);
 
   ServerState& server_;
-  beast::tcp_stream stream_;
+  detail::DualStream stream_;
   asio::steady_timer timer_;  // write timeouts of sendfile
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::buffer_body>> parser_;
   std::string remote_;
-  bool busy_ = false;                 // a request is being handled or answered
-  bool expect_continue_ = false;      // send 100 Continue before the first body read
-  std::optional<Error> body_failed_;  // the body stream is broken; no keep-alive
+  std::optional<PeerCertificate> peer_certificate_;  // after a TLS handshake
+  bool busy_ = false;                                // a request is being handled or answered
+  bool expect_continue_ = false;                     // send 100 Continue before the first body read
+  std::optional<Error> body_failed_;                 // the body stream is broken; no keep-alive
 };
 
 // The BodyReader handed to the handler: forwards to the session.
@@ -250,7 +256,7 @@ class SessionBodyReader final : public BodyReader {
 
 asio::awaitable<void> Session::run() {
   bool first_request = true;
-  bool keep_alive = true;
+  bool keep_alive = !stream_.is_tls() || co_await handshake();
   while (keep_alive && !server_.stopping) {
     busy_ = false;
     if (!co_await wait_for_request(first_request)) break;
@@ -269,6 +275,18 @@ asio::awaitable<void> Session::run() {
     keep_alive = co_await serve_request(start);
   }
   close();
+}
+
+// The TLS handshake, bounded like a request's header.
+asio::awaitable<bool> Session::handshake() {
+  stream_.expires_after(ms(server_.options.header_timeout_ms));
+  auto [ec] = co_await stream_.tls().async_handshake(asio::ssl::stream_base::server, kAsTuple);
+  if (ec) {
+    log::debug("TLS handshake failed", {{"remote", remote_}, {"error", ec.message()}});
+    co_return false;
+  }
+  peer_certificate_ = detail::peer_certificate_of(stream_.tls().native_handle());
+  co_return true;
 }
 
 // Waits for the first byte of the next request: the idle timeout applies
@@ -305,6 +323,8 @@ Result<Request> Session::make_request() {
   request.method = std::string(header.method_string());
   request.target = std::string(header.target());
   request.remote_address = remote_;
+  request.over_tls = stream_.is_tls();
+  request.peer_certificate = peer_certificate_;
   for (const auto& field : header) {
     request.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
   }
@@ -487,6 +507,7 @@ asio::awaitable<bool> Session::wait_writable() {
 
 // Zero-copy: sendfile(2) from the file straight to the non-blocking socket.
 asio::awaitable<WriteOutcome> Session::write_file(const FileBody& file) {
+  if (stream_.is_tls()) co_return co_await write_file_copied(file);
   WriteOutcome outcome;
   beast::error_code ec;
   stream_.socket().native_non_blocking(true, ec);
@@ -513,6 +534,29 @@ asio::awaitable<WriteOutcome> Session::write_file(const FileBody& file) {
       outcome.ok = false;
       break;
     }
+  }
+  co_return outcome;
+}
+
+// Over TLS the bytes must pass through the cipher: read and write them.
+asio::awaitable<WriteOutcome> Session::write_file_copied(const FileBody& file) {
+  WriteOutcome outcome;
+  std::vector<char> chunk(kChunkSourceBytes);
+  auto offset = static_cast<off_t>(file.offset);
+  uint64_t remaining = file.length;
+  while (remaining > 0) {
+    const ssize_t n =
+        ::pread(file.fd.get(), chunk.data(), std::min<uint64_t>(remaining, chunk.size()), offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      log::error("file body shorter than its declared length", {{"missing_bytes", remaining}});
+      co_return WriteOutcome{outcome.body_bytes_sent, false};
+    }
+    if (!co_await write_bytes(asio::buffer(chunk.data(), static_cast<size_t>(n))))
+      co_return WriteOutcome{outcome.body_bytes_sent, false};
+    offset += n;
+    remaining -= static_cast<uint64_t>(n);
+    outcome.body_bytes_sent += static_cast<uint64_t>(n);
   }
   co_return outcome;
 }
@@ -572,7 +616,8 @@ asio::awaitable<void> Session::linger_close() {
   std::vector<char> sink(16 * 1024);
   while (discarded < kLingerBytesMax && Clock::now() < deadline) {
     stream_.expires_at(deadline);
-    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kAsTuple);
+    // Raw TCP: what is discarded need not be deciphered.
+    auto [ec, n] = co_await stream_.tcp().async_read_some(asio::buffer(sink), kAsTuple);
     if (ec) break;
     discarded += n;
   }
@@ -657,7 +702,8 @@ asio::awaitable<void> ServerState::accept_loop() {
     // Only this loop registers sessions, so the capacity check still holds;
     // a refusal here means stop() came in between (the destructor's
     // unregister is then a no-op).
-    auto session = std::make_shared<Session>(*this, std::move(socket), endpoint_text(remote));
+    auto session = std::make_shared<Session>(*this, std::move(socket), endpoint_text(remote),
+                                             options.tls ? options.tls->get() : nullptr);
     if (!register_session(session.get())) continue;
     asio::co_spawn(
         session->executor(), [session]() { return session->run(); }, asio::detached);

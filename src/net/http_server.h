@@ -15,6 +15,7 @@
 
 #include "base/result.h"
 #include "net/http.h"
+#include "net/tls.h"
 
 namespace dispotify::net {
 
@@ -37,6 +38,11 @@ struct ServerOptions {
   // that never block for long (point lookups), since the I/O thread serves
   // every other connection meanwhile.
   std::function<bool(const Request&)> run_inline;
+  // TLS on every connection when set, with the slot's context at accept
+  // time (so a replaced certificate applies to new connections only). The
+  // handshake must finish within header_timeout_ms. File bodies are then
+  // read and encrypted instead of sent with sendfile(2).
+  std::shared_ptr<TlsSlot> tls;
 };
 
 class HttpServer {

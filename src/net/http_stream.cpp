@@ -28,10 +28,10 @@ constexpr size_t kDownloadBufferBytes = 256 * 1024;
 constexpr uint64_t kUploadResponseBytesMax = 64 * 1024;
 
 // Connects and writes the head, within the request's timeouts.
-asio::awaitable<Status> connect_and_send_head(asio::io_context& ioc, std::optional<beast::tcp_stream>& stream,
+asio::awaitable<Status> connect_and_send_head(asio::io_context& ioc,
+                                              std::optional<detail::DualStream>& stream,
                                               const ClientRequest& request, bool chunked) {
-  auto connected =
-      co_await detail::connect_stream(ioc, stream, request.host, request.port, request.connect_timeout_ms);
+  auto connected = co_await detail::connect_stream(ioc, stream, request);
   if (!connected.ok()) co_return connected;
   const std::string head = detail::request_head(request, std::nullopt, chunked);
   stream->expires_after(ms(request.io_timeout_ms));
@@ -62,7 +62,7 @@ bool expects_continue(const ClientRequest& request) {
 
 struct UploadStream::Impl {
   asio::io_context ioc{1};
-  std::optional<beast::tcp_stream> stream;
+  std::optional<detail::DualStream> stream;
   beast::flat_buffer buffer;
   ClientRequest request;
   bool broken = false;
@@ -173,7 +173,7 @@ Result<ClientResponse> UploadStream::finish() {
 
 struct DownloadStream::Impl {
   asio::io_context ioc{1};
-  std::optional<beast::tcp_stream> stream;
+  std::optional<detail::DualStream> stream;
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
   ClientRequest request;
