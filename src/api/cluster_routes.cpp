@@ -21,14 +21,15 @@ net::Response cluster_status(ApiContext& ctx) {
 }
 
 // Every member's public base URL, from the committed member list: a client
-// whose node goes away continues on another one (the web player). Plain
-// http: the server speaks no TLS; `--advertise` is the address given.
-net::Response cluster_nodes(ApiContext& ctx) {
+// whose node goes away continues on another one (the web player). The
+// scheme is the one this request came with: every node of a cluster serves
+// HTTPS or none does (--tls-cert); `--advertise` is the address given.
+net::Response cluster_nodes(ApiContext& ctx, bool https) {
   API_ASSIGN_OR_RESPOND(std::vector<catalog::Member> members, ctx.catalog.members());
   boost::json::array nodes;
   for (const catalog::Member& member : members) {
-    nodes.push_back(
-        boost::json::object{{"node_id", member.node_id}, {"url", "http://" + member.api_address}});
+    nodes.push_back(boost::json::object{{"node_id", member.node_id},
+                                        {"url", (https ? "https://" : "http://") + member.api_address}});
   }
   return json_reply(
       200, boost::json::object{{"node_id", ctx.cluster->self().node_id}, {"nodes", std::move(nodes)}});
@@ -52,8 +53,8 @@ void add_cluster_routes(Router& router, ApiContext& ctx) {
       "GET", "/api/v1/cluster", Access::admin, [&](Call&) { return cluster_status(ctx); },
       Consistency::local);
   router.add(
-      "GET", "/api/v1/cluster/nodes", Access::user, [&](Call&) { return cluster_nodes(ctx); },
-      Consistency::local);
+      "GET", "/api/v1/cluster/nodes", Access::user,
+      [&](Call& call) { return cluster_nodes(ctx, call.request.over_tls); }, Consistency::local);
   // Read by a player that streams from another node once its own is gone.
   router.allow_cross_origin_reads("/api/v1/cluster/nodes");
   router.add("POST", "/api/v1/cluster/remove", Access::admin, [&](Call& c) {
@@ -61,6 +62,13 @@ void add_cluster_routes(Router& router, ApiContext& ctx) {
   });
   router.add("POST", "/api/v1/cluster/transfer-leader", Access::admin, [&](Call& c) {
     return node_action(c, [&](const std::string& id) { return ctx.cluster->transfer_leader(id); });
+  });
+  // This node's peer certificate, replaced by a new key's (the old one is
+  // revoked): key rotation, node by node (docs/SECURITY.md).
+  router.add("POST", "/api/v1/cluster/renew-certificate", Access::admin, [&](Call&) {
+    API_ASSIGN_OR_RESPOND(std::string serial, ctx.cluster->renew_certificate());
+    return json_reply(
+        200, boost::json::object{{"node_id", ctx.cluster->self().node_id}, {"certificate_serial", serial}});
   });
 }
 

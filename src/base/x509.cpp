@@ -34,7 +34,9 @@ std::string bio_text(BIO* bio) {
   return std::string(data, static_cast<size_t>(length));
 }
 
-Bio read_bio(const std::string& pem) { return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))); }
+Bio read_bio(const std::string& pem) {
+  return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
 
 Result<Key> private_key(const std::string& pem) {
   Bio bio = read_bio(pem);
@@ -91,7 +93,8 @@ Status add_extension(X509* cert, X509* issuer, int nid, const char* value) {
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
   Extension ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
-  if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) return make_error(Errc::internal, "cannot add an extension");
+  if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
+    return make_error(Errc::internal, "cannot add an extension");
   return ok_status();
 }
 
@@ -117,7 +120,8 @@ Result<Cert> new_certificate(EVP_PKEY* subject_key, const std::string& common_na
 
 Result<std::string> pem_of(X509* cert) {
   Bio out(BIO_new(BIO_s_mem()));
-  if (PEM_write_bio_X509(out.get(), cert) != 1) return make_error(Errc::internal, "cannot write a certificate");
+  if (PEM_write_bio_X509(out.get(), cert) != 1)
+    return make_error(Errc::internal, "cannot write a certificate");
   return bio_text(out.get());
 }
 
@@ -179,7 +183,8 @@ Result<Issued> issue(const std::string& ca_certificate_pem, const std::string& c
   DISPOTIFY_TRY(add_extension(cert.get(), ca.get(), NID_key_usage, "critical,digitalSignature"));
   DISPOTIFY_TRY(add_extension(cert.get(), ca.get(), NID_ext_key_usage, "serverAuth,clientAuth"));
   DISPOTIFY_TRY(add_extension(cert.get(), ca.get(), NID_authority_key_identifier, "keyid:always"));
-  if (X509_sign(cert.get(), ca_key.get(), EVP_sha256()) == 0) return make_error(Errc::internal, "cannot sign");
+  if (X509_sign(cert.get(), ca_key.get(), EVP_sha256()) == 0)
+    return make_error(Errc::internal, "cannot sign");
   DISPOTIFY_ASSIGN_OR_RETURN(out.certificate_pem, pem_of(cert.get()));
   return out;
 }

@@ -41,9 +41,9 @@ struct CertificateInfo {
 // A leaf certificate (client and server authentication) for `public_key_pem`
 // naming `common_name`, signed by the CA. Errc::invalid_argument for a
 // malformed key or CA.
-[[nodiscard]] Result<Issued> issue(const std::string& ca_certificate_pem, const std::string& ca_private_key_pem,
-                                   const std::string& public_key_pem, const std::string& common_name,
-                                   int64_t now_unix, int64_t days);
+[[nodiscard]] Result<Issued> issue(const std::string& ca_certificate_pem,
+                                   const std::string& ca_private_key_pem, const std::string& public_key_pem,
+                                   const std::string& common_name, int64_t now_unix, int64_t days);
 
 [[nodiscard]] Result<CertificateInfo> inspect(const std::string& certificate_pem);
 

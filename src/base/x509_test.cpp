@@ -21,8 +21,8 @@ TEST(X509, CaAndLeafCarryTheirNamesSerialsAndValidity) {
 
   auto node_key = generate_key();
   ASSERT_TRUE(node_key.ok());
-  auto leaf = issue(ca->certificate_pem, ca_key->private_key_pem, node_key->public_key_pem, "0123456789abcdef",
-                    kNow, 365);
+  auto leaf = issue(ca->certificate_pem, ca_key->private_key_pem, node_key->public_key_pem,
+                    "0123456789abcdef", kNow, 365);
   ASSERT_TRUE(leaf.ok()) << leaf.error().message;
   auto info = inspect(leaf->certificate_pem);
   ASSERT_TRUE(info.ok());
@@ -55,12 +55,14 @@ TEST(X509, RefusesMismatchedOrMalformedInput) {
   auto other_key = generate_key();
   auto ca = self_signed_ca(*ca_key, "ca", kNow, 10);
   ASSERT_TRUE(ca.ok());
-  auto wrong_ca_key = issue(ca->certificate_pem, other_key->private_key_pem, other_key->public_key_pem, "n", kNow, 1);
+  auto wrong_ca_key =
+      issue(ca->certificate_pem, other_key->private_key_pem, other_key->public_key_pem, "n", kNow, 1);
   ASSERT_FALSE(wrong_ca_key.ok());
   EXPECT_EQ(wrong_ca_key.error().code, Errc::invalid_argument);
   EXPECT_FALSE(issue(ca->certificate_pem, ca_key->private_key_pem, "garbage", "n", kNow, 1).ok());
   EXPECT_FALSE(issue("garbage", ca_key->private_key_pem, other_key->public_key_pem, "n", kNow, 1).ok());
-  EXPECT_FALSE(issue(ca->certificate_pem, ca_key->private_key_pem, other_key->public_key_pem, "", kNow, 1).ok());
+  EXPECT_FALSE(
+      issue(ca->certificate_pem, ca_key->private_key_pem, other_key->public_key_pem, "", kNow, 1).ok());
   EXPECT_FALSE(inspect("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").ok());
   EXPECT_FALSE(public_key_of("nope").ok());
 }

@@ -15,6 +15,26 @@ Status check_address(std::string_view what, std::string_view address) {
   return ok_status();
 }
 
+bool is_serial(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (const char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// Revokes the member's current certificate unless it is `keep` (a retried
+// SetMember with the same certificate).
+Status revoke_certificate_of(Db& db, const std::string& node_id, const std::string& keep) {
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.prepare_cached(
+          "INSERT OR IGNORE INTO revoked_certificates (serial, node_id) SELECT certificate_serial, "
+          "node_id FROM members WHERE node_id = ?1 AND certificate_serial NOT IN ('', ?2)"));
+  stmt.bind(1, node_id).bind(2, keep);
+  return stmt.run();
+}
+
 }  // namespace
 
 Status apply_init_cluster(Db& db, const InitCluster& c) {
@@ -40,13 +60,23 @@ Status apply_set_member(Db& db, const SetMember& c) {
   if (!is_node_id(m.node_id)) return invalid("node id must be 16 lowercase hex digits");
   DISPOTIFY_TRY(check_address("peer address", m.peer_address));
   DISPOTIFY_TRY(check_address("api address", m.api_address));
-  // An existing member keeps its join time; only its addresses move.
+  if (!m.certificate_serial.empty() && !is_serial(m.certificate_serial)) {
+    return invalid("certificate serial must be lowercase hex");
+  }
+  // A new certificate replaces the member's previous one, which is revoked.
+  if (!m.certificate_serial.empty())
+    DISPOTIFY_TRY(revoke_certificate_of(db, m.node_id, m.certificate_serial));
+  // An existing member keeps its join time; its addresses move, and so does
+  // its certificate when the command names one.
   DISPOTIFY_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.prepare_cached("INSERT INTO members (node_id, peer_address, api_address, joined_at_ms) "
-                        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (node_id) DO UPDATE SET "
-                        "peer_address = excluded.peer_address, api_address = excluded.api_address"));
+      db.prepare_cached("INSERT INTO members (node_id, peer_address, api_address, joined_at_ms, "
+                        "certificate_serial) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (node_id) DO UPDATE SET "
+                        "peer_address = excluded.peer_address, api_address = excluded.api_address, "
+                        "certificate_serial = CASE WHEN excluded.certificate_serial = '' "
+                        "THEN members.certificate_serial ELSE excluded.certificate_serial END"));
   stmt.bind(1, m.node_id).bind(2, m.peer_address).bind(3, m.api_address).bind(4, m.joined_at_ms);
+  stmt.bind(5, m.certificate_serial);
   return stmt.run();
 }
 
@@ -54,6 +84,7 @@ Status apply_remove_member(Db& db, const RemoveMember& c) {
   DISPOTIFY_ASSIGN_OR_RETURN(bool exists,
                              row_exists(db, "SELECT 1 FROM members WHERE node_id = ?1", c.node_id));
   if (!exists) return make_error(Errc::not_found, "no member with node id '" + c.node_id + "'");
+  DISPOTIFY_TRY(revoke_certificate_of(db, c.node_id, ""));
   DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM members WHERE node_id = ?1"));
   stmt.bind(1, c.node_id);
   DISPOTIFY_TRY(stmt.run());

@@ -125,6 +125,9 @@ class Catalog {
   [[nodiscard]] Result<Counts> counts() const;
 
   [[nodiscard]] Result<std::vector<Member>> members() const;  // by node id
+  // Serials of peer certificates no longer accepted: of removed members,
+  // and the ones a member's newer certificate replaced.
+  [[nodiscard]] Result<std::vector<std::string>> revoked_certificates() const;
   [[nodiscard]] Result<std::optional<ClusterInfo>> cluster_info() const;
   // The nodes the catalog records as holding a copy of the blob, by node id.
   [[nodiscard]] Result<std::vector<std::string>> blob_replicas(std::string_view hash) const;

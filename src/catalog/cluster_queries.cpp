@@ -6,8 +6,8 @@ namespace dispotify::catalog {
 namespace {
 
 Member read_member(const Statement& stmt, int) {
-  return Member{stmt.column_string(0), stmt.column_string(1), stmt.column_string(2), stmt.column_int64(3),
-                stmt.column_int64(4) != 0};
+  return Member{stmt.column_string(0), stmt.column_string(1),     stmt.column_string(2),
+                stmt.column_int64(3),  stmt.column_int64(4) != 0, stmt.column_string(5)};
 }
 
 }  // namespace
@@ -16,9 +16,17 @@ Result<std::vector<Member>> Catalog::members() const {
   return impl_->read([&](Db& db) -> Result<std::vector<Member>> {
     DISPOTIFY_ASSIGN_OR_RETURN(
         Statement stmt,
-        db.prepare_cached("SELECT node_id, peer_address, api_address, joined_at_ms, storage_full "
-                          "FROM members ORDER BY node_id"));
+        db.prepare_cached("SELECT node_id, peer_address, api_address, joined_at_ms, storage_full, "
+                          "certificate_serial FROM members ORDER BY node_id"));
     return read_all<Member>(stmt, read_member);
+  });
+}
+
+Result<std::vector<std::string>> Catalog::revoked_certificates() const {
+  return impl_->read([&](Db& db) -> Result<std::vector<std::string>> {
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                               db.prepare_cached("SELECT serial FROM revoked_certificates ORDER BY serial"));
+    return read_all<std::string>(stmt, [](const Statement& s, int) { return s.column_string(0); });
   });
 }
 

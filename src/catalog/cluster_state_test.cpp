@@ -43,6 +43,35 @@ TEST(ClusterState, MembersAreAddedUpdatedAndRemoved) {
   EXPECT_EQ(catalog->applied_index(), 7u);
 }
 
+TEST(ClusterState, ReplacedAndRemovedCertificatesAreRevoked) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  Member a = member("00000000000000a1", "10.0.0.1:4534");
+  a.certificate_serial = "0a01";
+  ASSERT_TRUE(catalog->apply(1, SetMember{a}).ok());
+  EXPECT_EQ(catalog->members().value()[0].certificate_serial, "0a01");
+  // Moving addresses keeps the certificate; a retry with it revokes nothing.
+  ASSERT_TRUE(catalog->apply(2, SetMember{member("00000000000000a1", "10.0.0.2:4534")}).ok());
+  ASSERT_TRUE(catalog->apply(3, SetMember{a}).ok());
+  EXPECT_EQ(catalog->members().value()[0].certificate_serial, "0a01");
+  EXPECT_TRUE(catalog->revoked_certificates().value().empty());
+  // A new certificate revokes the old one.
+  a.certificate_serial = "0a02";
+  ASSERT_TRUE(catalog->apply(4, SetMember{a}).ok());
+  EXPECT_EQ(catalog->revoked_certificates().value(), std::vector<std::string>{"0a01"});
+  // Removal revokes the current one; a rejoin with a new one is accepted.
+  ASSERT_TRUE(catalog->apply(5, RemoveMember{"00000000000000a1"}).ok());
+  EXPECT_EQ(catalog->revoked_certificates().value(), (std::vector<std::string>{"0a01", "0a02"}));
+  a.certificate_serial = "0a03";
+  ASSERT_TRUE(catalog->apply(6, SetMember{a}).ok());
+  EXPECT_EQ(catalog->members().value()[0].certificate_serial, "0a03");
+  EXPECT_EQ(catalog->revoked_certificates().value().size(), 2u);
+  a.certificate_serial = "NOT-HEX";
+  auto bad = catalog->apply(7, SetMember{a});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, Errc::invalid_argument);
+}
+
 TEST(ClusterState, AFullMemberIsMarkedUntilItHasRoomAgainAndKeepsTheMarkWhenItMoves) {
   TempDir dir;
   auto catalog = open_catalog(dir.file("c.db"));

@@ -113,6 +113,7 @@ void visit_fields(T& m, F&& f) {
   f("peer_address", m.peer_address);
   f("api_address", m.api_address);
   f("joined_at_ms", m.joined_at_ms);
+  f("certificate_serial", m.certificate_serial, Presence::optional);  // since schema v9
 }
 
 template <class T, class F>

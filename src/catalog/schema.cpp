@@ -307,6 +307,14 @@ constexpr const char* kStorageFullColumn = R"sql(
 ALTER TABLE members ADD COLUMN storage_full INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 9: peer certificates (cluster/peer_credentials.h). Each member's
+// current certificate serial; serials of removed members and of replaced
+// certificates are revoked: the peer port refuses them.
+constexpr const char* kPeerCertificates = R"sql(
+ALTER TABLE members ADD COLUMN certificate_serial TEXT NOT NULL DEFAULT '';
+CREATE TABLE revoked_certificates (serial TEXT PRIMARY KEY, node_id TEXT NOT NULL) WITHOUT ROWID;
+)sql";
+
 // Version 8: each blob counts its replica rows (kept by triggers), so the
 // leader's search for under-replicated blobs, every second, is a range of
 // one index instead of a count per blob. Replica rows are kept to members
@@ -336,6 +344,7 @@ constexpr Migration kMigrations[] = {
     {6, kListeningDataTables},
     {7, kStorageFullColumn},
     {8, kReplicaCounts},
+    {9, kPeerCertificates},
 };
 // clang-format on
 

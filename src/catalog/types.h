@@ -154,6 +154,10 @@ struct Member {
   // Below --min-free-disk (SetStorageFull): takes no new blob copies. Kept
   // by its own command, so SetMember neither carries nor changes it.
   bool storage_full = false;
+  // Serial of the node's current peer certificate (schema v9); '' when a
+  // SetMember only moves addresses. A replaced or removed member's serial
+  // goes to the revoked list.
+  std::string certificate_serial;
 
   bool operator==(const Member&) const = default;
 };

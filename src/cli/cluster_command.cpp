@@ -1,6 +1,7 @@
-// `dispotify cluster status | remove NODE | transfer-leader NODE`: the
-// cluster as an operator sees it, through any node's public API
-// (GET /api/v1/cluster, POST /api/v1/cluster/remove, .../transfer-leader).
+// `dispotify cluster status | remove NODE | transfer-leader NODE |
+// renew-certificate`: the cluster as an operator sees it, through any
+// node's public API (GET /api/v1/cluster, POST /api/v1/cluster/remove,
+// .../transfer-leader, .../renew-certificate: the --server node's own).
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -20,7 +21,7 @@ const std::vector<OptionSpec> kClusterOptions = {
 };
 
 constexpr const char* kUsage =
-    "dispotify cluster status | remove NODE_ID | transfer-leader NODE_ID [options]";
+    "dispotify cluster status | remove NODE_ID | transfer-leader NODE_ID | renew-certificate [options]";
 
 Result<net::ClientResponse> call(const Options& options, const std::string& method, const std::string& path,
                                  std::string body) {
@@ -128,6 +129,12 @@ int run_cluster(const std::vector<std::string>& args) {
     auto response = call(options, "POST", "/api/v1/cluster/" + action, body);
     if (!response.ok() || response->status != 204) return report_failure(action, response);
     std::printf("%s %s: done\n", action.c_str(), options.positional[1].c_str());
+    return 0;
+  }
+  if (action == "renew-certificate" && options.positional.size() == 1) {
+    auto response = call(options, "POST", "/api/v1/cluster/renew-certificate", "");
+    if (!response.ok() || response->status != 200) return report_failure(action, response);
+    std::printf("%s\n", response->body.c_str());
     return 0;
   }
   std::fprintf(stderr, "usage: %s\n", kUsage);

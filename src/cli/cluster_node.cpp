@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "base/sha256.h"
+#include "base/x509.h"
 #include "cluster/backoff.h"
 #include "cluster/bootstrap.h"
 #include "cluster/join_targets.h"
@@ -40,6 +41,9 @@ constexpr uint64_t kJoinGiveUpMs = 300'000;
 // writes stops hearing its followers and loses its majority). So the pool
 // is larger than the cap on forwarded writes in flight (peer_routes.h).
 constexpr size_t kPeerWorkerThreads = 64;
+// A revocation reaches the peer gate this long after this node applies it.
+constexpr uint64_t kRevocationRefreshMs = 500;
+constexpr uint64_t kSecretFileBytesMax = 4096;
 
 std::string host_for_others(const std::string& host) {
   if (host != "0.0.0.0" && host != "::" && !host.empty()) return host;
@@ -52,6 +56,12 @@ Status write_private_file(const std::string& path, const std::string& content) {
   DISPOTIFY_TRY(fs::write_file_atomic(path, content));
   if (::chmod(path.c_str(), 0600) != 0) return make_error(Errc::io_error, "cannot chmod " + path);
   return ok_status();
+}
+
+// The file's content, or "" when it cannot be read.
+std::string read_or_empty(const std::string& path) {
+  auto text = fs::read_file(path, kSecretFileBytesMax);
+  return text.ok() ? std::move(*text) : std::string();
 }
 
 std::string trimmed(std::string s) {
@@ -93,6 +103,7 @@ Status ClusterNode::start_peer_port() {
   if (my_role != kFounder && my_role != kJoiner)
     return make_error(Errc::corrupt, role_path + " is not valid");
   if (fresh) DISPOTIFY_TRY(fs::write_file_atomic(role_path, my_role + "\n"));
+  DISPOTIFY_TRY(set_up_credentials(fresh && my_role == kFounder, my_role == kJoiner));
 
   cluster::RaftRunnerOptions runner_options;
   runner_options.self = self;
@@ -114,7 +125,7 @@ Status ClusterNode::start_peer_port() {
       if (!member && status.id != self) transport_->forget(status.id);
     }
   });
-  leader_ = std::make_unique<cluster::LeaderClient>(*runner_, catalog_);
+  leader_ = std::make_unique<cluster::LeaderClient>(*runner_, catalog_, client_tls_);
   proposer_ = std::make_unique<cluster::RaftProposer>(*runner_, *leader_);
 
   net::ServerOptions server_options;
@@ -124,6 +135,7 @@ Status ClusterNode::start_peer_port() {
   // Blob copies are as large as uploads; Raft and forwarded writes are
   // bounded by their own routes.
   server_options.body_bytes_max = std::max<uint64_t>(64ULL << 20, options_.blob_bytes_max);
+  server_options.tls = server_tls_;
   // The service needs the bound port for its own address: the server
   // answers 503 until the service exists.
   auto handler = [this](net::Request& r) -> net::Response {
@@ -149,6 +161,7 @@ Status ClusterNode::start_peer_port() {
   transport_options.backoff_base_ms = 20;
   transport_options.backoff_cap_ms = 250;
   transport_options.random_seed = random_u64();
+  transport_options.tls = client_tls_;
   transport_ = std::make_unique<cluster::PeerTransport>(
       self, transport_options, [this](raft::NodeId id) -> std::optional<std::string> {
         // What the peer itself last announced is the freshest; the
@@ -164,17 +177,26 @@ Status ClusterNode::start_peer_port() {
       });
   service_ = std::make_unique<cluster::ClusterService>(
       *runner_, *proposer_, *leader_, catalog_,
-      cluster::SelfInfo{options_.node_id, advertise_peer, options_.advertise_api});
+      cluster::SelfInfo{options_.node_id, advertise_peer, options_.advertise_api}, client_tls_,
+      [this] { return node_secrets(); });
   service_->set_peer_status([this] { return transport_->status(); });
+  service_->set_certificate_renewer([this] { return renew_certificate(); });
   started_unix_ms_ = static_cast<uint64_t>(now_unix_ms());
-  peer_handler_ = cluster::make_peer_handler(*service_, addresses_, options_.more_peer_routes);
+  if (options_.peer_tls) {
+    revoked_ = std::make_unique<cluster::RevokedSerials>([this] { return catalog_.revoked_certificates(); },
+                                                         kRevocationRefreshMs);
+  }
+  peer_handler_ =
+      cluster::make_peer_handler(*service_, addresses_, revoked_.get(), options_.more_peer_routes);
   peer_ready_.store(true, std::memory_order_release);
   peer_thread_ = std::thread([this] { peer_server_->run(); });
   DISPOTIFY_TRY(runner_->start());
   log::info("peer port listening", {{"address", advertise_peer}, {"role", my_role}});
 
   if (fresh && my_role == kFounder) return create_cluster();
-  if (fresh) return join_cluster();
+  // A joiner without a certificate has not been answered yet (or stopped
+  // before it was): it asks again.
+  if (my_role == kJoiner && !credentials()) return join_cluster();
   refresh_address_in_background();
   return ok_status();
 }
@@ -195,8 +217,11 @@ Status ClusterNode::create_cluster() {
                                   options_.replication_factor, options_.write_quorum};
   DISPOTIFY_TRY(proposer_->propose(catalog::InitCluster{info}));
   const cluster::SelfInfo& self = service_->self();
-  DISPOTIFY_TRY(proposer_->propose(
-      catalog::SetMember{{self.node_id, self.peer_address, self.api_address, now_unix_ms()}}));
+  const auto mine = credentials();
+  DISPOTIFY_CHECK(mine.has_value());  // set_up_credentials made them
+  DISPOTIFY_ASSIGN_OR_RETURN(x509::CertificateInfo certificate, x509::inspect(mine->certificate_pem));
+  DISPOTIFY_TRY(proposer_->propose(catalog::SetMember{
+      {self.node_id, self.peer_address, self.api_address, now_unix_ms(), false, certificate.serial_hex}}));
   created_cluster_ = true;
   if (generated) {
     std::printf("Created a new cluster.\n  join token: %s\n(shown only this once; also in %s/join_token)\n",
@@ -228,35 +253,70 @@ bool ClusterNode::a_member_answers() const {
   if (!options_.advertise_peer.empty())
     own = cluster::self_addresses(options_.advertise_peer, net::resolve_all);
   for (const std::string& address : cluster::join_targets(options_.join_addresses, own, net::resolve_all)) {
-    auto request = cluster::request_to(address, "/peer/v1/status");
+    auto request = cluster::request_to(address, cluster::kHelloPath, client_tls_);
     if (!request.ok()) continue;
     request->connect_timeout_ms = kJoinConnectTimeoutMs;
     request->io_timeout_ms = kJoinConnectTimeoutMs;
     auto response = net::request(*request);
-    if (response.ok() && response->status == 200 && cluster::status_shows_a_cluster(response->body))
+    if (response.ok() && response->status == 200 && cluster::hello_shows_a_cluster(response->body))
       return true;
   }
   return false;
 }
 
-// One attempt to join through one address: ok, permission_denied (wrong
-// token: retrying cannot help), or another error worth a retry elsewhere.
-Status ClusterNode::ask_to_join(const std::string& address, const std::string& body) const {
-  auto request = cluster::request_to(address, "/peer/v1/join");
+// One attempt to join through one address: the member's proven grant,
+// permission_denied (wrong token: retrying cannot help), or another error
+// worth a retry elsewhere.
+Result<cluster::ProvenGrant> ClusterNode::ask_to_join(const std::string& address,
+                                                      const cluster::ProvenAsk& ask) const {
+  auto request = cluster::request_to(address, "/peer/v1/join", client_tls_);
   if (!request.ok()) return std::move(request).error();
   request->method = "POST";
-  request->body = body;
+  request->body = cluster::encode(ask);
   request->headers.push_back({"Content-Type", "application/json"});
   request->connect_timeout_ms = kJoinConnectTimeoutMs;
   request->io_timeout_ms = kJoinAttemptTimeoutMs + 2000;
   auto response = net::request(*request);
   if (!response.ok()) return std::move(response).error();
-  if (response->status == 200) return ok_status();
   if (response->status == 403 || response->status == 400) {
     return make_error(Errc::permission_denied,
                       "joining through " + address + " was refused: " + response->body);
   }
-  return make_error(Errc::unavailable, "status " + std::to_string(response->status) + ": " + response->body);
+  if (response->status != 200) {
+    return make_error(Errc::unavailable,
+                      "status " + std::to_string(response->status) + ": " + response->body);
+  }
+  auto grant = cluster::decode_proven_grant(response->body);
+  if (!grant.ok()) return make_error(Errc::unavailable, "a malformed join answer: " + grant.error().message);
+  if (!cluster::grant_is_proven(options_.join_token, ask.ask.nonce, grant->grant, grant->proof)) {
+    // Not from a holder of our token: a stranger on that address, or a
+    // man in the middle. Another address may be genuine.
+    return make_error(Errc::unavailable,
+                      "the join answer from " + address + " is not proven by the join token");
+  }
+  return grant;
+}
+
+// Checks that the grant certifies our key under our node id, then keeps
+// the credentials and the cluster secret and switches the peer port to them.
+Status ClusterNode::accept_grant(const cluster::ProvenGrant& proven, const std::string& nonce,
+                                 const std::string& private_key_pem) {
+  const cluster::JoinGrant& grant = proven.grant;
+  DISPOTIFY_ASSIGN_OR_RETURN(std::string sealed,
+                             cluster::open_secrets(options_.join_token, nonce, grant.sealed_secrets));
+  DISPOTIFY_ASSIGN_OR_RETURN(cluster::SharedSecrets secrets, cluster::decode_shared_secrets(sealed));
+  DISPOTIFY_ASSIGN_OR_RETURN(x509::CertificateInfo info, x509::inspect(grant.certificate_pem));
+  DISPOTIFY_ASSIGN_OR_RETURN(std::string certified, x509::certified_public_key(grant.certificate_pem));
+  DISPOTIFY_ASSIGN_OR_RETURN(std::string mine, x509::public_key_of(private_key_pem));
+  if (info.common_name != options_.node_id || certified != mine) {
+    return make_error(Errc::permission_denied, "the join answer certifies another node or key");
+  }
+  if (!secrets.cluster_secret.empty()) {
+    DISPOTIFY_TRY(fs::write_file_atomic(cluster::credentials_dir(options_.data_dir) + "/secret.key",
+                                        secrets.cluster_secret, 0600));
+  }
+  return install_credentials(cluster::PeerCredentials{grant.ca_certificate_pem, secrets.ca_private_key_pem,
+                                                      grant.certificate_pem, private_key_pem});
 }
 
 // Rounds of attempts until one member takes us: each round resolves the
@@ -265,12 +325,10 @@ Status ClusterNode::ask_to_join(const std::string& address, const std::string& b
 Status ClusterNode::join_cluster() {
   if (options_.join_token.empty()) return make_error(Errc::invalid_argument, "--join needs --join-token");
   DISPOTIFY_TRY(write_private_file(options_.data_dir + "/join_token", options_.join_token + "\n"));
+  DISPOTIFY_ASSIGN_OR_RETURN(const std::string private_key,
+                             cluster::load_or_make_node_key(options_.data_dir));
+  DISPOTIFY_ASSIGN_OR_RETURN(const std::string public_key, x509::public_key_of(private_key));
   const cluster::SelfInfo& self = service_->self();
-  const boost::json::object body{{"node_id", self.node_id},
-                                 {"peer_address", self.peer_address},
-                                 {"api_address", self.api_address},
-                                 {"join_token", options_.join_token}};
-  const std::string text = boost::json::serialize(body);
   const auto give_up = SteadyClock::now() + std::chrono::milliseconds(kJoinGiveUpMs);
   cluster::Backoff backoff(100, 2000);
   std::string last_error = "no address tried";
@@ -278,7 +336,13 @@ Status ClusterNode::join_cluster() {
     const std::set<std::string> own = cluster::self_addresses(self.peer_address, net::resolve_all);
     for (const std::string& address : cluster::join_targets(options_.join_addresses, own, net::resolve_all)) {
       if (stop_requested()) break;
-      Status joined = ask_to_join(address, text);
+      cluster::ProvenAsk ask;
+      ask.ask =
+          cluster::JoinAsk{self.node_id, self.peer_address, self.api_address, public_key, random_hex(32)};
+      ask.proof = cluster::prove_ask(options_.join_token, ask.ask);
+      auto granted = ask_to_join(address, ask);
+      Status joined =
+          granted.ok() ? accept_grant(*granted, ask.ask.nonce, private_key) : Status(granted.error());
       if (joined.ok()) {
         log::info("joined the cluster", {{"through", address}, {"node_id", self.node_id}});
         return ok_status();
@@ -292,32 +356,130 @@ Status ClusterNode::join_cluster() {
   return make_error(Errc::unavailable, "could not join the cluster: " + last_error);
 }
 
-// After a restart on a new address, the member list must learn it, or the
-// other nodes keep sending to the old one. Retries until it is recorded.
+// After a restart: a certificate close to its end is renewed; and the
+// member list must hold this node's addresses (after a move to a new one,
+// else the others keep sending to the old) and its certificate's serial
+// (a renewal that stopped before recording it). Retries until both hold.
 void ClusterNode::refresh_address_in_background() {
   refresh_thread_ = std::thread([this] {
     const cluster::SelfInfo self = service_->self();
-    auto token = fs::read_file(options_.data_dir + "/join_token", 256);
+    renew_if_expiring();
     cluster::Backoff backoff(100, 5000);
     while (!stop_requested()) {
+      const auto mine = credentials();
+      auto certificate = mine ? x509::inspect(mine->certificate_pem)
+                              : Result<x509::CertificateInfo>(x509::CertificateInfo{});
+      const std::string serial = certificate.ok() ? certificate->serial_hex : "";
       auto members = catalog_.members();
       bool current = false;
       if (members.ok()) {
         for (const catalog::Member& m : *members) {
-          current = current || (m.node_id == self.node_id && m.peer_address == self.peer_address &&
-                                m.api_address == self.api_address);
+          current = current ||
+                    (m.node_id == self.node_id && m.peer_address == self.peer_address &&
+                     m.api_address == self.api_address && (serial.empty() || m.certificate_serial == serial));
         }
       }
       if (current) return;
-      auto joined = service_->join(cluster::JoinRequest{self.node_id, self.peer_address, self.api_address,
-                                                        token.ok() ? trimmed(*token) : ""});
-      if (joined.ok()) {
-        log::info("recorded this node's new address", {{"peer_address", self.peer_address}});
+      Status recorded = proposer_->propose(catalog::SetMember{
+          {self.node_id, self.peer_address, self.api_address, now_unix_ms(), false, serial}});
+      if (recorded.ok()) {
+        log::info("recorded this node's addresses and certificate",
+                  {{"peer_address", self.peer_address}, {"serial", serial}});
         return;
       }
       sleep_unless_stopped(backoff.next_delay_ms(random_u64()));
     }
   });
+}
+
+void ClusterNode::renew_if_expiring() {
+  const auto mine = credentials();
+  if (!mine) return;
+  auto certificate = x509::inspect(mine->certificate_pem);
+  if (!certificate.ok()) return;
+  const int64_t left_s = certificate->not_after_unix - now_unix_ms() / 1000;
+  if (left_s > cluster::kNodeCertificateRenewDays * 86400) return;
+  log::info("this node's peer certificate ends soon; renewing it", {{"days_left", left_s / 86400}});
+  auto renewed = renew_certificate();
+  if (!renewed.ok()) log::warn("could not renew the peer certificate", {{"error", renewed.error().message}});
+}
+
+// The node's peer TLS identity: loaded from the data dir; made for a new
+// cluster's founder; provisional for a joiner that has none yet (its
+// certificate comes with the join answer).
+Status ClusterNode::set_up_credentials(bool founder, bool joiner) {
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<cluster::PeerCredentials> loaded,
+                             cluster::load_peer_credentials(options_.data_dir));
+  if (!loaded && founder) {
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        loaded, cluster::found_credentials(options_.node_id, options_.node_id, now_unix_ms() / 1000));
+  }
+  if (options_.peer_tls) {
+    server_tls_ = std::make_shared<net::TlsSlot>(nullptr);
+    client_tls_ = std::make_shared<net::TlsSlot>(nullptr);
+  }
+  if (loaded) return install_credentials(std::move(*loaded));
+  if (!joiner) {
+    return make_error(Errc::corrupt,
+                      cluster::credentials_dir(options_.data_dir) +
+                          " has no peer certificate; restore it from a backup, or remove this node "
+                          "(dispotify cluster remove) and let it join again from an empty data dir");
+  }
+  if (!options_.peer_tls) return ok_status();
+  DISPOTIFY_ASSIGN_OR_RETURN(auto provisional, cluster::provisional_server_tls(options_.node_id));
+  DISPOTIFY_ASSIGN_OR_RETURN(auto unverified, cluster::unverified_client_tls());
+  server_tls_->set(std::move(provisional));
+  client_tls_->set(std::move(unverified));
+  return ok_status();
+}
+
+// Saved before use: a crash after this finds them at the next start.
+Status ClusterNode::install_credentials(cluster::PeerCredentials credentials) {
+  DISPOTIFY_TRY(cluster::save_peer_credentials(options_.data_dir, credentials));
+  if (options_.peer_tls) {
+    DISPOTIFY_ASSIGN_OR_RETURN(auto server, cluster::peer_server_tls(credentials));
+    DISPOTIFY_ASSIGN_OR_RETURN(auto client, cluster::peer_client_tls(credentials));
+    server_tls_->set(std::move(server));
+    client_tls_->set(std::move(client));
+  }
+  std::lock_guard lock(credentials_mutex_);
+  credentials_ = std::move(credentials);
+  return ok_status();
+}
+
+// Key rotation: every member holds the CA key, so the node certifies a new
+// key itself, switches to it (saved first: a crash then finds the new one,
+// still valid), and only then records its serial in the member list, which
+// revokes the old certificate everywhere.
+Result<std::string> ClusterNode::renew_certificate() {
+  std::lock_guard renewing(renew_mutex_);
+  auto current = credentials();
+  if (!current) return make_error(Errc::unavailable, "this node has no peer certificate yet");
+  DISPOTIFY_ASSIGN_OR_RETURN(x509::KeyPair key, x509::generate_key());
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      cluster::IssuedNodeCertificate issued,
+      cluster::certify_node(*current, options_.node_id, key.public_key_pem, now_unix_ms() / 1000));
+  DISPOTIFY_TRY(
+      install_credentials(cluster::PeerCredentials{current->ca_certificate_pem, current->ca_private_key_pem,
+                                                   issued.certificate_pem, key.private_key_pem}));
+  const cluster::SelfInfo& self = service_->self();
+  DISPOTIFY_TRY(proposer_->propose(catalog::SetMember{
+      {self.node_id, self.peer_address, self.api_address, now_unix_ms(), false, issued.serial_hex}}));
+  log::info("renewed this node's peer certificate", {{"serial", issued.serial_hex}});
+  return issued.serial_hex;
+}
+
+std::optional<cluster::PeerCredentials> ClusterNode::credentials() const {
+  std::lock_guard lock(credentials_mutex_);
+  return credentials_;
+}
+
+cluster::NodeSecrets ClusterNode::node_secrets() const {
+  cluster::NodeSecrets out;
+  out.join_token = trimmed(read_or_empty(options_.data_dir + "/join_token"));
+  out.credentials = credentials();
+  out.cluster_secret = read_or_empty(cluster::credentials_dir(options_.data_dir) + "/secret.key");
+  return out;
 }
 
 bool ClusterNode::stop_requested() const {

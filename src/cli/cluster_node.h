@@ -19,6 +19,8 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +36,7 @@
 #include "cluster/raft_runner.h"
 #include "log/log_store.h"
 
+#include "cluster/peer_credentials.h"
 #include "cluster/peer_routes.h"
 #include "log/snapshot_store.h"
 #include "net/http_server.h"
@@ -63,6 +66,9 @@ struct ClusterNodeOptions {
   // largest body they take.
   cluster::MorePeerRoutes more_peer_routes;
   uint64_t blob_bytes_max = 0;
+  // Mutual TLS on the peer port (cluster/peer_credentials.h). Off only for
+  // a benchmark on a trusted network (--peer-tls off).
+  bool peer_tls = true;
 };
 
 class ClusterNode {
@@ -82,6 +88,9 @@ class ClusterNode {
   // Members this node has not reached for at least `ms` (by hex node id):
   // its transport's view, as repair planning needs it on the leader.
   std::set<std::string> unreachable_for(uint64_t ms) const;
+  // The client TLS every call to another node's peer port uses (storage
+  // transfers too); none with --peer-tls off.
+  std::shared_ptr<net::TlsSlot> peer_client_tls() const { return client_tls_; }
   void stop();
 
  private:
@@ -93,7 +102,16 @@ class ClusterNode {
   [[nodiscard]] Status join_cluster();
   bool bootstraps() const;
   bool a_member_answers() const;
-  [[nodiscard]] Status ask_to_join(const std::string& address, const std::string& body) const;
+  [[nodiscard]] Status set_up_credentials(bool founder, bool joiner);
+  [[nodiscard]] Status install_credentials(cluster::PeerCredentials credentials);
+  [[nodiscard]] Result<std::string> renew_certificate();
+  void renew_if_expiring();
+  std::optional<cluster::PeerCredentials> credentials() const;
+  cluster::NodeSecrets node_secrets() const;
+  [[nodiscard]] Result<cluster::ProvenGrant> ask_to_join(const std::string& address,
+                                                         const cluster::ProvenAsk& ask) const;
+  [[nodiscard]] Status accept_grant(const cluster::ProvenGrant& grant, const std::string& nonce,
+                                    const std::string& private_key_pem);
   void refresh_address_in_background();
   void hand_over_leadership();
   bool stop_requested() const;
@@ -112,6 +130,12 @@ class ClusterNode {
   std::unique_ptr<cluster::ClusterService> service_;
   net::Handler peer_handler_;  // set once service_ exists, before requests are served
   std::unique_ptr<net::HttpServer> peer_server_;
+  std::shared_ptr<net::TlsSlot> server_tls_;  // null with --peer-tls off
+  std::shared_ptr<net::TlsSlot> client_tls_;  // null with --peer-tls off
+  std::unique_ptr<cluster::RevokedSerials> revoked_;
+  std::mutex renew_mutex_;  // one renewal at a time
+  mutable std::mutex credentials_mutex_;
+  std::optional<cluster::PeerCredentials> credentials_;  // guarded by credentials_mutex_
   std::thread peer_thread_;
   std::thread refresh_thread_;
   std::atomic<bool> stopping_{false};

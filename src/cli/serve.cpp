@@ -27,6 +27,7 @@
 #include "cli/commands.h"
 #include "cli/node_identity.h"
 #include "cli/options.h"
+#include "cli/public_tls.h"
 #include "cli/storage_views.h"
 #include "cluster/repair_loop.h"
 #include "net/http_server.h"
@@ -55,6 +56,10 @@ const std::vector<OptionSpec> kServeOptions = {
      "the cluster's join token: set when creating a cluster (else generated), needed to join"},
     {"join-token-file", "",
      "a file holding the join token (a mounted secret), when --join-token is not given"},
+    {"tls-cert", "", "PEM certificate chain for HTTPS on --listen (with --tls-key; reread on SIGHUP)"},
+    {"tls-key", "", "PEM private key of --tls-cert"},
+    {"peer-tls", "on",
+     "mutual TLS between nodes with the cluster's own CA (on); off only for benchmarks on a trusted network"},
     {"election-timeout", "150", "Raft election timeout in ms (randomized up to twice this)"},
     {"snapshot-interval", "20000", "applied log entries between catalog snapshots (log compaction)"},
     {"replication-factor", "3", "copies of every blob (set when the cluster is created; at most 7)"},
@@ -143,17 +148,35 @@ Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, cons
 // start, so a node still joining its cluster stops as promptly as a
 // serving one: the request raises `stop_requested` (which start-up loops
 // poll) and stops the public server once there is one.
+//
+// SIGHUP runs the reload action (the public TLS certificate) and goes on.
 class SignalWatcher {
  public:
   explicit SignalWatcher(sigset_t signals) : signals_(signals) {
     thread_ = std::thread([this] {
-      int sig = 0;
-      sigwait(&signals_, &sig);
-      if (woken_by_us_.load()) return;
-      log::info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-      std::lock_guard lock(mutex_);
-      stop_requested = true;
-      if (server_ != nullptr) server_->stop();
+      while (true) {
+        int sig = 0;
+        sigwait(&signals_, &sig);
+        if (woken_by_us_.load()) return;
+        if (sig == SIGHUP) {
+          std::function<void()> reload;
+          {
+            std::lock_guard lock(mutex_);
+            reload = reload_;
+          }
+          if (reload) {
+            reload();
+          } else {
+            log::info("SIGHUP: nothing to reload (no --tls-cert)");
+          }
+          continue;
+        }
+        log::info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        std::lock_guard lock(mutex_);
+        stop_requested = true;
+        if (server_ != nullptr) server_->stop();
+        return;
+      }
     });
   }
   ~SignalWatcher() {
@@ -174,9 +197,15 @@ class SignalWatcher {
     if (stop_requested && server_ != nullptr) server_->stop();
   }
 
+  void on_reload(std::function<void()> reload) {
+    std::lock_guard lock(mutex_);
+    reload_ = std::move(reload);
+  }
+
   std::atomic<bool> stop_requested{false};
 
  private:
+  std::function<void()> reload_;  // guarded by mutex_
   sigset_t signals_;
   std::mutex mutex_;
   net::HttpServer* server_ = nullptr;  // guarded by mutex_
@@ -218,6 +247,10 @@ Result<ClusterNodeOptions> cluster_node_options(const Options& options, const st
   }
   DISPOTIFY_ASSIGN_OR_RETURN(o.join_token, options.get_secret("join-token"));
   o.bootstrap_host = options.get_or("bootstrap-host", "");
+  const std::string peer_tls = options.get_or("peer-tls", "on");
+  if (peer_tls != "on" && peer_tls != "off")
+    return make_error(Errc::invalid_argument, "--peer-tls must be on or off");
+  o.peer_tls = peer_tls == "on";
   DISPOTIFY_ASSIGN_OR_RETURN(int64_t election_ms, options.get_int("election-timeout", 20, 60'000));
   o.election_timeout_ms = static_cast<uint64_t>(election_ms);
   DISPOTIFY_ASSIGN_OR_RETURN(int64_t interval, options.get_int("snapshot-interval", 100, 100'000'000));
@@ -257,6 +290,7 @@ int run_serve(const std::vector<std::string>& args) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   SignalWatcher signal_watcher(signals);
@@ -327,9 +361,11 @@ int run_serve(const std::vector<std::string>& args) {
     ::unlink((data_dir + "/cache/fetched/" + name).c_str());
   }
   CatalogStorageViews storage_views(**catalog, *node_id);
-  storage::ReplicatedBlobStore replicated_blobs(local_blobs,
-                                                [&storage_views] { return storage_views.current(); });
   ClusterNode& cluster_node = **cluster;
+  storage::TransferOptions transfers;
+  transfers.tls = cluster_node.peer_client_tls();
+  storage::ReplicatedBlobStore replicated_blobs(
+      local_blobs, [&storage_views] { return storage_views.current(); }, transfers);
   cluster::RepairOptions repair_options;
   repair_options.copy_bytes_per_second = *rebalance_rate;
   repair_options.rereplicate_after_ms = static_cast<uint64_t>(*rereplicate_after_s) * 1000;
@@ -436,16 +472,25 @@ int run_serve(const std::vector<std::string>& args) {
                            {"seconds", r.duration_seconds}});
   };
 
-  net::HttpServer server(server_options, api::make_api_handler(ctx));
+  auto public_tls = load_public_tls(options);
+  if (!public_tls.ok()) return fail(public_tls.error());
+  server_options.tls = *public_tls;
+  net::HttpServer server(server_options,
+                         with_transport_security(api::make_api_handler(ctx), *public_tls != nullptr));
   if (auto s = server.start(); !s.ok()) return fail(s.error());
+  if (*public_tls) {
+    signal_watcher.on_reload([&options, slot = *public_tls] { reload_public_tls(options, *slot); });
+  }
   ctx.ready = true;
-  log::info("dispotify serving", {{"url", "http://" + listen->host + ":" + std::to_string(server.port())},
+  const std::string scheme = *public_tls ? "https://" : "http://";
+  log::info("dispotify serving", {{"url", scheme + listen->host + ":" + std::to_string(server.port())},
                                   {"node_id", *node_id},
                                   {"data_dir", data_dir},
                                   {"peer_listen", options.get_or("peer-listen", "")}});
   signal_watcher.attach(&server);
   server.run();
   signal_watcher.attach(nullptr);
+  signal_watcher.on_reload({});
   ctx.ready = false;
   cluster_node.service().set_local_storage({});
   scrubber.stop();

@@ -11,12 +11,12 @@ bool is_bootstrap_host(std::string_view bootstrap_host, std::string_view hostnam
   return dot != std::string_view::npos && hostname.substr(0, dot) == bootstrap_host;
 }
 
-bool status_shows_a_cluster(std::string_view status_json) {
+bool hello_shows_a_cluster(std::string_view hello_json) {
   boost::system::error_code ec;
-  const boost::json::value status = boost::json::parse(status_json, ec);
-  if (ec || !status.is_object()) return false;
-  const boost::json::value* voters = status.as_object().if_contains("voters");
-  return voters != nullptr && voters->is_array() && !voters->as_array().empty();
+  const boost::json::value hello = boost::json::parse(hello_json, ec);
+  if (ec || !hello.is_object()) return false;
+  const boost::json::value* cluster = hello.as_object().if_contains("cluster");
+  return cluster != nullptr && cluster->is_bool() && cluster->as_bool();
 }
 
 }  // namespace dispotify::cluster

@@ -21,9 +21,9 @@ namespace dispotify::cluster {
 // bootstrap_host matches nothing.
 bool is_bootstrap_host(std::string_view bootstrap_host, std::string_view hostname);
 
-// True when a GET /peer/v1/status body comes from a member of a cluster
+// True when a GET /peer/v1/hello body comes from a member of a cluster
 // (its configuration has voters); false for a node still joining, and for
 // anything that does not parse.
-bool status_shows_a_cluster(std::string_view status_json);
+bool hello_shows_a_cluster(std::string_view hello_json);
 
 }  // namespace dispotify::cluster

@@ -18,14 +18,14 @@ TEST(IsBootstrapHost, AnEmptySettingMatchesNothing) {
   EXPECT_FALSE(is_bootstrap_host("", "dispotify-0"));
 }
 
-TEST(StatusShowsACluster, OnlyWhenTheConfigurationHasVoters) {
-  EXPECT_TRUE(status_shows_a_cluster(R"({"node_id":"a","role":"follower","voters":["0000000000000001"]})"));
-  EXPECT_FALSE(status_shows_a_cluster(R"({"node_id":"a","role":"follower","voters":[],"learners":[]})"));
-  EXPECT_FALSE(status_shows_a_cluster(R"({"node_id":"a"})"));
-  EXPECT_FALSE(status_shows_a_cluster(R"({"voters":"0000000000000001"})"));
-  EXPECT_FALSE(status_shows_a_cluster("not json"));
-  EXPECT_FALSE(status_shows_a_cluster(R"(["voters"])"));
-  EXPECT_FALSE(status_shows_a_cluster(R"({"error":{"code":"unavailable","message":"starting up"}})"));
+TEST(HelloShowsACluster, OnlyWhenItSaysSo) {
+  EXPECT_TRUE(hello_shows_a_cluster(R"({"cluster":true})"));
+  EXPECT_FALSE(hello_shows_a_cluster(R"({"cluster":false})"));
+  EXPECT_FALSE(hello_shows_a_cluster(R"({"cluster":"true"})"));
+  EXPECT_FALSE(hello_shows_a_cluster(R"({})"));
+  EXPECT_FALSE(hello_shows_a_cluster("not json"));
+  EXPECT_FALSE(hello_shows_a_cluster(R"(["cluster"])"));
+  EXPECT_FALSE(hello_shows_a_cluster(R"({"error":{"code":"unavailable","message":"starting up"}})"));
 }
 
 }  // namespace

@@ -8,10 +8,15 @@
 
 #include "base/clock.h"
 #include "base/sha256.h"
+#include "cluster/join_proof.h"
 #include "cluster/node_id.h"
 
 namespace dispotify::cluster {
 namespace {
+
+// Join asks whose nonce this member remembers (a replay is refused); each
+// attempt of a joiner uses a fresh one.
+constexpr size_t kJoinNoncesRemembered = 4096;
 
 bool contains(const std::vector<raft::NodeId>& ids, raft::NodeId id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
@@ -55,8 +60,8 @@ std::string membership_of(const raft::ConfState& conf, raft::NodeId id) {
 }
 
 // Asks one member for its status over the peer port.
-boost::json::value fetch_status(const std::string& peer_address) {
-  auto request = request_to(peer_address, "/peer/v1/status");
+boost::json::value fetch_status(const std::string& peer_address, const std::shared_ptr<net::TlsSlot>& tls) {
+  auto request = request_to(peer_address, "/peer/v1/status", tls);
   if (!request.ok()) return boost::json::object{{"error", request.error().message}};
   request->connect_timeout_ms = kStatusTimeoutMs;
   request->io_timeout_ms = kStatusTimeoutMs;
@@ -70,39 +75,8 @@ boost::json::value fetch_status(const std::string& peer_address) {
   return parsed;
 }
 
-}  // namespace
-
-Result<std::string> ClusterService::join(const JoinRequest& request) {
-  DISPOTIFY_ASSIGN_OR_RETURN(raft::NodeId id, raft_id_of(request.node_id));
-  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
-  if (!info) return make_error(Errc::unavailable, "this cluster is not initialized yet");
-  if (sha256_hex(request.join_token) != info->join_token_hash) {
-    return make_error(Errc::permission_denied, "wrong join token");
-  }
-  if (!runner_.is_leader()) {
-    const boost::json::object body{{"node_id", request.node_id},
-                                   {"peer_address", request.peer_address},
-                                   {"api_address", request.api_address},
-                                   {"join_token", request.join_token}};
-    DISPOTIFY_TRY(forward("/peer/v1/join", boost::json::serialize(body)));
-    return info->cluster_id;
-  }
-  catalog::Member member{request.node_id, request.peer_address, request.api_address, now_unix_ms()};
-  // The same join retried (same node, same addresses) is applied once.
-  const std::string request_id =
-      "join-" + request.node_id + "-" + sha256_hex(request.peer_address + request.api_address).substr(0, 16);
-  DISPOTIFY_TRY(proposer_.propose_with_id(catalog::SetMember{member}, request_id, kMembershipTimeoutMs));
-  const raft::ConfState conf = runner_.status().conf;
-  if (!contains(conf.voters, id) && !contains(conf.learners, id)) {
-    DISPOTIFY_TRY(runner_.change_membership(raft::ConfChange{raft::ConfChange::Type::add_learner, id},
-                                            kMembershipTimeoutMs));
-  }
-  return info->cluster_id;
-}
-
-Status ClusterService::forward(std::string_view path, const std::string& body) {
-  DISPOTIFY_ASSIGN_OR_RETURN(net::ClientResponse response, leader_.post(path, body, kMembershipTimeoutMs));
-  if (response.status == 200 || response.status == 204) return ok_status();
+// A leader's error document as the Error it stands for.
+Status forward_error(const net::ClientResponse& response) {
   boost::system::error_code ec;
   boost::json::value parsed = boost::json::parse(response.body, ec);
   if (!ec && parsed.is_object()) {
@@ -117,6 +91,92 @@ Status ClusterService::forward(std::string_view path, const std::string& body) {
     }
   }
   return make_error(Errc::unavailable, "the leader answered " + std::to_string(response.status));
+}
+
+}  // namespace
+
+Result<ProvenGrant> ClusterService::join(const ProvenAsk& proven) {
+  const JoinAsk& ask = proven.ask;
+  DISPOTIFY_TRY(raft_id_of(ask.node_id));
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
+  if (!info) return make_error(Errc::unavailable, "this cluster is not initialized yet");
+  const NodeSecrets secrets = secrets_();
+  if (secrets.join_token.empty() || sha256_hex(secrets.join_token) != info->join_token_hash) {
+    return make_error(Errc::unavailable, "this member does not hold the cluster's join token");
+  }
+  if (!ask_is_proven(secrets.join_token, ask, proven.proof)) {
+    return make_error(Errc::permission_denied, "wrong join token");
+  }
+  {
+    std::lock_guard lock(nonces_mutex_);
+    if (std::find(nonces_seen_.begin(), nonces_seen_.end(), ask.nonce) != nonces_seen_.end()) {
+      return make_error(Errc::conflict, "this join ask was seen before (a replay)");
+    }
+    nonces_seen_.push_back(ask.nonce);
+    if (nonces_seen_.size() > kJoinNoncesRemembered) nonces_seen_.pop_front();
+  }
+  if (ask.public_key_pem.empty()) return make_error(Errc::invalid_argument, "a join needs a public key");
+  if (!secrets.credentials) return make_error(Errc::unavailable, "this member has no peer credentials");
+  DISPOTIFY_ASSIGN_OR_RETURN(Admission admitted, admit(AdmitRequest{ask.node_id, ask.peer_address,
+                                                                    ask.api_address, ask.public_key_pem}));
+  ProvenGrant out;
+  out.grant.cluster_id = admitted.cluster_id;
+  out.grant.ca_certificate_pem = secrets.credentials->ca_certificate_pem;
+  out.grant.certificate_pem = admitted.certificate_pem;
+  out.grant.sealed_secrets =
+      seal_secrets(secrets.join_token, ask.nonce,
+                   encode(SharedSecrets{secrets.credentials->ca_private_key_pem, secrets.cluster_secret}));
+  out.proof = prove_grant(secrets.join_token, ask.nonce, out.grant);
+  return out;
+}
+
+Result<Admission> ClusterService::admit(const AdmitRequest& request) {
+  DISPOTIFY_ASSIGN_OR_RETURN(raft::NodeId id, raft_id_of(request.node_id));
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
+  if (!info) return make_error(Errc::unavailable, "this cluster is not initialized yet");
+  if (!runner_.is_leader()) {
+    DISPOTIFY_ASSIGN_OR_RETURN(net::ClientResponse answer,
+                               forward_for_answer("/peer/v1/admit", encode(request)));
+    return decode_admission(answer.body);
+  }
+  Admission out{info->cluster_id, ""};
+  catalog::Member member{request.node_id, request.peer_address, request.api_address, now_unix_ms()};
+  if (!request.public_key_pem.empty()) {
+    const NodeSecrets secrets = secrets_();
+    if (!secrets.credentials) return make_error(Errc::unavailable, "the leader has no peer credentials");
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        IssuedNodeCertificate issued,
+        certify_node(*secrets.credentials, request.node_id, request.public_key_pem, now_unix_ms() / 1000));
+    out.certificate_pem = issued.certificate_pem;
+    member.certificate_serial = issued.serial_hex;
+  }
+  // The same admission retried (same node, addresses and certificate) is applied once.
+  const std::string request_id =
+      "join-" + request.node_id + "-" +
+      sha256_hex(request.peer_address + request.api_address + member.certificate_serial).substr(0, 16);
+  DISPOTIFY_TRY(proposer_.propose_with_id(catalog::SetMember{member}, request_id, kMembershipTimeoutMs));
+  const raft::ConfState conf = runner_.status().conf;
+  if (!contains(conf.voters, id) && !contains(conf.learners, id)) {
+    DISPOTIFY_TRY(runner_.change_membership(raft::ConfChange{raft::ConfChange::Type::add_learner, id},
+                                            kMembershipTimeoutMs));
+  }
+  return out;
+}
+
+bool ClusterService::initialized() const { return !runner_.status().conf.voters.empty(); }
+
+Result<net::ClientResponse> ClusterService::forward_for_answer(std::string_view path,
+                                                               const std::string& body) {
+  DISPOTIFY_ASSIGN_OR_RETURN(net::ClientResponse response, leader_.post(path, body, kMembershipTimeoutMs));
+  if (response.status == 200) return response;
+  DISPOTIFY_TRY(forward_error(response));
+  return response;
+}
+
+Status ClusterService::forward(std::string_view path, const std::string& body) {
+  DISPOTIFY_ASSIGN_OR_RETURN(net::ClientResponse response, leader_.post(path, body, kMembershipTimeoutMs));
+  if (response.status == 200 || response.status == 204) return ok_status();
+  return forward_error(response);
 }
 
 Status ClusterService::remove(const std::string& node_id) {
@@ -175,7 +235,7 @@ Result<std::string> ClusterService::cluster_status_json() const {
       statuses.push_back(
           std::async(std::launch::deferred, [this] { return boost::json::value(local_status()); }));
     } else {
-      statuses.push_back(std::async(std::launch::async, fetch_status, m.peer_address));
+      statuses.push_back(std::async(std::launch::async, fetch_status, m.peer_address, peer_tls_));
     }
   }
   std::vector<boost::json::value> answers;

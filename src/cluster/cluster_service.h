@@ -3,12 +3,15 @@
 // membership change is made by the leader; other nodes forward to it.
 #pragma once
 
+#include <deque>
 #include <mutex>
 #include <string>
 
 #include "base/result.h"
 #include "catalog/catalog.h"
+#include "cluster/join_messages.h"
 #include "cluster/leader_client.h"
+#include "cluster/peer_credentials.h"
 #include "cluster/peer_transport.h"
 #include "cluster/raft_proposer.h"
 #include "cluster/raft_runner.h"
@@ -19,12 +22,14 @@ class object;  // kept out of this header: it is included by most of api/
 
 namespace dispotify::cluster {
 
-struct JoinRequest {
-  std::string node_id;  // 16 hex
-  std::string peer_address;
-  std::string api_address;
+// What this node holds that the join exchange needs (read when a join
+// comes in: a renewed certificate or a restored token applies at once).
+struct NodeSecrets {
   std::string join_token;
+  std::optional<PeerCredentials> credentials;  // the CA key and certificate
+  std::string cluster_secret;                  // <data-dir>/cluster/secret.key
 };
+using NodeSecretsFn = std::function<NodeSecrets()>;
 
 struct SelfInfo {
   std::string node_id;
@@ -37,15 +42,29 @@ inline constexpr uint64_t kStatusTimeoutMs = 500;  // per member asked for its s
 
 class ClusterService {
  public:
+  // `peer_tls`: the client TLS for calls to other members (none = plain).
   ClusterService(RaftRunner& runner, RaftProposer& proposer, LeaderClient& leader, catalog::Catalog& catalog,
-                 SelfInfo self)
-      : runner_(runner), proposer_(proposer), leader_(leader), catalog_(catalog), self_(std::move(self)) {}
+                 SelfInfo self, std::shared_ptr<net::TlsSlot> peer_tls, NodeSecretsFn secrets)
+      : runner_(runner),
+        proposer_(proposer),
+        leader_(leader),
+        catalog_(catalog),
+        self_(std::move(self)),
+        peer_tls_(std::move(peer_tls)),
+        secrets_(std::move(secrets)) {}
 
-  // Leader: checks the token, records the member (or its new addresses) and
-  // adds it as a learner if it is not in the configuration yet; it is
-  // promoted to voter by the leader once caught up. Returns the cluster id.
-  // Elsewhere: forwarded to the leader.
-  [[nodiscard]] Result<std::string> join(const JoinRequest& request);
+  // Any member holding the join token (POST /peer/v1/join): checks the
+  // joiner's proof (Errc::permission_denied when it fails) and that its
+  // nonce is new here (Errc::conflict for a replayed ask, which would
+  // otherwise revoke the joiner's current certificate), has the leader
+  // admit it, and returns the grant with its proof and the sealed secrets
+  // (join_proof.h).
+  [[nodiscard]] Result<ProvenGrant> join(const ProvenAsk& ask);
+  // Leader (others forward over POST /peer/v1/admit): certifies the
+  // member's key if one is given (revoking its previous certificate),
+  // records the member and its addresses, and adds it as a learner if it
+  // is not in the configuration yet; the leader promotes it once caught up.
+  [[nodiscard]] Result<Admission> admit(const AdmitRequest& request);
   // Any node (forwarded to the leader): removes the member from the Raft
   // configuration and from the member list.
   [[nodiscard]] Status remove(const std::string& node_id);
@@ -57,6 +76,8 @@ class ClusterService {
   [[nodiscard]] Result<std::string> cluster_status_json() const;
 
   const SelfInfo& self() const { return self_; }
+  // Whether this node's Raft configuration has voters (GET /peer/v1/hello).
+  bool initialized() const;
   // Where the status pages learn when this node last reached each peer.
   using PeerStatusFn = std::function<std::vector<PeerTransport::PeerStatus>()>;
   void set_peer_status(PeerStatusFn fn) { peer_status_ = std::move(fn); }
@@ -68,8 +89,18 @@ class ClusterService {
     local_storage_ = std::move(fn);
   }
   RaftRunner& runner() { return runner_; }
+  // Replaces this node's peer certificate (set by the node at start-up);
+  // returns the new serial.
+  using RenewFn = std::function<Result<std::string>()>;
+  void set_certificate_renewer(RenewFn fn) { renew_ = std::move(fn); }
+  [[nodiscard]] Result<std::string> renew_certificate() {
+    if (!renew_) return make_error(Errc::unavailable, "this node cannot renew its certificate");
+    return renew_();
+  }
 
  private:
+  [[nodiscard]] Result<net::ClientResponse> forward_for_answer(std::string_view path,
+                                                               const std::string& body);
   [[nodiscard]] Status forward(std::string_view path, const std::string& body);
 
   RaftRunner& runner_;
@@ -77,8 +108,13 @@ class ClusterService {
   LeaderClient& leader_;
   catalog::Catalog& catalog_;
   SelfInfo self_;
+  const std::shared_ptr<net::TlsSlot> peer_tls_;
+  const NodeSecretsFn secrets_;
+  std::mutex nonces_mutex_;
+  std::deque<std::string> nonces_seen_;  // oldest first; guarded by nonces_mutex_
   boost::json::object local_status() const;
   PeerStatusFn peer_status_;  // set once at start-up, before requests are served
+  RenewFn renew_;             // likewise
   mutable std::mutex local_storage_mutex_;
   std::function<std::string()> local_storage_;  // guarded by local_storage_mutex_
 };

@@ -7,7 +7,8 @@
 
 namespace dispotify::cluster {
 
-Result<net::ClientRequest> request_to(std::string_view address, std::string_view target) {
+Result<net::ClientRequest> request_to(std::string_view address, std::string_view target,
+                                      const std::shared_ptr<net::TlsSlot>& tls) {
   const size_t colon = address.rfind(':');
   if (colon == std::string_view::npos || colon == 0) {
     return make_error(Errc::invalid_argument, "address '" + std::string(address) + "' is not host:port");
@@ -24,6 +25,7 @@ Result<net::ClientRequest> request_to(std::string_view address, std::string_view
     request.host = request.host.substr(1, request.host.size() - 2);
   request.port = static_cast<uint16_t>(port);
   request.target = std::string(target);
+  if (tls) request.tls = tls->get();
   return request;
 }
 
@@ -41,7 +43,8 @@ Result<net::ClientResponse> LeaderClient::post(std::string_view path, std::strin
   if (leader.is_zero())
     return make_error(Errc::unavailable, "no leader is known (an election may be under way)");
   DISPOTIFY_ASSIGN_OR_RETURN(std::string address, peer_address_of(leader));
-  DISPOTIFY_ASSIGN_OR_RETURN(net::ClientRequest request, request_to(address, path));
+  DISPOTIFY_ASSIGN_OR_RETURN(net::ClientRequest request, request_to(address, path, tls_));
+  request.tls_peer_name = node_id_hex(leader);
   request.method = "POST";
   request.body = std::move(body);
   request.headers.push_back({"Content-Type", "application/octet-stream"});

@@ -15,7 +15,9 @@ namespace dispotify::cluster {
 
 class LeaderClient {
  public:
-  LeaderClient(RaftRunner& runner, catalog::Catalog& catalog) : runner_(runner), catalog_(catalog) {}
+  // `tls`: the peer port's client TLS (none = plain HTTP).
+  LeaderClient(RaftRunner& runner, catalog::Catalog& catalog, std::shared_ptr<net::TlsSlot> tls)
+      : runner_(runner), catalog_(catalog), tls_(std::move(tls)) {}
 
   // POSTs `body` to `path` on the leader. Errc::unavailable when no leader
   // is known, it has no known address, or it cannot be reached in time.
@@ -29,9 +31,11 @@ class LeaderClient {
  private:
   RaftRunner& runner_;
   catalog::Catalog& catalog_;
+  std::shared_ptr<net::TlsSlot> tls_;
 };
 
-// "host:port" into a request aimed at it.
-[[nodiscard]] Result<net::ClientRequest> request_to(std::string_view address, std::string_view target);
+// "host:port" into a request aimed at it, over the peer TLS in `tls` (none = plain).
+[[nodiscard]] Result<net::ClientRequest> request_to(std::string_view address, std::string_view target,
+                                                    const std::shared_ptr<net::TlsSlot>& tls);
 
 }  // namespace dispotify::cluster

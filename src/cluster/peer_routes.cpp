@@ -5,7 +5,9 @@
 #include <atomic>
 
 #include "base/json_escape.h"
+#include "base/log.h"
 #include "cluster/catalog_entry.h"
+#include "cluster/join_messages.h"
 #include "cluster/node_id.h"
 #include "cluster/peer_client.h"
 #include "cluster/peer_transport.h"
@@ -16,6 +18,7 @@ namespace {
 
 constexpr size_t kProposeBodyBytesMax = 8 << 20;  // a catalog command is at most 4 MiB
 constexpr size_t kSmallBodyBytesMax = 4096;
+constexpr size_t kJoinBodyBytesMax = 64 * 1024;  // PEM keys and certificates
 
 net::Response text(int status, std::string body, const char* route) {
   net::Response r;
@@ -79,36 +82,33 @@ net::Response propose(ClusterService& service, net::Request& request) {
   return text(200, encode_propose_answer(*committed), kRoute);
 }
 
-Result<JoinRequest> parse_join(const std::string& body) {
-  boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(body, ec);
-  if (ec || !value.is_object()) return make_error(Errc::invalid_argument, "join body is not a JSON object");
-  const auto& o = value.as_object();
-  JoinRequest join;
-  for (auto [key, field] :
-       {std::pair{"node_id", &join.node_id}, std::pair{"peer_address", &join.peer_address},
-        std::pair{"api_address", &join.api_address}, std::pair{"join_token", &join.join_token}}) {
-    const auto* v = o.if_contains(key);
-    if (v == nullptr || !v->is_string()) {
-      return make_error(Errc::invalid_argument, std::string("join: '") + key + "' must be a string");
-    }
-    *field = std::string(v->as_string());
-  }
-  return join;
-}
-
 net::Response join(ClusterService& service, net::Request& request) {
   constexpr const char* kRoute = "POST /peer/v1/join";
-  auto body = read_body(request, kSmallBodyBytesMax);
+  auto body = read_body(request, kJoinBodyBytesMax);
   if (!body.ok()) return error(body.error(), kRoute);
-  auto parsed = parse_join(*body);
-  if (!parsed.ok()) return error(parsed.error(), kRoute);
-  auto cluster_id = service.join(*parsed);
-  if (!cluster_id.ok()) return error(cluster_id.error(), kRoute);
-  std::string reply = "{\"cluster_id\":";
-  append_json_string(reply, *cluster_id);
-  reply += "}";
-  return text(200, std::move(reply), kRoute);
+  auto ask = decode_proven_ask(*body);
+  if (!ask.ok()) return error(ask.error(), kRoute);
+  auto grant = service.join(*ask);
+  if (!grant.ok()) return error(grant.error(), kRoute);
+  return text(200, encode(*grant), kRoute);
+}
+
+net::Response admit(ClusterService& service, net::Request& request) {
+  constexpr const char* kRoute = "POST /peer/v1/admit";
+  auto body = read_body(request, kJoinBodyBytesMax);
+  if (!body.ok()) return error(body.error(), kRoute);
+  auto asked = decode_admit_request(*body);
+  if (!asked.ok()) return error(asked.error(), kRoute);
+  auto admitted = service.admit(*asked);
+  if (!admitted.ok()) return error(admitted.error(), kRoute);
+  return text(200, encode(*admitted), kRoute);
+}
+
+// Tells a node starting up whether a cluster lives here, and nothing else
+// (no certificate needed, see peer_gate.h).
+net::Response hello(ClusterService& service) {
+  auto info = service.initialized();
+  return text(200, std::string("{\"cluster\":") + (info ? "true" : "false") + "}", "GET /peer/v1/hello");
 }
 
 template <class Action>
@@ -130,8 +130,18 @@ void learn_sender_address(const net::Request& request, AddressBook& addresses) {
 
 }  // namespace
 
-net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, MorePeerRoutes more) {
-  return [&service, &addresses, more = std::move(more)](net::Request& request) -> net::Response {
+net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, RevokedSerials* revoked,
+                               MorePeerRoutes more) {
+  return [&service, &addresses, revoked, more = std::move(more)](net::Request& request) -> net::Response {
+    if (revoked != nullptr) {
+      Status admitted = admit_peer_request(request, revoked->current());
+      if (!admitted.ok()) {
+        log::warn(
+            "peer request refused",
+            {{"remote", request.remote_address}, {"path", request.path}, {"why", admitted.error().message}});
+        return error(admitted.error(), "(peer refused)");
+      }
+    }
     const bool post = request.method == "POST";
     if (request.path == "/peer/v1/raft") {
       learn_sender_address(request, addresses);
@@ -141,6 +151,8 @@ net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, 
     }
     if (post && request.path == "/peer/v1/propose") return propose(service, request);
     if (post && request.path == "/peer/v1/join") return join(service, request);
+    if (post && request.path == "/peer/v1/admit") return admit(service, request);
+    if (request.method == "GET" && request.path == kHelloPath) return hello(service);
     if (post && request.path == "/peer/v1/remove") {
       return node_action(request, "POST /peer/v1/remove",
                          [&](const std::string& id) { return service.remove(id); });

@@ -78,6 +78,10 @@ Status post_batch(net::HttpConnection& connection, const SenderContext& context,
   request.body = encode_batch(batch);
   request.connect_timeout_ms = context.options.connect_timeout_ms;
   request.io_timeout_ms = context.options.io_timeout_ms;
+  if (context.options.tls) {
+    request.tls = context.options.tls->get();
+    request.tls_peer_name = node_id_hex(peer);
+  }
   request.response_body_bytes_max = kResponseBodyBytesMax;
   DISPOTIFY_ASSIGN_OR_RETURN(const net::ClientResponse response, connection.request(request));
   if (response.status == 204) return ok_status();

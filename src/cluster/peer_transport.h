@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "net/http.h"
+#include "net/tls.h"
 #include "raft/message.h"
 
 namespace dispotify::cluster {
@@ -49,6 +50,9 @@ struct PeerTransportOptions {
   // Seeds the retry jitter (mixed with both node ids, so two nodes never
   // retry in step even with the same seed).
   uint64_t random_seed = 0;
+  // Peer TLS (client side); each POST also checks that the server's
+  // certificate names the node it is meant for. None = plain HTTP.
+  std::shared_ptr<net::TlsSlot> tls;
 };
 
 // Where a peer's peer port is ("host:port"); nullopt = unknown. Called on

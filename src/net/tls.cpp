@@ -101,13 +101,15 @@ std::optional<PeerCertificate> peer_certificate_of(SSL* ssl) {
   if (cert == nullptr) return std::nullopt;
   PeerCertificate out;
   char name[256] = {};
-  const int length = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
+  const int length =
+      X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
   if (length > 0) out.common_name.assign(name, static_cast<size_t>(length));
   const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
   out.serial_hex = hex(serial->data, static_cast<size_t>(serial->length));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_length = 0;
-  if (X509_digest(cert, EVP_sha256(), digest, &digest_length) == 1) out.sha256_hex = hex(digest, digest_length);
+  if (X509_digest(cert, EVP_sha256(), digest, &digest_length) == 1)
+    out.sha256_hex = hex(digest, digest_length);
   return out;
 }
 

@@ -45,7 +45,8 @@ struct Authority {
 };
 
 std::shared_ptr<TlsSlot> server_tls(const Authority& ca, const Identity& me, bool require_client) {
-  TlsServerSettings settings{me.certificate_pem, me.private_key_pem, ca.certificate_pem, require_client, true};
+  TlsServerSettings settings{me.certificate_pem, me.private_key_pem, ca.certificate_pem, require_client,
+                             true};
   auto context = make_server_tls(settings);
   EXPECT_TRUE(context.ok()) << context.error().message;
   return std::make_shared<TlsSlot>(*context);
@@ -216,7 +217,8 @@ TEST(Tls, FileBodiesAndStreamsCrossTls) {
   auto upload = UploadStream::open(put);
   ASSERT_TRUE(upload.ok()) << upload.error().message;
   for (size_t at = 0; at < content.size(); at += 70'000) {
-    ASSERT_TRUE((*upload)->write(std::span(content).subspan(at, std::min<size_t>(70'000, content.size() - at))).ok());
+    ASSERT_TRUE(
+        (*upload)->write(std::span(content).subspan(at, std::min<size_t>(70'000, content.size() - at))).ok());
   }
   auto answer = (*upload)->finish();
   ASSERT_TRUE(answer.ok()) << answer.error().message;

@@ -103,7 +103,7 @@ net::Response get_blob(LocalBlobStore& store, const net::Request& request, std::
 }
 
 Result<net::ClientRequest> peer_request(std::string_view peer_address, std::string method, std::string target,
-                                        const TransferTimeouts& timeouts) {
+                                        const TransferOptions& timeouts) {
   DISPOTIFY_ASSIGN_OR_RETURN(const net::PeerAddress where, net::parse_peer_address(peer_address));
   net::ClientRequest r;
   r.method = std::move(method);
@@ -112,6 +112,7 @@ Result<net::ClientRequest> peer_request(std::string_view peer_address, std::stri
   r.target = std::move(target);
   r.connect_timeout_ms = timeouts.connect_ms;
   r.io_timeout_ms = timeouts.io_ms;
+  if (timeouts.tls) r.tls = timeouts.tls->get();
   return r;
 }
 
@@ -137,7 +138,7 @@ Error peer_error(const std::string& body, int status, std::string_view what) {
 }  // namespace
 
 Result<std::unique_ptr<net::UploadStream>> open_blob_upload(std::string_view peer_address,
-                                                            const TransferTimeouts& timeouts) {
+                                                            const TransferOptions& timeouts) {
   DISPOTIFY_ASSIGN_OR_RETURN(auto request,
                              peer_request(peer_address, "PUT", std::string(kPeerBlobsPath), timeouts));
   request.headers.push_back({"Expect", "100-continue"});
@@ -168,7 +169,7 @@ Result<BlobInfo> read_upload_answer(const net::ClientResponse& response) {
 Result<std::unique_ptr<net::DownloadStream>> open_blob_download(std::string_view peer_address,
                                                                 std::string_view hash, uint64_t first,
                                                                 uint64_t end,
-                                                                const TransferTimeouts& timeouts) {
+                                                                const TransferOptions& timeouts) {
   DISPOTIFY_CHECK(end == 0 || end > first);
   DISPOTIFY_CHECK(is_sha256_hex(hash));
   DISPOTIFY_ASSIGN_OR_RETURN(

@@ -28,23 +28,25 @@ class LocalBlobStore;
 
 inline constexpr std::string_view kPeerBlobsPath = "/peer/v1/blobs";
 
-struct TransferTimeouts {
+struct TransferOptions {
   uint64_t connect_ms = 1'000;
   // No progress for this long and the peer counts as failed; an upload
   // continues on the other owners, a stream switches owner.
   uint64_t io_ms = 5'000;
+  // The peer port's client TLS (cluster/peer_credentials.h); none = plain.
+  std::shared_ptr<net::TlsSlot> tls;
 };
 
 // Sender side.
 [[nodiscard]] Result<std::unique_ptr<net::UploadStream>> open_blob_upload(std::string_view peer_address,
-                                                                          const TransferTimeouts& timeouts);
+                                                                          const TransferOptions& timeouts);
 // The receiver's answer to a finished upload: what it stored.
 [[nodiscard]] Result<BlobInfo> read_upload_answer(const net::ClientResponse& response);
 // Bytes [first, end) of the blob (end 0: to the end of the blob).
 // Errc::not_found when the peer lacks it.
 [[nodiscard]] Result<std::unique_ptr<net::DownloadStream>> open_blob_download(
     std::string_view peer_address, std::string_view hash, uint64_t first, uint64_t end,
-    const TransferTimeouts& timeouts);
+    const TransferOptions& timeouts);
 
 // Receiver side: answers the three routes above from `store`, or returns
 // nullopt for any other path.

@@ -6,7 +6,7 @@
 namespace dispotify::storage {
 
 ReplicaSource::ReplicaSource(std::shared_ptr<const StorageView> view, std::vector<std::string> candidates,
-                             std::string hash, uint64_t first, uint64_t end, TransferTimeouts timeouts)
+                             std::string hash, uint64_t first, uint64_t end, TransferOptions timeouts)
     : view_(std::move(view)),
       candidates_(std::move(candidates)),
       hash_(std::move(hash)),

@@ -23,7 +23,7 @@ inline constexpr int kReplicaAttemptsPerCandidate = 2;
 class ReplicaSource final : public net::ChunkSource {
  public:
   ReplicaSource(std::shared_ptr<const StorageView> view, std::vector<std::string> candidates,
-                std::string hash, uint64_t first, uint64_t end, TransferTimeouts timeouts);
+                std::string hash, uint64_t first, uint64_t end, TransferOptions timeouts);
 
   // Errc::unavailable when no candidate can continue the stream.
   Result<size_t> read(std::span<char> buffer) override;
@@ -39,7 +39,7 @@ class ReplicaSource final : public net::ChunkSource {
   std::string hash_;
   uint64_t next_offset_;
   uint64_t end_;
-  TransferTimeouts timeouts_;
+  TransferOptions timeouts_;
   std::unique_ptr<net::DownloadStream> current_;
   size_t next_candidate_ = 0;
   int attempts_ = 0;

@@ -18,7 +18,7 @@
 namespace dispotify::storage {
 
 ReplicatedBlobStore::ReplicatedBlobStore(LocalBlobStore& local, StorageViewSource views,
-                                         TransferTimeouts timeouts)
+                                         TransferOptions timeouts)
     : local_(local), views_(std::move(views)), timeouts_(timeouts) {}
 
 Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string_view placement_key) {

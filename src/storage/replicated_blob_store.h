@@ -44,7 +44,7 @@ struct BlobLocation {
 
 class ReplicatedBlobStore final : public BlobStore {
  public:
-  ReplicatedBlobStore(LocalBlobStore& local, StorageViewSource views, TransferTimeouts timeouts = {});
+  ReplicatedBlobStore(LocalBlobStore& local, StorageViewSource views, TransferOptions timeouts = {});
 
   Result<std::unique_ptr<BlobWriter>> begin_write(std::string_view placement_key = {}) override;
   Result<BlobInfo> stat(std::string_view hash) const override { return local_.stat(hash); }
@@ -71,7 +71,7 @@ class ReplicatedBlobStore final : public BlobStore {
  private:
   LocalBlobStore& local_;
   StorageViewSource views_;
-  TransferTimeouts timeouts_;
+  TransferOptions timeouts_;
 };
 
 }  // namespace dispotify::storage

@@ -13,6 +13,7 @@ import requests
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 
 from helpers import ADMIN_PASSWORD, SLOW, Server, free_port  # noqa: E402
+from peer_tls import peer_get  # noqa: E402
 
 JOIN_TOKEN = "cluster-test-join-token"
 ELECTION_TIMEOUT_MS = 150
@@ -60,8 +61,8 @@ class Node(Server):
         return r.json()
 
     def raft_status(self):
-        """This node's own Raft view from the peer port (no auth needed)."""
-        r = requests.get("http://%s/peer/v1/status" % self.peer_address, timeout=2)
+        """This node's own Raft view from the peer port (with a member's certificate)."""
+        r = peer_get(self.data_dir, self.peer_address, "/peer/v1/status")
         assert r.status_code == 200, r.text
         return r.json()
 

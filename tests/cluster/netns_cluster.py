@@ -20,6 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 from helpers import ADMIN_PASSWORD, BIN, SLOW, Server  # noqa: E402
 from cluster_helpers import ELECTION_TIMEOUT_MS, JOIN_TOKEN, Cluster  # noqa: E402
 import netns  # noqa: E402
+from peer_tls import peer_get  # noqa: E402
 
 _PR_SET_PDEATHSIG = 1
 
@@ -80,7 +81,7 @@ class NetNode(Server):
         return r.json()
 
     def raft_status(self, timeout=2):
-        r = requests.get("http://%s/peer/v1/status" % self.peer_address, timeout=timeout)
+        r = peer_get(self.data_dir, self.peer_address, "/peer/v1/status", timeout=timeout)
         assert r.status_code == 200, r.text
         return r.json()
 

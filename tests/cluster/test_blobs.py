@@ -345,11 +345,13 @@ def peer_put_head_answer(node):
     """What a node's peer port answers to the head of a blob upload that
     waits for 100 Continue (the first line only)."""
     import socket
+    from peer_tls import candidates, client_context
     host, port = node.peer_address.split(":")
-    with socket.create_connection((host, int(port)), timeout=5) as s:
-        s.sendall(b"PUT /peer/v1/blobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                  b"Expect: 100-continue\r\n\r\n")
-        return s.recv(4096).split(b"\r\n", 1)[0].decode()
+    with socket.create_connection((host, int(port)), timeout=5) as raw:
+        with client_context(candidates(node.data_dir)[0]).wrap_socket(raw) as s:
+            s.sendall(b"PUT /peer/v1/blobs HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                      b"Expect: 100-continue\r\n\r\n")
+            return s.recv(4096).split(b"\r\n", 1)[0].decode()
 
 
 def test_a_node_below_min_free_disk_takes_no_new_copies_until_it_has_room(cluster_factory, tmp_path):
