@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import time
 
@@ -78,6 +79,26 @@ def req(method, port, path, body=None, headers=None, timeout=5.0):
             body = json.dumps(body)
             h.setdefault("Content-Type", "application/json")
         c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        return r.status, r.read()
+    finally:
+        c.close()
+
+
+def peer_req(data_dir, port, path, timeout=5.0):
+    """GET on a peer port, over mutual TLS with the certificate of the node
+    whose data dir this is, or of a sibling while it has none (docs/SECURITY.md)."""
+    root = os.path.dirname(data_dir)
+    mine = os.path.join(data_dir, "cluster", "node.pem")
+    pems = [mine] + sorted(os.path.join(root, d, "cluster", "node.pem") for d in os.listdir(root))
+    pem = next(p for p in pems if os.path.exists(p))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.load_cert_chain(pem)
+    c = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=ctx)
+    try:
+        c.request("GET", path)
         r = c.getresponse()
         return r.status, r.read()
     finally:
@@ -159,7 +180,7 @@ class Node:
             stop_proc(self.proc)
 
     def status(self, timeout=2.0):
-        st, body = req("GET", self.peer_port, "/peer/v1/status", timeout=timeout)
+        st, body = peer_req(self.data, self.peer_port, "/peer/v1/status", timeout=timeout)
         if st != 200:
             raise ValueError("status %d" % st)
         return json.loads(body)

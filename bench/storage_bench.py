@@ -169,7 +169,7 @@ def bench_rereplication(binary, tmp, total_bytes):
         victim = cluster.nodes[3]
         lost = [t for t in tracks if victim in holders(cluster, t["content_hash"])]
         lost_bytes = sum(t["size_bytes"] for t in lost)
-        st, body = rc.req("GET", victim.peer_port, "/peer/v1/status")
+        st, body = rc.peer_req(victim.data, victim.peer_port, "/peer/v1/status")
         victim_id = json.loads(body)["node_id"]
         start = time.monotonic()
         st, body = rc.req("POST", cluster.nodes[0].port, "/api/v1/cluster/remove", {"node_id": victim_id},

@@ -252,8 +252,16 @@ bool ClusterNode::a_member_answers() const {
   std::set<std::string> own;
   if (!options_.advertise_peer.empty())
     own = cluster::self_addresses(options_.advertise_peer, net::resolve_all);
+  // Before this node has any credentials: the hello needs none, and its
+  // answer (a yes or a no) is not worth an impostor's trouble.
+  std::shared_ptr<net::TlsSlot> tls;
+  if (options_.peer_tls) {
+    auto unverified = cluster::unverified_client_tls();
+    if (!unverified.ok()) return false;
+    tls = std::make_shared<net::TlsSlot>(std::move(*unverified));
+  }
   for (const std::string& address : cluster::join_targets(options_.join_addresses, own, net::resolve_all)) {
-    auto request = cluster::request_to(address, cluster::kHelloPath, client_tls_);
+    auto request = cluster::request_to(address, cluster::kHelloPath, tls);
     if (!request.ok()) continue;
     request->connect_timeout_ms = kJoinConnectTimeoutMs;
     request->io_timeout_ms = kJoinConnectTimeoutMs;

@@ -12,7 +12,8 @@ Result<std::shared_ptr<net::TlsContext>> read_context(const Options& options) {
   const std::string cert = options.get_or("tls-cert", "");
   const std::string key = options.get_or("tls-key", "");
   auto chain = fs::read_file(cert, kPemFileBytesMax);
-  if (!chain.ok()) return make_error(Errc::invalid_argument, "--tls-cert " + cert + ": " + chain.error().message);
+  if (!chain.ok())
+    return make_error(Errc::invalid_argument, "--tls-cert " + cert + ": " + chain.error().message);
   auto private_key = fs::read_file(key, kPemFileBytesMax);
   if (!private_key.ok())
     return make_error(Errc::invalid_argument, "--tls-key " + key + ": " + private_key.error().message);

@@ -325,6 +325,8 @@ int run_serve(const std::vector<std::string>& args) {
       return fail(make_error(Errc::invalid_argument, "--admin-password: " + s.error().message));
     }
   }
+  auto public_tls = load_public_tls(options);
+  if (!public_tls.ok()) return fail(public_tls.error());
   const std::string data_dir = options.get_or("data-dir", "");
   if (auto s = fs::make_dirs(data_dir); !s.ok()) return fail(s.error());
   auto node_id = load_or_create_node_id(data_dir);
@@ -472,8 +474,6 @@ int run_serve(const std::vector<std::string>& args) {
                            {"seconds", r.duration_seconds}});
   };
 
-  auto public_tls = load_public_tls(options);
-  if (!public_tls.ok()) return fail(public_tls.error());
   server_options.tls = *public_tls;
   net::HttpServer server(server_options,
                          with_transport_security(api::make_api_handler(ctx), *public_tls != nullptr));

@@ -69,8 +69,8 @@ std::string ask_message(const JoinAsk& a) {
 }
 
 std::string grant_message(const std::string& ask_nonce, const JoinGrant& g) {
-  return framed({"join-grant-v1", ask_nonce, g.cluster_id, g.ca_certificate_pem, g.certificate_pem,
-                 g.sealed_secrets});
+  return framed(
+      {"join-grant-v1", ask_nonce, g.cluster_id, g.ca_certificate_pem, g.certificate_pem, g.sealed_secrets});
 }
 
 bool proven(const Key& key, const std::string& message, const std::string& proof) {

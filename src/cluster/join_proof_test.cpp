@@ -5,7 +5,9 @@
 namespace dispotify::cluster {
 namespace {
 
-JoinAsk ask() { return JoinAsk{"00000000000000a1", "10.0.0.1:4534", "10.0.0.1:4533", "-----KEY-----", "ab01"}; }
+JoinAsk ask() {
+  return JoinAsk{"00000000000000a1", "10.0.0.1:4534", "10.0.0.1:4533", "-----KEY-----", "ab01"};
+}
 JoinGrant grant() { return JoinGrant{"c1", "-----CA-----", "-----CERT-----", "00ff"}; }
 
 TEST(JoinProof, TheRightTokenProvesAnAskAndAnyChangeBreaksIt) {

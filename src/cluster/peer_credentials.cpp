@@ -20,7 +20,8 @@ constexpr const char* kNodeFile = "node.pem";
 // node.pem is the certificate followed by the key.
 std::string node_file(const PeerCredentials& c) { return c.certificate_pem + c.private_key_pem; }
 
-Result<std::pair<std::string, std::string>> split_node_file(const std::string& text, const std::string& path) {
+Result<std::pair<std::string, std::string>> split_node_file(const std::string& text,
+                                                            const std::string& path) {
   const size_t key = text.find("-----BEGIN PRIVATE KEY-----");
   if (key == std::string::npos || key == 0) {
     return make_error(Errc::corrupt, path + " does not hold a certificate and then its key");
@@ -89,9 +90,9 @@ Result<std::string> load_or_make_node_key(const std::string& data_dir) {
 Result<PeerCredentials> found_credentials(const std::string& node_id, const std::string& cluster_name,
                                           int64_t now_unix) {
   DISPOTIFY_ASSIGN_OR_RETURN(x509::KeyPair ca_key, x509::generate_key());
-  DISPOTIFY_ASSIGN_OR_RETURN(x509::Issued ca,
-                             x509::self_signed_ca(ca_key, "Dispotify cluster " + cluster_name, now_unix,
-                                                  kCaCertificateDays));
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      x509::Issued ca,
+      x509::self_signed_ca(ca_key, "Dispotify cluster " + cluster_name, now_unix, kCaCertificateDays));
   PeerCredentials out{ca.certificate_pem, ca_key.private_key_pem, "", ""};
   DISPOTIFY_ASSIGN_OR_RETURN(x509::KeyPair node_key, x509::generate_key());
   DISPOTIFY_ASSIGN_OR_RETURN(IssuedNodeCertificate mine,
@@ -103,9 +104,9 @@ Result<PeerCredentials> found_credentials(const std::string& node_id, const std:
 
 Result<IssuedNodeCertificate> certify_node(const PeerCredentials& ca, const std::string& node_id,
                                            const std::string& public_key_pem, int64_t now_unix) {
-  DISPOTIFY_ASSIGN_OR_RETURN(x509::Issued issued,
-                             x509::issue(ca.ca_certificate_pem, ca.ca_private_key_pem, public_key_pem, node_id,
-                                         now_unix, kNodeCertificateDays));
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      x509::Issued issued, x509::issue(ca.ca_certificate_pem, ca.ca_private_key_pem, public_key_pem, node_id,
+                                       now_unix, kNodeCertificateDays));
   return IssuedNodeCertificate{issued.certificate_pem, issued.serial_hex};
 }
 
@@ -127,7 +128,8 @@ Result<std::shared_ptr<net::TlsContext>> peer_client_tls(const PeerCredentials& 
 }
 
 Result<std::shared_ptr<net::TlsContext>> provisional_server_tls(const std::string& node_id) {
-  DISPOTIFY_ASSIGN_OR_RETURN(PeerCredentials throwaway, found_credentials(node_id, "provisional", now_unix_ms() / 1000));
+  DISPOTIFY_ASSIGN_OR_RETURN(PeerCredentials throwaway,
+                             found_credentials(node_id, "provisional", now_unix_ms() / 1000));
   return net::make_server_tls(
       net::TlsServerSettings{throwaway.certificate_pem, throwaway.private_key_pem, "", false, true});
 }

@@ -45,15 +45,16 @@ std::string credentials_dir(const std::string& data_dir);
 [[nodiscard]] Result<std::string> load_or_make_node_key(const std::string& data_dir);
 
 // A new cluster's CA and this founder's certificate.
-[[nodiscard]] Result<PeerCredentials> found_credentials(const std::string& node_id, const std::string& cluster_name,
-                                                        int64_t now_unix);
+[[nodiscard]] Result<PeerCredentials> found_credentials(const std::string& node_id,
+                                                        const std::string& cluster_name, int64_t now_unix);
 
 // A certificate for `public_key_pem` naming `node_id`, issued with the CA in `ca`.
 struct IssuedNodeCertificate {
   std::string certificate_pem;
   std::string serial_hex;
 };
-[[nodiscard]] Result<IssuedNodeCertificate> certify_node(const PeerCredentials& ca, const std::string& node_id,
+[[nodiscard]] Result<IssuedNodeCertificate> certify_node(const PeerCredentials& ca,
+                                                         const std::string& node_id,
                                                          const std::string& public_key_pem, int64_t now_unix);
 
 // The contexts; Errc::invalid_argument when the files do not make a valid

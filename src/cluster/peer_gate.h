@@ -26,7 +26,8 @@ namespace dispotify::cluster {
 inline constexpr std::string_view kHelloPath = "/peer/v1/hello";
 
 // Pure: ok, or Errc::permission_denied with the reason.
-[[nodiscard]] Status admit_peer_request(const net::Request& request, const std::set<std::string>& revoked_serials);
+[[nodiscard]] Status admit_peer_request(const net::Request& request,
+                                        const std::set<std::string>& revoked_serials);
 
 // The revoked serials, read from the catalog at most every refresh_ms (a
 // revocation takes effect that long after this node applies it). Thread-safe.
@@ -40,9 +41,9 @@ class RevokedSerials {
   const Fetch fetch_;
   const uint64_t refresh_ms_;
   std::mutex mutex_;
-  std::set<std::string> serials_;                        // guarded by mutex_
+  std::set<std::string> serials_;                       // guarded by mutex_
   std::chrono::steady_clock::time_point fetched_at_{};  // guarded by mutex_
-  bool fetched_ = false;                                 // guarded by mutex_
+  bool fetched_ = false;                                // guarded by mutex_
 };
 
 }  // namespace dispotify::cluster

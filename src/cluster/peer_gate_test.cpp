@@ -22,16 +22,16 @@ constexpr const char* kNode = "00000000000000a1";
 TEST(PeerGate, WithoutACertificateOnlyJoinAndHello) {
   EXPECT_TRUE(admit_peer_request(request("POST", "/peer/v1/join", std::nullopt), {}).ok());
   EXPECT_TRUE(admit_peer_request(request("GET", "/peer/v1/hello", std::nullopt), {}).ok());
-  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"POST", "/peer/v1/raft"},
-           {"GET", "/peer/v1/status"},
-           {"POST", "/peer/v1/propose"},
-           {"POST", "/peer/v1/remove"},
-           {"POST", "/peer/v1/admit"},
-           {"PUT", "/peer/v1/blobs"},
-           {"GET", "/peer/v1/blobs/abc"},
-           {"GET", "/peer/v1/join"},
-           {"POST", "/peer/v1/hello"}}) {
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/peer/v1/raft"},
+                                                        {"GET", "/peer/v1/status"},
+                                                        {"POST", "/peer/v1/propose"},
+                                                        {"POST", "/peer/v1/remove"},
+                                                        {"POST", "/peer/v1/admit"},
+                                                        {"PUT", "/peer/v1/blobs"},
+                                                        {"GET", "/peer/v1/blobs/abc"},
+                                                        {"GET", "/peer/v1/join"},
+                                                        {"POST", "/peer/v1/hello"}}) {
     auto refused = admit_peer_request(request(method, path, std::nullopt), {});
     ASSERT_FALSE(refused.ok()) << method << " " << path;
     EXPECT_EQ(refused.error().code, Errc::permission_denied);
