@@ -82,26 +82,17 @@ net::Response propose(ClusterService& service, net::Request& request) {
   return text(200, encode_propose_answer(*committed), kRoute);
 }
 
-net::Response join(ClusterService& service, net::Request& request) {
-  constexpr const char* kRoute = "POST /peer/v1/join";
+// A JSON exchange of the join family: the body decoded, the service's
+// answer encoded (join_messages.h).
+template <class Decode, class Serve>
+net::Response json_exchange(net::Request& request, const char* route, Decode decode, Serve serve) {
   auto body = read_body(request, kJoinBodyBytesMax);
-  if (!body.ok()) return error(body.error(), kRoute);
-  auto ask = decode_proven_ask(*body);
-  if (!ask.ok()) return error(ask.error(), kRoute);
-  auto grant = service.join(*ask);
-  if (!grant.ok()) return error(grant.error(), kRoute);
-  return text(200, encode(*grant), kRoute);
-}
-
-net::Response admit(ClusterService& service, net::Request& request) {
-  constexpr const char* kRoute = "POST /peer/v1/admit";
-  auto body = read_body(request, kJoinBodyBytesMax);
-  if (!body.ok()) return error(body.error(), kRoute);
-  auto asked = decode_admit_request(*body);
-  if (!asked.ok()) return error(asked.error(), kRoute);
-  auto admitted = service.admit(*asked);
-  if (!admitted.ok()) return error(admitted.error(), kRoute);
-  return text(200, encode(*admitted), kRoute);
+  if (!body.ok()) return error(body.error(), route);
+  auto asked = decode(*body);
+  if (!asked.ok()) return error(asked.error(), route);
+  auto answer = serve(*asked);
+  if (!answer.ok()) return error(answer.error(), route);
+  return text(200, encode(*answer), route);
 }
 
 // Tells a node starting up whether a cluster lives here, and nothing else
@@ -150,8 +141,14 @@ net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, 
           [&service](std::vector<raft::Message> m) { service.runner().deliver(std::move(m)); });
     }
     if (post && request.path == "/peer/v1/propose") return propose(service, request);
-    if (post && request.path == "/peer/v1/join") return join(service, request);
-    if (post && request.path == "/peer/v1/admit") return admit(service, request);
+    if (post && request.path == "/peer/v1/join") {
+      return json_exchange(request, "POST /peer/v1/join", decode_proven_ask,
+                           [&](const ProvenAsk& ask) { return service.join(ask); });
+    }
+    if (post && request.path == "/peer/v1/admit") {
+      return json_exchange(request, "POST /peer/v1/admit", decode_admit_request,
+                           [&](const AdmitRequest& asked) { return service.admit(asked); });
+    }
     if (request.method == "GET" && request.path == kHelloPath) return hello(service);
     if (post && request.path == "/peer/v1/remove") {
       return node_action(request, "POST /peer/v1/remove",

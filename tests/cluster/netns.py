@@ -51,6 +51,8 @@ import subprocess
 import threading
 import time
 
+import pytest
+
 IP = shutil.which("ip") or "/usr/sbin/ip"
 TC = shutil.which("tc") or "/usr/sbin/tc"
 PREFIX = "dsp"
@@ -555,3 +557,15 @@ def _close_all():
             net.close()
         except Exception:  # noqa: BLE001 - best effort at exit
             pass
+
+
+@pytest.fixture
+def net():
+    """A Network for one test (import it into the test module); the test is
+    skipped where namespaces cannot be made here."""
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    network = Network()
+    yield network
+    network.close()

@@ -33,6 +33,7 @@ import yaml
 
 from helpers import BIN, REPO, SLOW
 import netns
+from netns import net  # noqa: F401 (a fixture)
 from netns_cluster import NetNode, create_playlist, playlist_names
 
 DEPLOY = REPO / "deploy"
@@ -237,18 +238,6 @@ def k8s_nodes(tmp_path):
     service = "%s.%s.svc.cluster.local" % (sts["spec"]["serviceName"], namespace)
     names = lambda ips: dict(ips, **{service: list(ips.values())})  # noqa: E731
     return nodes, names
-
-
-@pytest.fixture
-def net():
-    if os.geteuid() != 0:
-        pytest.skip("network namespaces need root")
-    reason = netns.unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    network = netns.Network()
-    yield network
-    network.close()
 
 
 @pytest.mark.parametrize("spec", [compose_nodes, swarm_nodes, k8s_nodes], ids=["compose", "swarm", "k8s"])
