@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/server_target.h"
 #include "net/http_client.h"
 
 namespace dispotify::cli {
@@ -17,6 +18,7 @@ namespace {
 const std::vector<OptionSpec> kClusterOptions = {
     {"server", "http://127.0.0.1:4533", "URL of any node of the cluster"},
     {"token", "", "an admin's API or session token"},
+    {"ca-file", "", "PEM certificate authority of an https:// --server (besides the system's)"},
     {"json", "", "print the raw JSON", true},
 };
 
@@ -25,12 +27,9 @@ constexpr const char* kUsage =
 
 Result<net::ClientResponse> call(const Options& options, const std::string& method, const std::string& path,
                                  std::string body) {
-  DISPOTIFY_ASSIGN_OR_RETURN(net::ServerUrl url, net::parse_url(options.get_or("server", "")));
-  net::ClientRequest request;
-  request.method = method;
-  request.host = url.host;
-  request.port = url.port;
-  request.target = url.prefix + path;
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      ServerTarget server, server_target(options.get_or("server", ""), options.get_or("ca-file", ""), true));
+  net::ClientRequest request = request_to(server, method, path);
   request.headers = {{"Authorization", "Bearer " + options.get_or("token", "")}};
   if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
   request.body = std::move(body);

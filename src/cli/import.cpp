@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/server_target.h"
 #include "net/http_client.h"
 #include "net/url.h"
 
@@ -22,6 +23,7 @@ namespace {
 const std::vector<OptionSpec> kImportOptions = {
     {"server", "http://127.0.0.1:4533", "URL of a Dispotify node"},
     {"token", "", "API or session token (see POST /api/v1/tokens)"},
+    {"ca-file", "", "PEM certificate authority of an https:// --server (besides the system's)"},
     {"jobs", "16", "parallel uploads"},
 };
 
@@ -68,13 +70,10 @@ std::string error_message_of(const net::ClientResponse& response) {
   return "HTTP " + std::to_string(response.status);
 }
 
-void upload_one(net::HttpConnection& connection, const net::ServerUrl& server, const std::string& token,
+void upload_one(net::HttpConnection& connection, const ServerTarget& server, const std::string& token,
                 const std::filesystem::path& path, Tally& tally) {
-  net::ClientRequest request;
-  request.method = "POST";
-  request.host = server.host;
-  request.port = server.port;
-  request.target = server.prefix + "/api/v1/tracks?filename=" + net::percent_encode(path.filename().string());
+  net::ClientRequest request =
+      request_to(server, "POST", "/api/v1/tracks?filename=" + net::percent_encode(path.filename().string()));
   request.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/octet-stream"}};
   request.body = net::FileUpload{path.string()};
   request.io_timeout_ms = kUploadIoTimeoutMs;
@@ -125,7 +124,7 @@ int run_import(const std::vector<std::string>& args) {
     std::fprintf(stderr, "dispotify import: need exactly one DIR and --token (see --help)\n");
     return 2;
   }
-  auto server = net::parse_url(options.get_or("server", ""));
+  auto server = server_target(options.get_or("server", ""), options.get_or("ca-file", ""), true);
   auto jobs = options.get_int("jobs", 1, 256);
   if (!server.ok() || !jobs.ok()) {
     std::fprintf(stderr, "dispotify import: %s\n",

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/server_target.h"
 #include "net/http_client.h"
 
 namespace dispotify::cli {
@@ -31,21 +32,20 @@ int run_probe(const std::vector<std::string>& args) {
   if (options.help_requested || options.positional.size() != 1) {
     std::cout << usage_text("dispotify probe URL [options]",
                             "Exits 0 if GET URL answers 200 (a health check: "
-                            "dispotify probe http://127.0.0.1:4533/readyz).",
+                            "dispotify probe http://127.0.0.1:4533/readyz; an https:// URL's "
+                            "certificate is not checked).",
                             kProbeOptions);
     return options.help_requested ? 0 : 2;
   }
   auto timeout_ms = options.get_int("timeout", 1, 60'000);
-  auto url = net::parse_url(options.positional[0]);
-  if (!timeout_ms.ok() || !url.ok()) {
+  // The node's own port, probed for health: its certificate is not checked.
+  auto target = server_target(options.positional[0], "", false);
+  if (!timeout_ms.ok() || !target.ok()) {
     std::fprintf(stderr, "dispotify probe: %s\n",
-                 (!timeout_ms.ok() ? timeout_ms.error() : url.error()).message.c_str());
+                 (!timeout_ms.ok() ? timeout_ms.error() : target.error()).message.c_str());
     return 2;
   }
-  net::ClientRequest request;
-  request.host = url->host;
-  request.port = url->port;
-  request.target = url->prefix.empty() ? "/" : url->prefix;
+  net::ClientRequest request = request_to(*target, "GET", target->url.prefix.empty() ? "/" : "");
   request.connect_timeout_ms = static_cast<uint64_t>(*timeout_ms);
   request.io_timeout_ms = static_cast<uint64_t>(*timeout_ms);
   request.response_body_bytes_max = kProbeBodyBytesMax;

@@ -20,6 +20,8 @@
 #include "net/http_client.h"
 #include "net/tls_stream.h"
 
+#include <openssl/x509v3.h>
+
 namespace dispotify::net::detail {
 
 inline constexpr auto kAsTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
@@ -59,6 +61,19 @@ inline boost::asio::awaitable<Status> connect_stream(boost::asio::io_context& io
     co_return ok_status();
   }
   stream.emplace(std::move(plain), request.tls);
+  if (!request.tls_host_name.empty()) {
+    SSL* ssl = stream->tls().native_handle();
+    // SNI takes names only; an IP address is checked as one.
+    boost::system::error_code not_ip;
+    asio::ip::make_address(request.tls_host_name, not_ip);
+    const char* name = request.tls_host_name.c_str();
+    const bool set = not_ip ? SSL_set_tlsext_host_name(ssl, name) == 1 && SSL_set1_host(ssl, name) == 1
+                            : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) == 1;
+    if (!set) {
+      stream.reset();
+      co_return make_error(Errc::invalid_argument, "bad TLS host name " + request.tls_host_name);
+    }
+  }
   auto [handshake_ec] = co_await stream->tls().async_handshake(asio::ssl::stream_base::client, kAsTuple);
   if (handshake_ec) {
     stream.reset();

@@ -96,6 +96,7 @@ struct HttpConnection::Impl {
   uint16_t port = 0;
   std::shared_ptr<TlsContext> tls;  // of the open connection
   std::string tls_peer_name;
+  std::string tls_host_name;
 
   asio::awaitable<void> attempt(const ClientRequest& request, bool reused, Attempt& out);
   asio::awaitable<Status> connect(const ClientRequest& request);
@@ -121,6 +122,7 @@ asio::awaitable<Status> HttpConnection::Impl::connect(const ClientRequest& reque
   port = request.port;
   tls = request.tls;
   tls_peer_name = request.tls_peer_name;
+  tls_host_name = request.tls_host_name;
   co_return ok_status();
 }
 
@@ -216,7 +218,7 @@ HttpConnection::~HttpConnection() = default;
 Result<ClientResponse> HttpConnection::request(const ClientRequest& request) {
   const bool reused = impl_->stream && impl_->host == request.host && impl_->port == request.port &&
                       impl_->tls == request.tls && impl_->tls_peer_name == request.tls_peer_name &&
-                      impl_->stream->socket().is_open();
+                      impl_->tls_host_name == request.tls_host_name && impl_->stream->socket().is_open();
   Attempt first = impl_->run_attempt(request, reused);
   if (!first.retryable) return std::move(*first.result);
   return std::move(*impl_->run_attempt(request, false).result);
@@ -230,18 +232,24 @@ Result<ClientResponse> request(const ClientRequest& request) {
 }
 
 Result<ServerUrl> parse_url(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (url.size() < kScheme.size() || !iequals(url.substr(0, kScheme.size()), kScheme)) {
-    return make_error(Errc::invalid_argument, "URL must start with http:// (TLS is not supported yet)");
+  ServerUrl out;
+  constexpr std::string_view kHttp = "http://";
+  constexpr std::string_view kHttps = "https://";
+  if (url.size() >= kHttps.size() && iequals(url.substr(0, kHttps.size()), kHttps)) {
+    out.https = true;
+    out.port = 443;
+    url.remove_prefix(kHttps.size());
+  } else if (url.size() >= kHttp.size() && iequals(url.substr(0, kHttp.size()), kHttp)) {
+    url.remove_prefix(kHttp.size());
+  } else {
+    return make_error(Errc::invalid_argument, "URL must start with http:// or https://");
   }
-  url.remove_prefix(kScheme.size());
   const size_t slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? std::string_view() : url.substr(slash);
   if (path.find_first_of("?#") != std::string_view::npos) {
     return make_error(Errc::invalid_argument, "URL must not have a query or fragment");
   }
-  ServerUrl out;
   std::string_view port_text;
   if (!authority.empty() && authority.front() == '[') {  // [v6]:port
     const size_t close = authority.find(']');

@@ -47,6 +47,9 @@ struct ClientRequest {
   // When not empty, the server certificate's common name must be exactly
   // this (a node id): Errc::permission_denied otherwise.
   std::string tls_peer_name;
+  // When not empty, sent as the server name (SNI) and the certificate must
+  // be valid for it (a public server's host name or IP address).
+  std::string tls_host_name;
 };
 
 struct ClientResponse {
@@ -58,12 +61,13 @@ struct ClientResponse {
   std::optional<std::string_view> header(std::string_view name) const;
 };
 
-// "http://host:port/prefix" split into parts. Only http (no TLS yet); the
-// port defaults to 80; the prefix has no trailing slash ("" for the root).
+// "http://host:port/prefix" or "https://..." split into parts; the port
+// defaults to 80 or 443; the prefix has no trailing slash ("" for the root).
 struct ServerUrl {
   std::string host;
   uint16_t port = 80;
   std::string prefix;
+  bool https = false;
 };
 [[nodiscard]] Result<ServerUrl> parse_url(std::string_view url);
 

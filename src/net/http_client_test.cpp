@@ -38,10 +38,21 @@ TEST(ParseUrl, HostPortAndPrefix) {
   EXPECT_EQ(v6->prefix, "");
 }
 
+TEST(ParseUrl, Https) {
+  auto url = parse_url("https://music.example.org/base");
+  ASSERT_TRUE(url.ok());
+  EXPECT_TRUE(url->https);
+  EXPECT_EQ(url->port, 443);
+  EXPECT_EQ(url->prefix, "/base");
+  auto plain = parse_url("http://music.example.org");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->https);
+}
+
 TEST(ParseUrl, RejectsWhatWeCannotUse) {
   for (const char* bad :
-       {"", "https://x", "ftp://x", "http://", "http://:80", "http://x:", "http://x:0", "http://x:65536",
-        "http://x:12a", "http://u@x", "http://x/p?q=1", "http://[::1", "http://[::1]x", "x:80"}) {
+       {"", "ftp://x", "http://", "http://:80", "http://x:", "http://x:0", "http://x:65536", "http://x:12a",
+        "http://u@x", "http://x/p?q=1", "http://[::1", "http://[::1]x", "x:80"}) {
     auto url = parse_url(bad);
     ASSERT_FALSE(url.ok()) << bad;
     EXPECT_EQ(url.error().code, Errc::invalid_argument) << bad;

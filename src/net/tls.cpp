@@ -74,9 +74,15 @@ Result<std::shared_ptr<TlsContext>> make_client_tls(const TlsClientSettings& set
   ssl::context& context = impl->context;
   DISPOTIFY_TRY(restrict_versions(context, settings.tls13_only));
   boost::system::error_code ec;
+  if (settings.system_authorities) {
+    context.set_default_verify_paths(ec);
+    if (ec) return tls_error("the system's certificate authorities", ec);
+  }
   if (!settings.ca_pem.empty()) {
     context.add_certificate_authority(boost::asio::buffer(settings.ca_pem), ec);
     if (ec) return tls_error("the server certificate authority", ec);
+  }
+  if (!settings.ca_pem.empty() || settings.system_authorities) {
     context.set_verify_mode(ssl::verify_peer, ec);
   } else {
     context.set_verify_mode(ssl::verify_none, ec);

@@ -45,6 +45,9 @@ struct TlsClientSettings {
   // empty = no verification (only for a caller that authenticates the
   // answer by other means, like a joining node's token proof).
   std::string ca_pem;
+  // Also trust the system's authorities (/etc/ssl/certs): for a public
+  // server's certificate, as a browser would.
+  bool system_authorities = false;
   std::string certificate_pem;  // our client certificate, if any
   std::string private_key_pem;
   bool tls13_only = true;

@@ -124,6 +124,24 @@ def test_sighup_reloads_the_certificate_without_dropping_a_stream(https, tmp_pat
     assert served_serial(server.port, ca) == second_serial
 
 
+def test_the_cli_speaks_https_and_checks_the_certificate(https):
+    server, _, ca, _ = https
+    probe = subprocess.run([BIN, "probe", server.base + "/readyz"], capture_output=True, text=True, timeout=30)
+    assert probe.returncode == 0, probe.stderr
+    token = server.admin_token
+    status = [BIN, "cluster", "status", "--server", server.base, "--token", token]
+    # The test CA is not one of the system's: refused until --ca-file names it.
+    refused = subprocess.run(status, capture_output=True, text=True, timeout=30)
+    assert refused.returncode != 0
+    assert "certificate verify failed" in refused.stderr, refused.stderr
+    ok = subprocess.run(status + ["--ca-file", str(ca)], capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0, ok.stderr
+    # The certificate is for 127.0.0.1 and localhost, not for another name of the host.
+    other_name = subprocess.run([BIN, "cluster", "status", "--server", "https://127.0.0.2:%d" % server.port,
+                                 "--token", token, "--ca-file", str(ca)], capture_output=True, text=True, timeout=30)
+    assert other_name.returncode != 0
+
+
 def test_a_certificate_without_its_key_is_refused_at_start(tmp_path):
     out = subprocess.run([BIN, "serve", "--data-dir", str(tmp_path / "d"), "--listen", "127.0.0.1:0",
                           "--tls-cert", str(tmp_path / "x.crt")], capture_output=True, text=True, timeout=30)
