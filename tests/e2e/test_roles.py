@@ -291,6 +291,7 @@ def test_another_key_fails_subsonic_login_with_40_not_a_crash(server):
     server._admin_token = None
     answer = subsonic(server, "ping", token_auth("admin", SECRET))
     assert answer["status"] == "failed" and answer["error"]["code"] == 40, answer
+    assert server.get("/api/v1/me/subsonic-password").json() == {"password": None}
     # The account password still works with p=, and the node is fine.
     from helpers import ADMIN_PASSWORD
     assert subsonic(server, "ping", {"u": "admin", "p": ADMIN_PASSWORD})["status"] == "ok"
