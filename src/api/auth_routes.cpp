@@ -32,8 +32,7 @@ net::Response too_many_failed_logins(ApiContext& ctx, const std::string& usernam
 // address gets here; if the cluster cannot take it (no majority), the
 // client still gets its 401 and the node logs the attempt.
 void record_login_failure(ApiContext& ctx, const std::string& username, catalog::Origin origin) {
-  constexpr size_t kUsernameBytesKept = 64;
-  catalog::RecordLoginFailure failure{username.substr(0, kUsernameBytesKept), std::move(origin)};
+  catalog::RecordLoginFailure failure{client_text(username, kFailedUsernameBytesMax), std::move(origin)};
   if (auto recorded = ctx.proposer.propose(failure); !recorded.ok()) {
     log::warn("failed login not recorded in the audit log", {{"username", failure.username},
                                                              {"address", failure.origin.address},

@@ -231,6 +231,24 @@ def test_audit_log_records_logins_accounts_uploads_and_deletions(server):
     assert_error(s.get("/api/v1/audit", params={"limit": 501}), 400, "invalid_argument")
 
 
+def test_hostile_text_in_failed_logins_is_cleaned_and_the_log_goes_on(server):
+    """Usernames and user agents are the client's bytes; a command with
+    invalid UTF-8 would not decode and would stop every node's apply."""
+    long_name = "ñ" * 40  # 80 bytes: cut at 64 on a character boundary
+    r = requests.post(server.url("/api/v1/auth/login"), json={"username": long_name, "password": "wrong-pass"},
+                      headers={"User-Agent": ("é" * 150).encode()}, timeout=HTTP_TIMEOUT_S)
+    assert r.status_code == 401
+    r = requests.get(server.url("/rest/ping") + "?u=%FF%FEx&p=wrong&v=1.16.1&c=e2e&f=json", timeout=HTTP_TIMEOUT_S)
+    assert r.json()["subsonic-response"]["error"]["code"] == 40
+    failed = events(server, action="login.failed")["items"]
+    assert len(failed) == 2
+    assert failed[1]["target"] == "ñ" * 32
+    assert failed[1]["detail"]["user_agent"] == "é" * 100  # 200 bytes, on a character boundary
+    assert failed[0]["target"] == "\ufffd\ufffdx"
+    # Later writes still apply.
+    assert server.post("/api/v1/playlists", json={"name": "after"}).status_code == 201
+
+
 def test_audit_log_survives_a_restart(server):
     requests.post(server.url("/api/v1/auth/login"), json={"username": "admin", "password": "nope-nope"},
                   timeout=HTTP_TIMEOUT_S)

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "api/origin.h"
 #include "api/subsonic/secret.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -146,8 +147,7 @@ AuthOutcome authenticate(ApiContext& ctx, PasswordCache& cache, const Params& pa
   if (!user.empty() && outcome.code == Code::wrong_credentials && !outcome.user) {
     ctx.login_limiter.record_failure(user, client_address, now_unix_ms());
     // Into the audit log, like a REST login; the limiter bounds how often.
-    constexpr size_t kUsernameBytesKept = 64;
-    catalog::RecordLoginFailure failure{user.substr(0, kUsernameBytesKept),
+    catalog::RecordLoginFailure failure{client_text(user, kFailedUsernameBytesMax),
                                         {.at_ms = now_unix_ms(), .address = std::string(client_address)}};
     if (auto recorded = ctx.proposer.propose(failure); !recorded.ok()) {
       log::warn("failed Subsonic login not recorded in the audit log", {{"error", recorded.error().message}});
