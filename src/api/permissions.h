@@ -38,7 +38,7 @@ enum class Permission {
 // Errc::invalid_argument with a message that lists the valid names.
 [[nodiscard]] Result<Role> parse_role(std::string_view name);
 // The role of a catalog record. A name this binary does not know gets the
-// least privilege (listener): the migration to schema v9 leaves no other.
+// least privilege (listener): the migration to schema v10 leaves no other.
 [[nodiscard]] Role role_of_record(std::string_view name);
 
 // The role of a user created without one: the least privilege, so that an

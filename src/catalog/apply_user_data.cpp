@@ -81,7 +81,7 @@ Status count_play(Db& db, const std::string& user_id, std::string_view kind, con
 Status apply_set_subsonic_password(Db& db, const SetSubsonicPassword& c) {
   if (c.sealed_hex.size() > kSealedHexBytesMax) return invalid("sealed password is longer than 1024 bytes");
   DISPOTIFY_TRY(check_user(db, c.user_id));
-  // An entry from before schema v9 carries the password in clear: it is not
+  // An entry from before schema v10 carries the password in clear: it is not
   // kept (docs/SUBSONIC.md: such users set it again).
   if (c.sealed_hex.empty() && !c.legacy_password.empty()) return ok_status();
   if (c.sealed_hex.empty()) {

@@ -95,7 +95,7 @@ TEST_F(ApplyUserData, SubsonicPasswordIsSetAndRemovedAndGoesWithItsUser) {
   expect_error(SetSubsonicPassword{"u9", "", 1, "d4"}, Errc::not_found);
 }
 
-// Entries from before schema v9 carry the password in clear: apply does
+// Entries from before schema v10 carry the password in clear: apply does
 // not store it, so a replayed old log never puts it back.
 TEST_F(ApplyUserData, LegacyPlaintextSubsonicPasswordIsNotStored) {
   apply_ok(SetSubsonicPassword{"u1", "", 1, "a1b2"});

@@ -15,7 +15,7 @@ Status check_role(std::string_view role) {
   return invalid("role must be 'admin', 'uploader' or 'listener', not '" + std::string(role) + "'");
 }
 
-// Entries written before schema v9 say "user": what that role could do is
+// Entries written before schema v10 say "user": what that role could do is
 // the uploader's now. The API no longer accepts "user".
 std::string stored_role(std::string_view role) {
   return role == kRoleLegacyUser ? std::string(kRoleUploader) : std::string(role);

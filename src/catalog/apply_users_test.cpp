@@ -45,7 +45,7 @@ TEST_F(ApplyUsers, CreateUserValidates) {
   EXPECT_TRUE(catalog_->users()->empty());
 }
 
-// Log entries written before schema v9 say "user": replayed now, they give
+// Log entries written before schema v10 say "user": replayed now, they give
 // an uploader, as the migration made of the rows they wrote then.
 TEST_F(ApplyUsers, LegacyUserRoleIsAppliedAsUploader) {
   apply_ok(CreateUser{make_user("u1", "Ana", kRoleLegacyUser)});

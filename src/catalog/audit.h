@@ -1,4 +1,4 @@
-// The audit log (schema v9): who logged in, failed to, changed accounts,
+// The audit log (schema v10): who logged in, failed to, changed accounts,
 // uploaded or deleted, and how the membership changed. Events are written
 // by the apply of the command that made the change, in the same
 // transaction, from the command's Origin only (never a clock), so every
@@ -33,7 +33,7 @@ using AuditDetail = std::initializer_list<std::pair<std::string_view, std::strin
                                         std::string_view target, AuditDetail detail = {});
 
 // `origin` with the actor and time the command's own records give, where
-// the origin lacks them (entries from before schema v9 have no origin).
+// the origin lacks them (entries from before schema v10 have no origin).
 inline Origin origin_or(Origin origin, std::string_view actor_id, int64_t at_ms) {
   if (origin.actor_id.empty()) origin.actor_id = actor_id;
   if (origin.at_ms == 0) origin.at_ms = at_ms;

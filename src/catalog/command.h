@@ -19,10 +19,10 @@ namespace dispotify::catalog {
 
 inline constexpr int kCommandVersion = 1;
 
-// Who asked for a change, when and from where (schema v9): the apply of a
+// Who asked for a change, when and from where (schema v10): the apply of a
 // command that carries one writes its audit event from it, never from a
 // clock or the node, so every node records the same event. Optional on the
-// wire: entries written before v9 have none (their events say time 0).
+// wire: entries written before v10 have none (their events say time 0).
 struct Origin {
   std::string actor_id;    // the user who asked; "" for the node itself
   int64_t at_ms = 0;       // when the receiving node built the command
@@ -201,11 +201,11 @@ struct SetStorageFull {
 // catalog never hold it in clear. Both empty removes it.
 struct SetSubsonicPassword {
   std::string user_id;
-  // Before schema v9 the password itself; still decoded from old entries,
+  // Before schema v10 the password itself; still decoded from old entries,
   // whose apply drops it (those users set it again). Always "" now.
   std::string legacy_password;
   int64_t at_ms = 0;
-  std::string sealed_hex;  // hex of nonce + ciphertext (since schema v9)
+  std::string sealed_hex;  // hex of nonce + ciphertext (since schema v10)
 
   bool operator==(const SetSubsonicPassword&) const = default;
 };
@@ -246,7 +246,7 @@ struct SavePlayQueue {  // an empty track list removes the queue
   bool operator==(const SavePlayQueue&) const = default;
 };
 
-// A wrong password at a login (schema v9), proposed after the check failed
+// A wrong password at a login (schema v10), proposed after the check failed
 // (the login limiter bounds how often): only an audit event.
 struct RecordLoginFailure {
   std::string username;  // as typed, at most 64 bytes kept

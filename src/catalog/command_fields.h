@@ -155,7 +155,7 @@ void visit_fields(T& o, F&& f) {
   f("user_agent", o.user_agent);
 }
 
-// Every command's origin is optional: added in schema v9.
+// Every command's origin is optional: added in schema v10.
 template <class T, class F>
 void visit_command_fields(T& c, F&& f) {
   using C = std::remove_const_t<T>;
@@ -236,7 +236,7 @@ void visit_command_fields(T& c, F&& f) {
     f("user_id", c.user_id);
     f("password", c.legacy_password);
     f("at_ms", c.at_ms);
-    f("sealed_hex", c.sealed_hex, Presence::optional);  // since schema v9
+    f("sealed_hex", c.sealed_hex, Presence::optional);  // since schema v10
   } else if constexpr (std::is_same_v<C, SetStarred>) {
     f("user_id", c.user_id);
     f("track_ids", c.track_ids);

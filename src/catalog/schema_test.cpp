@@ -78,14 +78,14 @@ TEST(Schema, ReplicaCountsAreComputedForExistingBlobs) {
   EXPECT_TRUE(catalog->under_replicated_blobs(2, {}, 10)->empty());
 }
 
-// Version 9: "user" becomes "uploader"; Subsonic passwords kept in clear
+// Version 10: "user" becomes "uploader"; Subsonic passwords kept in clear
 // are dropped, so the file no longer holds them.
 TEST(Schema, AccountsMigrationRenamesUserRoleAndDropsPlainSubsonicPasswords) {
   TempDir dir;
   {
     auto db = Db::open(dir.file("c.db"), {});
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(migrate(**db, schema_migrations().subspan(0, 8)).ok());
+    ASSERT_TRUE(migrate(**db, schema_migrations().subspan(0, 9)).ok());
     ASSERT_TRUE(
         (*db)
             ->exec("INSERT INTO users (id, username, username_key, password_hash, role, created_at_ms) "

@@ -10,7 +10,7 @@ namespace dispotify::catalog {
 
 // Roles (what each may do: api/permissions.h): "admin" manages users and
 // the cluster; "uploader" adds tracks; "listener" listens and keeps its own
-// playlists. "user", the uploader's name before schema v9, is still read
+// playlists. "user", the uploader's name before schema v10, is still read
 // from old log entries and stored as "uploader".
 inline constexpr const char* kRoleAdmin = "admin";
 inline constexpr const char* kRoleUploader = "uploader";

@@ -1,8 +1,9 @@
 // The cluster key: 32 random bytes in <data-dir>/cluster/secret.key (file
 // 0600, directory 0700) that seal secrets the catalog keeps (Subsonic
 // passwords, base/secret_box.h). Every node of a cluster needs the same
-// key to open what another sealed; handing it to joining nodes is the
-// peer layer's business (mutual TLS), not this module's.
+// key to open what another sealed: the founder makes it here, and a joining
+// node receives it sealed in its join answer (cli/cluster_node.cpp), which
+// replaces the file; serve loads it again once the node has joined.
 #pragma once
 
 #include <string>

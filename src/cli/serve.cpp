@@ -355,6 +355,11 @@ int run_serve(const std::vector<std::string>& args) {
     return 0;
   }
   if (!cluster.ok()) return fail(cluster.error());
+  // A node that has just joined received the cluster's key with its
+  // certificate, over the one made above (which only a founder keeps: it
+  // must exist before the peer port hands it out).
+  cluster_key = load_or_create_cluster_key(data_dir);
+  if (!cluster_key.ok()) return fail(cluster_key.error());
   catalog::Proposer& proposer = (*cluster)->proposer();
   if (auto s = ensure_admin(**catalog, proposer, options, (*cluster)->created_cluster()); !s.ok()) {
     return fail(s.error());

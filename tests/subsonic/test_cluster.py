@@ -26,28 +26,10 @@ SAME_EVERYWHERE = [
 ]
 
 
-def share_cluster_key(founder, node):
-    """Gives `node` the founder's cluster key before its first start.
-
-    Subsonic passwords are sealed with the cluster key (docs/SUBSONIC.md),
-    so every node needs the same one. Handing it to joining nodes is for the
-    peer layer (mutual TLS, issue 9); until then the test provisions it, as
-    an operator would copy <data-dir>/cluster/secret.key."""
-    source = founder.data_dir / "cluster" / "secret.key"
-    target = node.data_dir / "cluster" / "secret.key"
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target.write_bytes(source.read_bytes())
-    target.chmod(0o600)
-
-
 @pytest.fixture
 def cluster(tmp_path):
     c = Cluster(tmp_path / "c", 3)
-    c.nodes[0].start()
-    for node in c.nodes[1:]:
-        share_cluster_key(c.nodes[0], node)
-        node.start()
-    c.wait_voters(len(c.nodes))
+    c.start()
     yield c
     c.close()
 
@@ -79,6 +61,9 @@ def test_every_node_gives_the_same_answers(cluster, library_files):
         tracks[name] = r.json()
     r = nodes[1].req("PUT", "/api/v1/me/subsonic-password", token=token, json={"password": PASSWORD})
     assert r.status_code == 200, r.text
+    # Sealed with the cluster key, which the joiners received at their join.
+    keys = {(n.data_dir / "cluster" / "secret.key").read_bytes() for n in nodes}
+    assert len(keys) == 1
     # Each write through one node, read at once through the others.
     for node in nodes:
         assert client(node).call("ping")["status"] == "ok"
