@@ -15,6 +15,7 @@ net::Handler make_api_handler(ApiContext& ctx) {
   add_stream_routes(*router, ctx);
   add_playlist_routes(*router, ctx);
   add_cluster_routes(*router, ctx);
+  add_audit_routes(*router, ctx);
   subsonic::add_subsonic_routes(*router, ctx);
   subsonic::add_subsonic_password_routes(*router, ctx);
   add_web_routes(*router, ctx);

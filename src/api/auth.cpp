@@ -47,7 +47,7 @@ Result<std::pair<catalog::User, catalog::Token>> authenticate(ApiContext& ctx, c
 }
 
 Result<IssuedToken> issue_token(ApiContext& ctx, const std::string& user_id, std::string kind,
-                                std::string name) {
+                                std::string name, const catalog::Origin& origin) {
   IssuedToken issued;
   issued.secret = "dsp_" + random_hex(kTokenSecretBytes);
   catalog::Token& t = issued.token;
@@ -55,10 +55,10 @@ Result<IssuedToken> issue_token(ApiContext& ctx, const std::string& user_id, std
   t.user_id = user_id;
   t.token_hash = sha256_hex(issued.secret);
   t.name = std::move(name);
-  t.created_at_ms = now_unix_ms();
+  t.created_at_ms = origin.at_ms;
   t.expires_at_ms = kind == "session" ? t.created_at_ms + ctx.options.session_ttl_ms : 0;
   t.kind = std::move(kind);
-  DISPOTIFY_TRY(ctx.proposer.propose(catalog::CreateToken{t}));
+  DISPOTIFY_TRY(ctx.proposer.propose(catalog::CreateToken{t, origin}));
   return issued;
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "api/context.h"
+#include "catalog/command.h"
 #include "catalog/types.h"
 #include "net/http.h"
 
@@ -23,8 +24,10 @@ struct IssuedToken {
 [[nodiscard]] Result<std::pair<catalog::User, catalog::Token>> authenticate(ApiContext& ctx,
                                                                             const net::Request& request);
 
-// kind "session" expires after options.session_ttl_ms; "api" never.
+// kind "session" expires after options.session_ttl_ms; "api" never. The
+// origin (its time is the token's creation time) goes into the audit log:
+// a session token is a login.
 [[nodiscard]] Result<IssuedToken> issue_token(ApiContext& ctx, const std::string& user_id, std::string kind,
-                                              std::string name);
+                                              std::string name, const catalog::Origin& origin);
 
 }  // namespace dispotify::api

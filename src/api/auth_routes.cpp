@@ -4,8 +4,10 @@
 #include "api/errors.h"
 #include "api/json_input.h"
 #include "api/json_views.h"
+#include "api/origin.h"
 #include "api/routes.h"
 #include "base/clock.h"
+#include "base/log.h"
 #include "base/password.h"
 
 namespace dispotify::api {
@@ -26,6 +28,18 @@ net::Response too_many_failed_logins(ApiContext& ctx, const std::string& usernam
   return r;
 }
 
+// Into the audit log. The limiter above bounds how often one user or
+// address gets here; if the cluster cannot take it (no majority), the
+// client still gets its 401 and the node logs the attempt.
+void record_login_failure(ApiContext& ctx, const std::string& username, catalog::Origin origin) {
+  catalog::RecordLoginFailure failure{client_text(username, kFailedUsernameBytesMax), std::move(origin)};
+  if (auto recorded = ctx.proposer.propose(failure); !recorded.ok()) {
+    log::warn("failed login not recorded in the audit log", {{"username", failure.username},
+                                                             {"address", failure.origin.address},
+                                                             {"error", recorded.error().message}});
+  }
+}
+
 net::Response login(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"username", "password"}));
   API_ASSIGN_OR_RESPOND(auto username, required_string(body, "username"));
@@ -36,10 +50,12 @@ net::Response login(ApiContext& ctx, Call& call) {
   // One message for both cases: do not reveal which usernames exist.
   if (!user || !verify_password(user->password_hash, password)) {
     ctx.login_limiter.record_failure(username, address, now_unix_ms());
+    record_login_failure(ctx, username, origin_of(call.request, "", true));
     return error_response(Errc::unauthenticated, "wrong username or password");
   }
   ctx.login_limiter.record_success(username, address);
-  API_ASSIGN_OR_RESPOND(auto issued, issue_token(ctx, user->id, "session", "login"));
+  API_ASSIGN_OR_RESPOND(
+      auto issued, issue_token(ctx, user->id, "session", "login", origin_of(call.request, user->id, true)));
   return json_reply(200, {{"token", issued.secret},
                           {"expires_at", format_rfc3339_ms(issued.token.expires_at_ms)},
                           {"user", user_json(*user)}});
@@ -56,7 +72,8 @@ net::Response create_api_token(ApiContext& ctx, Call& call) {
   if (name.empty() || name.size() > kTokenNameBytesMax) {
     return error_response(Errc::invalid_argument, "name must be 1 to 100 bytes");
   }
-  API_ASSIGN_OR_RESPOND(auto issued, issue_token(ctx, call.user->id, "api", name));
+  API_ASSIGN_OR_RESPOND(auto issued,
+                        issue_token(ctx, call.user->id, "api", name, origin_of(call.request, call.user->id)));
   boost::json::object out = token_json(issued.token);
   out["token"] = issued.secret;
   return json_reply(201, out);
@@ -75,14 +92,16 @@ net::Response revoke_token(ApiContext& ctx, Call& call) {
 
 void add_auth_routes(Router& router, ApiContext& ctx) {
   router.add("POST", "/api/v1/auth/login", Access::anyone, [&](Call& c) { return login(ctx, c); });
-  router.add("POST", "/api/v1/auth/logout", Access::user, [&](Call& c) { return logout(ctx, c); });
-  router.add("GET", "/api/v1/me", Access::user, [](Call& c) { return json_reply(200, user_json(*c.user)); });
-  router.add("GET", "/api/v1/tokens", Access::user, [&](Call& c) {
+  router.add("POST", "/api/v1/auth/logout", Permission::listen, [&](Call& c) { return logout(ctx, c); });
+  router.add("GET", "/api/v1/me", Permission::listen,
+             [](Call& c) { return json_reply(200, user_json(*c.user)); });
+  router.add("GET", "/api/v1/tokens", Permission::listen, [&](Call& c) {
     API_ASSIGN_OR_RESPOND(auto tokens, ctx.catalog.tokens_of(c.user->id));
     return json_reply(200, {{"items", json_array(tokens, token_json)}});
   });
-  router.add("POST", "/api/v1/tokens", Access::user, [&](Call& c) { return create_api_token(ctx, c); });
-  router.add("DELETE", "/api/v1/tokens/{id}", Access::user, [&](Call& c) { return revoke_token(ctx, c); });
+  router.add("POST", "/api/v1/tokens", Permission::listen, [&](Call& c) { return create_api_token(ctx, c); });
+  router.add("DELETE", "/api/v1/tokens/{id}", Permission::listen,
+             [&](Call& c) { return revoke_token(ctx, c); });
 }
 
 }  // namespace dispotify::api

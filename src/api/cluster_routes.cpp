@@ -50,22 +50,22 @@ net::Response node_action(Call& call, Action action) {
 void add_cluster_routes(Router& router, ApiContext& ctx) {
   if (ctx.cluster == nullptr) return;
   router.add(
-      "GET", "/api/v1/cluster", Access::admin, [&](Call&) { return cluster_status(ctx); },
+      "GET", "/api/v1/cluster", Permission::manage_cluster, [&](Call&) { return cluster_status(ctx); },
       Consistency::local);
   router.add(
-      "GET", "/api/v1/cluster/nodes", Access::user,
+      "GET", "/api/v1/cluster/nodes", Permission::listen,
       [&](Call& call) { return cluster_nodes(ctx, call.request.over_tls); }, Consistency::local);
   // Read by a player that streams from another node once its own is gone.
   router.allow_cross_origin_reads("/api/v1/cluster/nodes");
-  router.add("POST", "/api/v1/cluster/remove", Access::admin, [&](Call& c) {
+  router.add("POST", "/api/v1/cluster/remove", Permission::manage_cluster, [&](Call& c) {
     return node_action(c, [&](const std::string& id) { return ctx.cluster->remove(id); });
   });
-  router.add("POST", "/api/v1/cluster/transfer-leader", Access::admin, [&](Call& c) {
+  router.add("POST", "/api/v1/cluster/transfer-leader", Permission::manage_cluster, [&](Call& c) {
     return node_action(c, [&](const std::string& id) { return ctx.cluster->transfer_leader(id); });
   });
   // This node's peer certificate, replaced by a new key's (the old one is
   // revoked): key rotation, node by node (docs/SECURITY.md).
-  router.add("POST", "/api/v1/cluster/renew-certificate", Access::admin, [&](Call&) {
+  router.add("POST", "/api/v1/cluster/renew-certificate", Permission::manage_cluster, [&](Call&) {
     API_ASSIGN_OR_RESPOND(std::string serial, ctx.cluster->renew_certificate());
     return json_reply(
         200, boost::json::object{{"node_id", ctx.cluster->self().node_id}, {"certificate_serial", serial}});

@@ -4,11 +4,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "api/auth_cache.h"
 #include "api/login_limiter.h"
 #include "api/metrics.h"
+#include "base/secret_box.h"
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
 #include "cluster/cluster_service.h"
@@ -33,6 +35,9 @@ struct ApiContext {
   Metrics& metrics;
   ApiOptions options;
   cluster::ClusterService* cluster = nullptr;  // null: no cluster routes (tests of the API alone)
+  // Seals Subsonic passwords (cli/cluster_key.h). Empty: none can be set or
+  // opened (tests of the API alone).
+  std::optional<SecretKey> cluster_key;
   // The same store as `blobs` when it is replicated: blobs this node lacks
   // are streamed from their holders. Null: local blobs only.
   storage::ReplicatedBlobStore* replicated = nullptr;

@@ -3,6 +3,7 @@
 #include "api/errors.h"
 #include "api/json_input.h"
 #include "api/json_views.h"
+#include "api/origin.h"
 #include "api/routes.h"
 #include "base/log.h"
 
@@ -59,10 +60,13 @@ void collect_blob(ApiContext& ctx, const std::string& hash) {
 net::Response delete_track(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(call.param(0)));
   if (!track) return error_response(Errc::not_found, "no track " + call.param(0));
-  if (call.user->role != catalog::kRoleAdmin && track->uploaded_by != call.user->id) {
+  // The router checked the upload permission; other people's tracks are
+  // shared library data.
+  const bool own = track->uploaded_by == call.user->id;
+  if (!own && !role_allows(role_of_record(call.user->role), Permission::edit_library)) {
     return error_response(Errc::permission_denied, "only an admin or the uploader may delete a track");
   }
-  API_TRY(ctx.proposer.propose(catalog::DeleteTrack{track->id}));
+  API_TRY(ctx.proposer.propose(catalog::DeleteTrack{track->id, origin_of(call.request, call.user->id)}));
   collect_blob(ctx, track->content_hash);
   collect_blob(ctx, track->cover_hash);
   return json_reply(200, {{"ok", true}});
@@ -115,14 +119,15 @@ net::Response search(ApiContext& ctx, Call& call) {
 }  // namespace
 
 void add_library_routes(Router& router, ApiContext& ctx) {
-  router.add("GET", "/api/v1/tracks", Access::user, [&](Call& c) { return list_tracks(ctx, c); });
-  router.add("GET", "/api/v1/tracks/{id}", Access::user, [&](Call& c) { return get_track(ctx, c); });
-  router.add("DELETE", "/api/v1/tracks/{id}", Access::user, [&](Call& c) { return delete_track(ctx, c); });
-  router.add("GET", "/api/v1/albums", Access::user, [&](Call& c) { return list_albums(ctx, c); });
-  router.add("GET", "/api/v1/albums/{id}", Access::user, [&](Call& c) { return get_album(ctx, c); });
-  router.add("GET", "/api/v1/artists", Access::user, [&](Call& c) { return list_artists(ctx, c); });
-  router.add("GET", "/api/v1/artists/{id}", Access::user, [&](Call& c) { return get_artist(ctx, c); });
-  router.add("GET", "/api/v1/search", Access::user, [&](Call& c) { return search(ctx, c); });
+  router.add("GET", "/api/v1/tracks", Permission::listen, [&](Call& c) { return list_tracks(ctx, c); });
+  router.add("GET", "/api/v1/tracks/{id}", Permission::listen, [&](Call& c) { return get_track(ctx, c); });
+  router.add("DELETE", "/api/v1/tracks/{id}", Permission::upload,
+             [&](Call& c) { return delete_track(ctx, c); });
+  router.add("GET", "/api/v1/albums", Permission::listen, [&](Call& c) { return list_albums(ctx, c); });
+  router.add("GET", "/api/v1/albums/{id}", Permission::listen, [&](Call& c) { return get_album(ctx, c); });
+  router.add("GET", "/api/v1/artists", Permission::listen, [&](Call& c) { return list_artists(ctx, c); });
+  router.add("GET", "/api/v1/artists/{id}", Permission::listen, [&](Call& c) { return get_artist(ctx, c); });
+  router.add("GET", "/api/v1/search", Permission::listen, [&](Call& c) { return search(ctx, c); });
 }
 
 }  // namespace dispotify::api

@@ -4,6 +4,7 @@
 #include "api/errors.h"
 #include "api/json_input.h"
 #include "api/json_views.h"
+#include "api/origin.h"
 #include "api/routes.h"
 #include "base/clock.h"
 #include "base/random.h"
@@ -92,7 +93,8 @@ net::Response rename_playlist(ApiContext& ctx, Call& call) {
 
 net::Response delete_playlist(ApiContext& ctx, Call& call) {
   API_TRY(owned_playlist(ctx, call));
-  API_TRY(ctx.proposer.propose(catalog::DeletePlaylist{call.param(0), call.user->id}));
+  API_TRY(ctx.proposer.propose(
+      catalog::DeletePlaylist{call.param(0), call.user->id, origin_of(call.request, call.user->id)}));
   return json_reply(200, {{"ok", true}});
 }
 
@@ -135,22 +137,23 @@ net::Response move_track(ApiContext& ctx, Call& call) {
 }  // namespace
 
 void add_playlist_routes(Router& router, ApiContext& ctx) {
-  router.add("GET", "/api/v1/playlists", Access::user, [&](Call& c) {
+  router.add("GET", "/api/v1/playlists", Permission::listen, [&](Call& c) {
     API_ASSIGN_OR_RESPOND(auto playlists, ctx.catalog.playlists_of(c.user->id));
     return json_reply(200, {{"items", json_array(playlists, playlist_json)}});
   });
-  router.add("POST", "/api/v1/playlists", Access::user, [&](Call& c) { return create_playlist(ctx, c); });
-  router.add("GET", "/api/v1/playlists/{id}", Access::user,
+  router.add("POST", "/api/v1/playlists", Permission::listen,
+             [&](Call& c) { return create_playlist(ctx, c); });
+  router.add("GET", "/api/v1/playlists/{id}", Permission::listen,
              [&](Call& c) { return playlist_reply(ctx, c, 200); });
-  router.add("PATCH", "/api/v1/playlists/{id}", Access::user,
+  router.add("PATCH", "/api/v1/playlists/{id}", Permission::listen,
              [&](Call& c) { return rename_playlist(ctx, c); });
-  router.add("DELETE", "/api/v1/playlists/{id}", Access::user,
+  router.add("DELETE", "/api/v1/playlists/{id}", Permission::listen,
              [&](Call& c) { return delete_playlist(ctx, c); });
-  router.add("POST", "/api/v1/playlists/{id}/tracks", Access::user,
+  router.add("POST", "/api/v1/playlists/{id}/tracks", Permission::listen,
              [&](Call& c) { return add_tracks(ctx, c); });
-  router.add("DELETE", "/api/v1/playlists/{id}/tracks/{position}", Access::user,
+  router.add("DELETE", "/api/v1/playlists/{id}/tracks/{position}", Permission::listen,
              [&](Call& c) { return remove_track(ctx, c); });
-  router.add("POST", "/api/v1/playlists/{id}/move", Access::user,
+  router.add("POST", "/api/v1/playlists/{id}/move", Permission::listen,
              [&](Call& c) { return move_track(ctx, c); });
 }
 

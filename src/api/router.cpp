@@ -142,15 +142,18 @@ Status Router::read_barrier(const Route& route, const net::Request& request) con
 net::Response Router::run(const Route& route, net::Request& request, std::vector<std::string> params) const {
   Call call{request, std::move(params), std::nullopt, std::nullopt};
   net::Response response;
-  if (route.access != Access::anyone) {
+  if (!route.access.open()) {
     auto who = authenticate(route, request);
     Status fresh = who.ok() ? read_barrier(route, request) : ok_status();
     if (!who.ok() && who.error().message == kRetryOnWorker) {
       response.retry_on_worker = true;
     } else if (!who.ok()) {
       response = error_response(who.error());
-    } else if (route.access == Access::admin && who->first.role != catalog::kRoleAdmin) {
-      response = error_response(Errc::permission_denied, "this route needs the admin role");
+    } else if (const Role role = role_of_record(who->first.role); !role_allows(role, route.access.needed())) {
+      response =
+          error_response(Errc::permission_denied,
+                         "the " + std::string(role_name(role)) + " role may not do this (it needs the " +
+                             std::string(permission_name(route.access.needed())) + " permission)");
     } else if (!fresh.ok()) {
       response = error_response(fresh.error());
     } else {

@@ -2,8 +2,9 @@
 //
 // Patterns are literal segments and {param} segments ("/api/v1/tracks/{id}").
 // The router answers 404 for unknown paths, 405 with Allow for known paths
-// with another method, 401 without a valid token and 403 for a role that is
-// not allowed, before any route code runs. HEAD is served by GET routes.
+// with another method, 401 without a valid token and 403 when the caller's
+// role lacks the route's permission (api/permissions.h), before any route
+// code runs. HEAD is served by GET routes.
 // OPTIONS is answered (a CORS preflight) only on paths whose GET route
 // allows cross-origin reads.
 #pragma once
@@ -13,12 +14,29 @@
 #include <string>
 #include <vector>
 
+#include "api/permissions.h"
 #include "catalog/types.h"
 #include "net/http.h"
 
 namespace dispotify::api {
 
-enum class Access { anyone, user, admin };
+// Who may call a route: anyone (no token), or a signed-in user whose role
+// holds the permission. Routes write the permission (Permission::listen)
+// or Access::anyone.
+class Access {
+ public:
+  static const Access anyone;
+  constexpr Access(Permission needed) : needed_(needed), open_(false) {}  // NOLINT: implicit on purpose
+
+  bool open() const { return open_; }
+  Permission needed() const { return needed_; }
+
+ private:
+  constexpr Access(Permission needed, bool open) : needed_(needed), open_(open) {}
+  Permission needed_;
+  bool open_;
+};
+inline constexpr Access Access::anyone{Permission::listen, true};
 
 // How fresh the catalog must be for a GET route. linearizable (the
 // default for authenticated GETs): the router first passes the read
@@ -31,7 +49,7 @@ enum class Consistency { linearizable, local };
 struct Call {
   net::Request& request;
   std::vector<std::string> params;      // values of the {param} segments, in order
-  std::optional<catalog::User> user;    // set for Access::user and Access::admin
+  std::optional<catalog::User> user;    // set unless the route is Access::anyone
   std::optional<catalog::Token> token;  // the token that authenticated the call
 
   const std::string& param(size_t i) const { return params.at(i); }

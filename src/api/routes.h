@@ -15,6 +15,7 @@ void add_stream_routes(Router& router, ApiContext& ctx);
 void add_playlist_routes(Router& router, ApiContext& ctx);
 void add_ops_routes(Router& router, ApiContext& ctx);
 void add_cluster_routes(Router& router, ApiContext& ctx);
+void add_audit_routes(Router& router, ApiContext& ctx);
 // The web app at / and the fallback for unmatched paths (web_routes.h).
 void add_web_routes(Router& router, ApiContext& ctx);
 

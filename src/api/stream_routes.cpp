@@ -279,13 +279,13 @@ void add_stream_routes(Router& router, ApiContext& ctx) {
   // Streams and covers read this node's catalog as it is: a node cut off
   // from the majority still plays what it has.
   router.add(
-      "GET", "/api/v1/tracks/{id}/stream", Access::user, [&](Call& c) { return stream_track(ctx, c); },
+      "GET", "/api/v1/tracks/{id}/stream", Permission::listen, [&](Call& c) { return stream_track(ctx, c); },
       Consistency::local);
   // A player whose own node went away goes on streaming from another one
   // (an <audio crossorigin> element fed through Web Audio needs CORS).
   router.allow_cross_origin_reads("/api/v1/tracks/{id}/stream");
   router.add(
-      "GET", "/api/v1/tracks/{id}/cover", Access::user,
+      "GET", "/api/v1/tracks/{id}/cover", Permission::listen,
       [&](Call& c) {
         API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(c.param(0)));
         if (!track) return error_response(Errc::not_found, "no track " + c.param(0));
@@ -293,7 +293,7 @@ void add_stream_routes(Router& router, ApiContext& ctx) {
       },
       Consistency::local);
   router.add(
-      "GET", "/api/v1/albums/{id}/cover", Access::user,
+      "GET", "/api/v1/albums/{id}/cover", Permission::listen,
       [&](Call& c) {
         API_ASSIGN_OR_RESPOND(auto album, ctx.catalog.album(c.param(0)));
         if (!album) return error_response(Errc::not_found, "no album " + c.param(0));

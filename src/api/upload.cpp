@@ -105,7 +105,7 @@ std::string sanitize_filename(std::string_view name) {
 }
 
 Result<UploadOutcome> ingest_track(ApiContext& ctx, net::BodyReader& body, const std::string& filename,
-                                   const std::string& user_id) {
+                                   const catalog::Origin& origin) {
   // The track id is chosen first: it places the audio's copies on the ring
   // while the bytes arrive (their hash is known only at the end).
   const std::string track_id = random_id();
@@ -119,14 +119,15 @@ Result<UploadOutcome> ingest_track(ApiContext& ctx, net::BodyReader& body, const
   DISPOTIFY_ASSIGN_OR_RETURN(auto existing, existing_track(ctx, blob.hash));
   if (existing) return UploadOutcome{std::move(*existing), false};
 
-  catalog::Track track = track_from(track_id, info, blob, filename, user_id);
+  catalog::Track track = track_from(track_id, info, blob, filename, origin.actor_id);
   std::vector<catalog::BlobCopies> copies = {{blob.hash, blob.size_bytes, track_id, blob.holders}};
   if (!info.cover_bytes.empty()) {
     DISPOTIFY_ASSIGN_OR_RETURN(catalog::BlobCopies cover, store_cover(ctx.blobs, info.cover_bytes));
     track.cover_hash = cover.hash;
     copies.push_back(std::move(cover));
   }
-  if (auto proposed = ctx.proposer.propose(catalog::AddTrack{track, std::move(copies)}); !proposed.ok()) {
+  if (auto proposed = ctx.proposer.propose(catalog::AddTrack{track, std::move(copies), origin});
+      !proposed.ok()) {
     // A concurrent upload of the same bytes won the race: answer as a duplicate.
     if (proposed.error().code == Errc::conflict) {
       DISPOTIFY_ASSIGN_OR_RETURN(auto winner, existing_track(ctx, blob.hash));

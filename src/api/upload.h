@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/context.h"
+#include "catalog/command.h"
 #include "catalog/types.h"
 #include "net/http.h"
 
@@ -26,7 +27,9 @@ struct UploadOutcome {
 // characters, at most kFilenameBytesMax bytes; "upload" if nothing is left.
 std::string sanitize_filename(std::string_view name);
 
+// The track is uploaded by origin.actor_id; the origin goes into AddTrack
+// for the audit log.
 [[nodiscard]] Result<UploadOutcome> ingest_track(ApiContext& ctx, net::BodyReader& body,
-                                                 const std::string& filename, const std::string& user_id);
+                                                 const std::string& filename, const catalog::Origin& origin);
 
 }  // namespace dispotify::api

@@ -2,6 +2,7 @@
 // or as multipart/form-data (the first part that has a filename).
 #include "api/errors.h"
 #include "api/json_views.h"
+#include "api/origin.h"
 #include "api/routes.h"
 #include "api/upload.h"
 #include "net/multipart.h"
@@ -19,14 +20,16 @@ net::Response upload_track(ApiContext& ctx, Call& call) {
   if (is_multipart(call.request)) {
     API_ASSIGN_OR_RESPOND(
         auto part, net::MultipartFileReader::open(*call.request.body, *call.request.header("Content-Type")));
-    outcome = ingest_track(ctx, *part, sanitize_filename(part->filename()), call.user->id);
+    outcome =
+        ingest_track(ctx, *part, sanitize_filename(part->filename()), origin_of(call.request, call.user->id));
   } else {
     const auto filename = call.request.query_param("filename");
     if (!filename || filename->empty()) {
       return error_response(Errc::invalid_argument,
                             "send the file as multipart/form-data, or as the raw body with ?filename=NAME");
     }
-    outcome = ingest_track(ctx, *call.request.body, sanitize_filename(*filename), call.user->id);
+    outcome = ingest_track(ctx, *call.request.body, sanitize_filename(*filename),
+                           origin_of(call.request, call.user->id));
   }
   if (!outcome.ok()) {
     ctx.metrics.count_upload("rejected");
@@ -39,7 +42,7 @@ net::Response upload_track(ApiContext& ctx, Call& call) {
 }  // namespace
 
 void add_upload_routes(Router& router, ApiContext& ctx) {
-  router.add("POST", "/api/v1/tracks", Access::user, [&](Call& c) { return upload_track(ctx, c); });
+  router.add("POST", "/api/v1/tracks", Permission::upload, [&](Call& c) { return upload_track(ctx, c); });
 }
 
 }  // namespace dispotify::api

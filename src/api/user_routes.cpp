@@ -3,6 +3,8 @@
 #include "api/errors.h"
 #include "api/json_input.h"
 #include "api/json_views.h"
+#include "api/origin.h"
+#include "api/permissions.h"
 #include "api/routes.h"
 #include "api/user_validation.h"
 #include "base/clock.h"
@@ -18,7 +20,8 @@ net::Response create_user(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto password, required_string(body, "password"));
   API_ASSIGN_OR_RESPOND(auto role, optional_string(body, "role"));
   catalog::User user;
-  user.role = role.value_or(catalog::kRoleUser);
+  // Without a role, the least privilege (permissions.h): uploading is given on purpose.
+  user.role = role.value_or(std::string(role_name(kDefaultRole)));
   API_TRY(validate_username(username));
   API_TRY(validate_password(password));
   API_TRY(validate_role(user.role));
@@ -26,7 +29,7 @@ net::Response create_user(ApiContext& ctx, Call& call) {
   user.id = random_id();
   user.username = username;
   user.created_at_ms = now_unix_ms();
-  API_TRY(ctx.proposer.propose(catalog::CreateUser{user}));
+  API_TRY(ctx.proposer.propose(catalog::CreateUser{user, origin_of(call.request, call.user->id)}));
   return json_reply(201, user_json(user));
 }
 
@@ -43,9 +46,13 @@ net::Response update_user(ApiContext& ctx, Call& call) {
   if (!existing) return error_response(Errc::not_found, "no user " + call.param(0));
   if (password) {
     API_ASSIGN_OR_RESPOND(auto hash, hash_password(*password));
-    API_TRY(ctx.proposer.propose(catalog::SetUserPassword{call.param(0), hash}));
+    API_TRY(ctx.proposer.propose(
+        catalog::SetUserPassword{call.param(0), hash, origin_of(call.request, call.user->id)}));
   }
-  if (role) API_TRY(ctx.proposer.propose(catalog::SetUserRole{call.param(0), *role}));
+  if (role && *role != existing->role) {
+    API_TRY(ctx.proposer.propose(
+        catalog::SetUserRole{call.param(0), *role, origin_of(call.request, call.user->id)}));
+  }
   API_ASSIGN_OR_RESPOND(auto user, ctx.catalog.user_by_id(call.param(0)));
   if (!user) return error_response(Errc::not_found, "no user " + call.param(0));
   return json_reply(200, user_json(*user));
@@ -54,25 +61,27 @@ net::Response update_user(ApiContext& ctx, Call& call) {
 net::Response delete_user(ApiContext& ctx, Call& call) {
   if (call.param(0) == call.user->id)
     return error_response(Errc::conflict, "an admin cannot delete themselves");
-  API_TRY(ctx.proposer.propose(catalog::DeleteUser{call.param(0)}));
+  API_TRY(ctx.proposer.propose(catalog::DeleteUser{call.param(0), origin_of(call.request, call.user->id)}));
   return json_reply(200, {{"ok", true}});
 }
 
 }  // namespace
 
 void add_user_routes(Router& router, ApiContext& ctx) {
-  router.add("GET", "/api/v1/users", Access::admin, [&](Call&) {
+  router.add("GET", "/api/v1/users", Permission::manage_users, [&](Call&) {
     API_ASSIGN_OR_RESPOND(auto users, ctx.catalog.users());
     return json_reply(200, {{"items", json_array(users, user_json)}});
   });
-  router.add("POST", "/api/v1/users", Access::admin, [&](Call& c) { return create_user(ctx, c); });
-  router.add("GET", "/api/v1/users/{id}", Access::admin, [&](Call& c) {
+  router.add("POST", "/api/v1/users", Permission::manage_users, [&](Call& c) { return create_user(ctx, c); });
+  router.add("GET", "/api/v1/users/{id}", Permission::manage_users, [&](Call& c) {
     API_ASSIGN_OR_RESPOND(auto user, ctx.catalog.user_by_id(c.param(0)));
     if (!user) return error_response(Errc::not_found, "no user " + c.param(0));
     return json_reply(200, user_json(*user));
   });
-  router.add("PATCH", "/api/v1/users/{id}", Access::admin, [&](Call& c) { return update_user(ctx, c); });
-  router.add("DELETE", "/api/v1/users/{id}", Access::admin, [&](Call& c) { return delete_user(ctx, c); });
+  router.add("PATCH", "/api/v1/users/{id}", Permission::manage_users,
+             [&](Call& c) { return update_user(ctx, c); });
+  router.add("DELETE", "/api/v1/users/{id}", Permission::manage_users,
+             [&](Call& c) { return delete_user(ctx, c); });
 }
 
 }  // namespace dispotify::api

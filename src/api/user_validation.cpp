@@ -1,6 +1,6 @@
 #include "api/user_validation.h"
 
-#include "catalog/types.h"
+#include "api/permissions.h"
 
 namespace dispotify::api {
 
@@ -26,9 +26,7 @@ Status validate_password(std::string_view password) {
 }
 
 Status validate_role(std::string_view role) {
-  if (role != catalog::kRoleAdmin && role != catalog::kRoleUser) {
-    return make_error(Errc::invalid_argument, "role must be \"admin\" or \"user\"");
-  }
+  DISPOTIFY_TRY(parse_role(role));
   return {};
 }
 

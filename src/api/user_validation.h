@@ -14,6 +14,7 @@ inline constexpr size_t kPasswordBytesMax = 1024;
 
 [[nodiscard]] Status validate_username(std::string_view username);  // [A-Za-z0-9._-], 1..64
 [[nodiscard]] Status validate_password(std::string_view password);  // 8..1024 bytes
-[[nodiscard]] Status validate_role(std::string_view role);          // "admin" or "user"
+// "admin", "uploader" or "listener" (api/permissions.h); the old "user" is refused.
+[[nodiscard]] Status validate_role(std::string_view role);
 
 }  // namespace dispotify::api

@@ -42,6 +42,8 @@ namespace dispotify::catalog {
 [[nodiscard]] Status apply_set_rating(Db& db, const SetRating& c);
 [[nodiscard]] Status apply_record_plays(Db& db, const RecordPlays& c);
 [[nodiscard]] Status apply_save_play_queue(Db& db, const SavePlayQueue& c);
+// audit.cpp
+[[nodiscard]] Status apply_record_login_failure(Db& db, const RecordLoginFailure& c);
 
 // Shared by the apply_* files.
 [[nodiscard]] Result<bool> row_exists(Db& db, const char* sql, std::string_view key);

@@ -1,6 +1,7 @@
 // The cluster's identity and members.
 #include "catalog/apply.h"
 #include "catalog/apply_blobs.h"
+#include "catalog/audit.h"
 
 namespace dispotify::catalog {
 namespace {
@@ -66,6 +67,8 @@ Status apply_set_member(Db& db, const SetMember& c) {
   // A new certificate replaces the member's previous one, which is revoked.
   if (!m.certificate_serial.empty())
     DISPOTIFY_TRY(revoke_certificate_of(db, m.node_id, m.certificate_serial));
+  DISPOTIFY_ASSIGN_OR_RETURN(bool known,
+                             row_exists(db, "SELECT 1 FROM members WHERE node_id = ?1", m.node_id));
   // An existing member keeps its join time; its addresses move, and so does
   // its certificate when the command names one.
   DISPOTIFY_ASSIGN_OR_RETURN(
@@ -77,7 +80,10 @@ Status apply_set_member(Db& db, const SetMember& c) {
                         "THEN members.certificate_serial ELSE excluded.certificate_serial END"));
   stmt.bind(1, m.node_id).bind(2, m.peer_address).bind(3, m.api_address).bind(4, m.joined_at_ms);
   stmt.bind(5, m.certificate_serial);
-  return stmt.run();
+  DISPOTIFY_TRY(stmt.run());
+  if (known) return ok_status();  // an address or certificate change, not a membership change
+  return record_audit_event(db, Origin{.at_ms = m.joined_at_ms}, "member.added", m.node_id,
+                            {{"peer_address", m.peer_address}, {"api_address", m.api_address}});
 }
 
 Status apply_remove_member(Db& db, const RemoveMember& c) {
@@ -88,7 +94,8 @@ Status apply_remove_member(Db& db, const RemoveMember& c) {
   DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM members WHERE node_id = ?1"));
   stmt.bind(1, c.node_id);
   DISPOTIFY_TRY(stmt.run());
-  return forget_node_replicas(db, c.node_id);
+  DISPOTIFY_TRY(forget_node_replicas(db, c.node_id));
+  return record_audit_event(db, c.origin, "member.removed", c.node_id);
 }
 
 Status apply_set_storage_full(Db& db, const SetStorageFull& c) {

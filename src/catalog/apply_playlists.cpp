@@ -4,6 +4,7 @@
 #include <set>
 
 #include "catalog/apply.h"
+#include "catalog/audit.h"
 #include "catalog/playlist_entries.h"
 
 namespace dispotify::catalog {
@@ -81,7 +82,8 @@ Status apply_delete_playlist(Db& db, const DeletePlaylist& c) {
   DISPOTIFY_TRY(check_owner(db, c.playlist_id, c.actor_id));
   DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM playlists WHERE id = ?1"));
   stmt.bind(1, c.playlist_id);
-  return stmt.run();  // entries go by ON DELETE CASCADE
+  DISPOTIFY_TRY(stmt.run());  // entries go by ON DELETE CASCADE
+  return record_audit_event(db, origin_or(c.origin, c.actor_id, 0), "playlist.deleted", c.playlist_id);
 }
 
 Status apply_add_playlist_tracks(Db& db, const AddPlaylistTracks& c) {

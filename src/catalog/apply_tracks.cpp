@@ -5,6 +5,7 @@
 #include "catalog/aggregates.h"
 #include "catalog/apply.h"
 #include "catalog/apply_blobs.h"
+#include "catalog/audit.h"
 #include "catalog/grouping.h"
 #include "catalog/ids.h"
 #include "catalog/playlist_entries.h"
@@ -78,7 +79,10 @@ Status apply_add_track(Db& db, const AddTrack& c) {
   DISPOTIFY_TRY(record_blob_copies(db, c.blobs));
   DISPOTIFY_TRY(insert_track(db, track));
   DISPOTIFY_TRY(insert_track_artists(db, track));
-  return refresh_summaries(db, track);
+  DISPOTIFY_TRY(refresh_summaries(db, track));
+  return record_audit_event(db, origin_or(c.origin, track.uploaded_by, track.created_at_ms), "track.uploaded",
+                            track.id,
+                            {{"title", track.title}, {"artist", track.artist}, {"album", track.album}});
 }
 
 Status apply_delete_track(Db& db, const DeleteTrack& c) {
@@ -92,7 +96,10 @@ Status apply_delete_track(Db& db, const DeleteTrack& c) {
     DISPOTIFY_TRY(stmt.run());
     DISPOTIFY_CHECK(db.changes() == 1);
   }
-  return refresh_summaries(db, *track);
+  DISPOTIFY_TRY(refresh_summaries(db, *track));
+  return record_audit_event(
+      db, c.origin, "track.deleted", track->id,
+      {{"title", track->title}, {"artist", track->artist}, {"uploaded_by", track->uploaded_by}});
 }
 
 }  // namespace dispotify::catalog

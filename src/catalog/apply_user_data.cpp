@@ -9,7 +9,8 @@
 namespace dispotify::catalog {
 namespace {
 
-constexpr size_t kSubsonicPasswordBytesMax = 256;
+// A 128-byte password sealed (24-byte nonce, 16-byte tag), in hex: 336.
+constexpr size_t kSealedHexBytesMax = 1024;
 constexpr size_t kItemsPerCommandMax = 1000;
 constexpr size_t kPlayQueueTracksMax = 10'000;
 constexpr size_t kClientNameBytesMax = 256;
@@ -78,18 +79,21 @@ Status count_play(Db& db, const std::string& user_id, std::string_view kind, con
 }  // namespace
 
 Status apply_set_subsonic_password(Db& db, const SetSubsonicPassword& c) {
-  if (c.password.size() > kSubsonicPasswordBytesMax) return invalid("password is longer than 256 bytes");
+  if (c.sealed_hex.size() > kSealedHexBytesMax) return invalid("sealed password is longer than 1024 bytes");
   DISPOTIFY_TRY(check_user(db, c.user_id));
-  if (c.password.empty()) {
+  // An entry from before schema v10 carries the password in clear: it is not
+  // kept (docs/SUBSONIC.md: such users set it again).
+  if (c.sealed_hex.empty() && !c.legacy_password.empty()) return ok_status();
+  if (c.sealed_hex.empty()) {
     DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
                                db.prepare_cached("DELETE FROM subsonic_passwords WHERE user_id = ?1"));
     stmt.bind(1, c.user_id);
     return stmt.run();
   }
   DISPOTIFY_ASSIGN_OR_RETURN(
-      Statement stmt, db.prepare_cached("INSERT OR REPLACE INTO subsonic_passwords (user_id, password, "
+      Statement stmt, db.prepare_cached("INSERT OR REPLACE INTO subsonic_passwords (user_id, sealed_hex, "
                                         "updated_at_ms) VALUES (?1, ?2, ?3)"));
-  stmt.bind(1, c.user_id).bind(2, c.password).bind(3, c.at_ms);
+  stmt.bind(1, c.user_id).bind(2, c.sealed_hex).bind(3, c.at_ms);
   return stmt.run();
 }
 

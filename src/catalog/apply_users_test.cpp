@@ -45,6 +45,17 @@ TEST_F(ApplyUsers, CreateUserValidates) {
   EXPECT_TRUE(catalog_->users()->empty());
 }
 
+// Log entries written before schema v10 say "user": replayed now, they give
+// an uploader, as the migration made of the rows they wrote then.
+TEST_F(ApplyUsers, LegacyUserRoleIsAppliedAsUploader) {
+  apply_ok(CreateUser{make_user("u1", "Ana", kRoleLegacyUser)});
+  EXPECT_EQ((**catalog_->user_by_id("u1")).role, kRoleUploader);
+  apply_ok(SetUserRole{"u1", kRoleListener});
+  EXPECT_EQ((**catalog_->user_by_id("u1")).role, kRoleListener);
+  apply_ok(SetUserRole{"u1", kRoleLegacyUser});
+  EXPECT_EQ((**catalog_->user_by_id("u1")).role, kRoleUploader);
+}
+
 TEST_F(ApplyUsers, SetPasswordAndRole) {
   apply_ok(CreateUser{make_user("u1", "Ana")});
   apply_ok(SetUserPassword{"u1", "new-hash"});
@@ -53,7 +64,7 @@ TEST_F(ApplyUsers, SetPasswordAndRole) {
   EXPECT_EQ(user.password_hash, "new-hash");
   EXPECT_EQ(user.role, kRoleAdmin);
   expect_error(SetUserPassword{"nobody", "x"}, Errc::not_found);
-  expect_error(SetUserRole{"nobody", kRoleUser}, Errc::not_found);
+  expect_error(SetUserRole{"nobody", kRoleUploader}, Errc::not_found);
   expect_error(SetUserRole{"u1", "superuser"}, Errc::invalid_argument);
   EXPECT_EQ((**catalog_->user_by_id("u1")).role, kRoleAdmin);
 }

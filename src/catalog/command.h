@@ -19,30 +19,49 @@ namespace dispotify::catalog {
 
 inline constexpr int kCommandVersion = 1;
 
+// Who asked for a change, when and from where (schema v10): the apply of a
+// command that carries one writes its audit event from it, never from a
+// clock or the node, so every node records the same event. Optional on the
+// wire: entries written before v10 have none (their events say time 0).
+struct Origin {
+  std::string actor_id;    // the user who asked; "" for the node itself
+  int64_t at_ms = 0;       // when the receiving node built the command
+  std::string address;     // the client's address, without port ("" unknown)
+  std::string user_agent;  // logins only, at most kUserAgentBytesMax
+
+  static constexpr size_t kUserAgentBytesMax = 200;
+  bool operator==(const Origin&) const = default;
+};
+
 struct CreateUser {
   User user;
+  Origin origin;
 
   bool operator==(const CreateUser&) const = default;
 };
 struct SetUserPassword {
   std::string user_id;
   std::string password_hash;
+  Origin origin;
 
   bool operator==(const SetUserPassword&) const = default;
 };
 struct SetUserRole {
   std::string user_id;
   std::string role;
+  Origin origin;
 
   bool operator==(const SetUserRole&) const = default;
 };
 struct DeleteUser {  // also deletes the user's tokens and playlists
   std::string user_id;
+  Origin origin;
 
   bool operator==(const DeleteUser&) const = default;
 };
-struct CreateToken {
+struct CreateToken {  // a session token is a good login (audit "login")
   Token token;
+  Origin origin;
 
   bool operator==(const CreateToken&) const = default;
 };
@@ -56,11 +75,13 @@ struct AddTrack {  // conflict if track.id or track.content_hash exists
   // Where its audio and cover blobs were written (may be omitted: entries
   // written before schema v5 have none; the replica reconciler fills in).
   std::vector<BlobCopies> blobs;
+  Origin origin;
 
   bool operator==(const AddTrack&) const = default;
 };
 struct DeleteTrack {  // also removes it from playlists
   std::string track_id;
+  Origin origin;
 
   bool operator==(const DeleteTrack&) const = default;
 };
@@ -80,6 +101,7 @@ struct RenamePlaylist {
 struct DeletePlaylist {
   std::string playlist_id;
   std::string actor_id;
+  Origin origin;
 
   bool operator==(const DeletePlaylist&) const = default;
 };
@@ -128,6 +150,7 @@ struct SetMember {  // adds the member or updates its addresses
 };
 struct RemoveMember {
   std::string node_id;
+  Origin origin;
 
   bool operator==(const RemoveMember&) const = default;
 };
@@ -173,10 +196,16 @@ struct SetStorageFull {
 // Per-user listening data, written by the Subsonic API (docs/SUBSONIC.md).
 // The node that receives the request resolves each id to its kind and
 // stamps the times; apply only checks and stores.
-struct SetSubsonicPassword {  // the password Subsonic token auth needs; "" removes it
+// The password Subsonic token auth needs, sealed with the cluster key by
+// the node that received it (api/subsonic_secret.h): the log and the
+// catalog never hold it in clear. Both empty removes it.
+struct SetSubsonicPassword {
   std::string user_id;
-  std::string password;
+  // Before schema v10 the password itself; still decoded from old entries,
+  // whose apply drops it (those users set it again). Always "" now.
+  std::string legacy_password;
   int64_t at_ms = 0;
+  std::string sealed_hex;  // hex of nonce + ciphertext (since schema v10)
 
   bool operator==(const SetSubsonicPassword&) const = default;
 };
@@ -217,12 +246,21 @@ struct SavePlayQueue {  // an empty track list removes the queue
   bool operator==(const SavePlayQueue&) const = default;
 };
 
+// A wrong password at a login (schema v10), proposed after the check failed
+// (the login limiter bounds how often): only an audit event.
+struct RecordLoginFailure {
+  std::string username;  // as typed, at most 64 bytes kept
+  Origin origin;
+
+  bool operator==(const RecordLoginFailure&) const = default;
+};
+
 using Command =
     std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken, AddTrack,
                  DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist, AddPlaylistTracks,
                  RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember,
                  AssignRepairs, CompleteRepair, DropReplicas, SetSubsonicPassword, SetStarred, SetRating,
-                 RecordPlays, SavePlayQueue, SetStorageFull>;
+                 RecordPlays, SavePlayQueue, SetStorageFull, RecordLoginFailure>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

@@ -45,7 +45,8 @@ constexpr std::array<std::string_view, std::variant_size_v<Command>> kTypeNames 
                                                                                    "set_rating",
                                                                                    "record_plays",
                                                                                    "save_play_queue",
-                                                                                   "set_storage_full"};
+                                                                                   "set_storage_full",
+                                                                                   "record_login_failure"};
 
 boost::json::value to_json(const std::string& v) { return boost::json::value(v); }
 boost::json::value to_json(int64_t v) { return boost::json::value(v); }

@@ -50,8 +50,8 @@ Track full_track() {
 std::vector<Command> one_of_each() {
   return {
       CreateUser{User{"u1", "Ana", "$argon2id$x", "admin", 17}},
-      SetUserPassword{"u1", "$argon2id$y"},
-      SetUserRole{"u1", "user"},
+      SetUserPassword{"u1", "$argon2id$y", Origin{"a1", 20, "10.0.0.1", ""}},
+      SetUserRole{"u1", "uploader"},
       DeleteUser{"u1"},
       CreateToken{Token{"k1", "u1", std::string(64, 'c'), "phone", "api", 5, 99}},
       RevokeToken{"k1"},
@@ -70,12 +70,13 @@ std::vector<Command> one_of_each() {
       AssignRepairs{{"old-task"}, {RepairTask{"t-1", std::string(64, 'b'), "00000000000000a1", 10, 20}}},
       CompleteRepair{"t-1", "00000000000000a1", std::string(64, 'b')},
       DropReplicas{"00000000000000a1", {std::string(64, 'c'), std::string(64, 'd')}},
-      SetSubsonicPassword{"u1", "app-secret", 14},
+      SetSubsonicPassword{"u1", "", 14, "a1b2c3"},
       SetStarred{"u1", {"t1"}, {"al1"}, {"ar1", "ar2"}, true, 15},
       SetRating{"u1", "album", "al1", 4, 16},
       RecordPlays{"u1", {"t1", "t2"}, {17, 18}},
       SavePlayQueue{"u1", {"t1", "t2"}, "t2", 61'000, "DSub", 19},
       SetStorageFull{"00000000000000a1", true},
+      RecordLoginFailure{"ana", Origin{"", 21, "::1", "curl/8"}},
   };
 }
 
@@ -96,7 +97,7 @@ TEST(CommandCodec, JsonFormIsVersionedAndTyped) {
   EXPECT_EQ(object.at("v").as_int64(), 1);
   EXPECT_EQ(object.at("type").as_string(), "delete_track");
   EXPECT_EQ(object.at("track_id").as_string(), "t9");
-  EXPECT_EQ(object.size(), 3u);
+  EXPECT_EQ(object.size(), 4u);  // v, type, track_id, origin
   EXPECT_EQ(command_type(AddPlaylistTracks{}), "add_playlist_tracks");
 }
 

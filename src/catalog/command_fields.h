@@ -23,7 +23,8 @@ inline constexpr bool kIsRecord =
     std::is_same_v<std::remove_const_t<T>, User> || std::is_same_v<std::remove_const_t<T>, Token> ||
     std::is_same_v<std::remove_const_t<T>, Track> || std::is_same_v<std::remove_const_t<T>, Playlist> ||
     std::is_same_v<std::remove_const_t<T>, Member> || std::is_same_v<std::remove_const_t<T>, ClusterInfo> ||
-    std::is_same_v<std::remove_const_t<T>, BlobCopies> || std::is_same_v<std::remove_const_t<T>, RepairTask>;
+    std::is_same_v<std::remove_const_t<T>, BlobCopies> ||
+    std::is_same_v<std::remove_const_t<T>, RepairTask> || std::is_same_v<std::remove_const_t<T>, Origin>;
 
 template <class T>
 inline constexpr bool kIsRecordList = false;
@@ -146,27 +147,44 @@ void visit_fields(T& b, F&& f) {
 }
 
 template <class T, class F>
+requires std::is_same_v<std::remove_const_t<T>, Origin>
+void visit_fields(T& o, F&& f) {
+  f("actor_id", o.actor_id);
+  f("at_ms", o.at_ms);
+  f("address", o.address);
+  f("user_agent", o.user_agent);
+}
+
+// Every command's origin is optional: added in schema v10.
+template <class T, class F>
 void visit_command_fields(T& c, F&& f) {
   using C = std::remove_const_t<T>;
   if constexpr (std::is_same_v<C, CreateUser>) {
     f("user", c.user);
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, SetUserPassword>) {
     f("user_id", c.user_id);
     f("password_hash", c.password_hash);
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, SetUserRole>) {
     f("user_id", c.user_id);
     f("role", c.role);
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, DeleteUser>) {
     f("user_id", c.user_id);
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, CreateToken>) {
     f("token", c.token);
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, RevokeToken>) {
     f("token_id", c.token_id);
   } else if constexpr (std::is_same_v<C, AddTrack>) {
     f("track", c.track);
     f("blobs", c.blobs, Presence::optional);  // since schema v5
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, DeleteTrack>) {
     f("track_id", c.track_id);
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, CreatePlaylist>) {
     f("playlist", c.playlist);
   } else if constexpr (std::is_same_v<C, RenamePlaylist>) {
@@ -177,6 +195,7 @@ void visit_command_fields(T& c, F&& f) {
   } else if constexpr (std::is_same_v<C, DeletePlaylist>) {
     f("playlist_id", c.playlist_id);
     f("actor_id", c.actor_id);
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, AddPlaylistTracks>) {
     f("playlist_id", c.playlist_id);
     f("actor_id", c.actor_id);
@@ -202,6 +221,7 @@ void visit_command_fields(T& c, F&& f) {
     f("member", c.member);
   } else if constexpr (std::is_same_v<C, RemoveMember>) {
     f("node_id", c.node_id);
+    f("origin", c.origin, Presence::optional);
   } else if constexpr (std::is_same_v<C, AssignRepairs>) {
     f("cancelled_task_ids", c.cancelled_task_ids);
     f("tasks", c.tasks);
@@ -214,8 +234,9 @@ void visit_command_fields(T& c, F&& f) {
     f("hashes", c.hashes);
   } else if constexpr (std::is_same_v<C, SetSubsonicPassword>) {
     f("user_id", c.user_id);
-    f("password", c.password);
+    f("password", c.legacy_password);
     f("at_ms", c.at_ms);
+    f("sealed_hex", c.sealed_hex, Presence::optional);  // since schema v10
   } else if constexpr (std::is_same_v<C, SetStarred>) {
     f("user_id", c.user_id);
     f("track_ids", c.track_ids);
@@ -240,10 +261,13 @@ void visit_command_fields(T& c, F&& f) {
     f("position_ms", c.position_ms);
     f("changed_by", c.changed_by);
     f("at_ms", c.at_ms);
-  } else {
-    static_assert(std::is_same_v<C, SetStorageFull>, "every command needs its fields listed");
+  } else if constexpr (std::is_same_v<C, SetStorageFull>) {
     f("node_id", c.node_id);
     f("full", c.full);
+  } else {
+    static_assert(std::is_same_v<C, RecordLoginFailure>, "every command needs its fields listed");
+    f("username", c.username);
+    f("origin", c.origin);
   }
 }
 

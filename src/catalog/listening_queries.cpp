@@ -135,11 +135,12 @@ constexpr const char* kArtistSearchSql =
 
 }  // namespace
 
-Result<std::optional<std::string>> subsonic_password(const Catalog& catalog, std::string_view user_id) {
+Result<std::optional<std::string>> subsonic_password_sealed(const Catalog& catalog,
+                                                            std::string_view user_id) {
   std::optional<std::string> out;
   DISPOTIFY_TRY(catalog.read_snapshot([&](Db& db) -> Status {
     DISPOTIFY_ASSIGN_OR_RETURN(
-        Statement stmt, db.prepare_cached("SELECT password FROM subsonic_passwords WHERE user_id = ?1"));
+        Statement stmt, db.prepare_cached("SELECT sealed_hex FROM subsonic_passwords WHERE user_id = ?1"));
     stmt.bind(1, user_id);
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
     if (row) out = stmt.column_string(0);

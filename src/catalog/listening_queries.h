@@ -77,8 +77,10 @@ inline constexpr int64_t kListLimitMax = 500;
 // Starred lists and indexes are whole lists; past this they are cut.
 inline constexpr int64_t kWholeListMax = 100'000;
 
-[[nodiscard]] Result<std::optional<std::string>> subsonic_password(const Catalog& catalog,
-                                                                   std::string_view user_id);
+// The user's Subsonic password as stored: sealed with the cluster key, in
+// hex (api/subsonic_secret.h opens it).
+[[nodiscard]] Result<std::optional<std::string>> subsonic_password_sealed(const Catalog& catalog,
+                                                                          std::string_view user_id);
 // The user's annotations of the given items of one kind ("track", "album",
 // "artist"), by item id; items without one are absent.
 [[nodiscard]] Result<std::unordered_map<std::string, Annotation>> annotations(

@@ -333,6 +333,28 @@ CREATE TRIGGER blob_replicas_delete AFTER DELETE ON blob_replicas BEGIN
 END;
 )sql";
 
+// Version 10: accounts (issue 9). The role "user" becomes "uploader" (it
+// keeps what it could do: upload and listen); "listener" is new. The audit
+// log (catalog/audit.h), newest events found by id, filtered by action.
+// Subsonic passwords were kept in clear: they are dropped (their owners set
+// them again) and the column now holds them sealed with the cluster key.
+constexpr const char* kAccounts = R"sql(
+UPDATE users SET role = 'uploader' WHERE role = 'user';
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail_json TEXT NOT NULL,
+  address TEXT NOT NULL
+);
+CREATE INDEX audit_events_by_action ON audit_events (action, id);
+DELETE FROM subsonic_passwords;
+ALTER TABLE subsonic_passwords RENAME COLUMN password TO sealed_hex;
+)sql";
+
 // One step per line: the list only grows (clang-format would pack it).
 // clang-format off
 constexpr Migration kMigrations[] = {
@@ -345,6 +367,7 @@ constexpr Migration kMigrations[] = {
     {7, kStorageFullColumn},
     {8, kReplicaCounts},
     {9, kPeerCertificates},
+    {10, kAccounts},
 };
 // clang-format on
 

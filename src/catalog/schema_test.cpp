@@ -1,5 +1,7 @@
 #include "catalog/schema.h"
+#include "catalog/audit.h"
 #include "catalog/grouping.h"
+#include "catalog/listening_queries.h"
 #include "catalog/record_rows.h"
 #include "catalog/test_util.h"
 
@@ -74,6 +76,31 @@ TEST(Schema, ReplicaCountsAreComputedForExistingBlobs) {
   EXPECT_EQ(catalog->blob_stats(3)->under_replicated, 1);
   EXPECT_EQ(catalog->blob_stats(2)->under_replicated, 0);
   EXPECT_TRUE(catalog->under_replicated_blobs(2, {}, 10)->empty());
+}
+
+// Version 10: "user" becomes "uploader"; Subsonic passwords kept in clear
+// are dropped, so the file no longer holds them.
+TEST(Schema, AccountsMigrationRenamesUserRoleAndDropsPlainSubsonicPasswords) {
+  TempDir dir;
+  {
+    auto db = Db::open(dir.file("c.db"), {});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(**db, schema_migrations().subspan(0, 9)).ok());
+    ASSERT_TRUE(
+        (*db)
+            ->exec("INSERT INTO users (id, username, username_key, password_hash, role, created_at_ms) "
+                   "VALUES ('u1', 'Ana', 'ana', 'h', 'user', 1), ('u2', 'Bo', 'bo', 'h', 'admin', 1);"
+                   "INSERT INTO subsonic_passwords (user_id, password, updated_at_ms) "
+                   "VALUES ('u1', 'clear-text-secret', 1);")
+            .ok());
+  }
+  auto catalog = open_catalog(dir.file("c.db"));
+  EXPECT_EQ((**catalog->user_by_id("u1")).role, kRoleUploader);
+  EXPECT_EQ((**catalog->user_by_id("u2")).role, kRoleAdmin);
+  EXPECT_FALSE(subsonic_password_sealed(*catalog, "u1")->has_value());
+  auto events = audit_events(*catalog, {});
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->total, 0);
 }
 
 TEST(Schema, NewerDatabaseIsRefused) {

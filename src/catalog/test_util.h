@@ -22,7 +22,7 @@ inline std::unique_ptr<Catalog> open_catalog(const std::string& path) {
 }
 
 inline User make_user(const std::string& id, const std::string& username,
-                      const std::string& role = kRoleUser) {
+                      const std::string& role = kRoleUploader) {
   return User{.id = id,
               .username = username,
               .password_hash = "$argon2id$hash-" + id,

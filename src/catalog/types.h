@@ -8,9 +8,14 @@
 
 namespace dispotify::catalog {
 
-// Roles: "admin" manages users; "user" uploads, listens and owns playlists.
+// Roles (what each may do: api/permissions.h): "admin" manages users and
+// the cluster; "uploader" adds tracks; "listener" listens and keeps its own
+// playlists. "user", the uploader's name before schema v10, is still read
+// from old log entries and stored as "uploader".
 inline constexpr const char* kRoleAdmin = "admin";
-inline constexpr const char* kRoleUser = "user";
+inline constexpr const char* kRoleUploader = "uploader";
+inline constexpr const char* kRoleListener = "listener";
+inline constexpr const char* kRoleLegacyUser = "user";
 inline constexpr const char* kVariousArtists = "Various Artists";
 inline constexpr const char* kUnknownArtist = "Unknown Artist";
 inline constexpr const char* kUnknownAlbum = "Unknown Album";
@@ -85,7 +90,7 @@ struct User {
   std::string id;
   std::string username;
   std::string password_hash;  // argon2id, libsodium's string format
-  std::string role;           // kRoleAdmin or kRoleUser
+  std::string role;           // kRoleAdmin, kRoleUploader or kRoleListener
   int64_t created_at_ms = 0;
 
   bool operator==(const User&) const = default;
@@ -119,6 +124,18 @@ template <class T>
 struct Page {
   std::vector<T> items;
   int64_t total = 0;  // across all pages
+};
+
+// One entry of the audit log (catalog/audit.h).
+struct AuditEvent {
+  int64_t id = 0;  // grows with the log; the newest has the largest
+  int64_t at_ms = 0;
+  std::string actor_id;     // "" when no user acted (a failed login, the node itself)
+  std::string actor_name;   // the actor's username when the event was written
+  std::string action;       // "login", "login.failed", "user.created", ... (docs/API.md)
+  std::string target;       // what it acted on: a username, track, playlist or node id
+  std::string detail_json;  // a small JSON object
+  std::string address;      // the client's address, "" unknown
 };
 
 struct AlbumDetail {

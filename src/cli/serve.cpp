@@ -23,6 +23,7 @@
 #include "base/random.h"
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
+#include "cli/cluster_key.h"
 #include "cli/cluster_node.h"
 #include "cli/commands.h"
 #include "cli/node_identity.h"
@@ -331,6 +332,8 @@ int run_serve(const std::vector<std::string>& args) {
   if (auto s = fs::make_dirs(data_dir); !s.ok()) return fail(s.error());
   auto node_id = load_or_create_node_id(data_dir);
   if (!node_id.ok()) return fail(node_id.error());
+  auto cluster_key = load_or_create_cluster_key(data_dir);
+  if (!cluster_key.ok()) return fail(cluster_key.error());
   // The Raft log is the durable record; the catalog is applied again from
   // it after a power loss (cli/cluster_node.h), so one fsync per write is enough.
   auto catalog = catalog::Catalog::open(data_dir + "/catalog.db",
@@ -352,6 +355,11 @@ int run_serve(const std::vector<std::string>& args) {
     return 0;
   }
   if (!cluster.ok()) return fail(cluster.error());
+  // A node that has just joined received the cluster's key with its
+  // certificate, over the one made above (which only a founder keeps: it
+  // must exist before the peer port hands it out).
+  cluster_key = load_or_create_cluster_key(data_dir);
+  if (!cluster_key.ok()) return fail(cluster_key.error());
   catalog::Proposer& proposer = (*cluster)->proposer();
   if (auto s = ensure_admin(**catalog, proposer, options, (*cluster)->created_cluster()); !s.ok()) {
     return fail(s.error());
@@ -394,6 +402,7 @@ int run_serve(const std::vector<std::string>& args) {
                                       options.get_or("web-dir", "")}};
   ctx.cluster = &(*cluster)->service();
   ctx.replicated = &replicated_blobs;
+  ctx.cluster_key.emplace(*cluster_key);
   catalog::Catalog& cat = **catalog;
   const auto gauge = [&cat](int64_t catalog::Counts::*field) {
     return [&cat, field]() -> double {

@@ -187,8 +187,8 @@ Status ClusterService::remove(const std::string& node_id) {
     DISPOTIFY_TRY(runner_.change_membership(raft::ConfChange{raft::ConfChange::Type::remove, id},
                                             kMembershipTimeoutMs));
   }
-  Status removed =
-      proposer_.propose_with_id(catalog::RemoveMember{node_id}, "remove-" + node_id, kMembershipTimeoutMs);
+  Status removed = proposer_.propose_with_id(catalog::RemoveMember{node_id, {.at_ms = now_unix_ms()}},
+                                             "remove-" + node_id, kMembershipTimeoutMs);
   if (!removed.ok() && removed.error().code == Errc::not_found) return ok_status();  // already gone
   return removed;
 }

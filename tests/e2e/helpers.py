@@ -258,7 +258,7 @@ class Server:
         assert r.status_code == 200, "login %s: %d %s" % (username, r.status_code, r.text)
         return r.json()["token"]
 
-    def create_user(self, username, password=USER_PASSWORD, role="user"):
+    def create_user(self, username, password=USER_PASSWORD, role="uploader"):
         """Creates a user as admin and logs in; returns the user dict plus "token"."""
         r = self.post("/api/v1/users", json={"username": username, "password": password, "role": role})
         assert r.status_code == 201, "create user %s: %d %s" % (username, r.status_code, r.text)

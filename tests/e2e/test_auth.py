@@ -209,7 +209,7 @@ def test_admin_creates_user_who_can_log_in(module_server):
     assert r.status_code == 201, r.text
     user = r.json()
     assert set(user) == {"id", "username", "role", "created_at"}
-    assert user["username"] == "bob.smith-1_x" and user["role"] == "user"
+    assert user["username"] == "bob.smith-1_x" and user["role"] == "listener", "the least privilege by default"
     assert "password" not in r.text and USER_PASSWORD not in r.text
     token = module_server.login("bob.smith-1_x", USER_PASSWORD)
     assert module_server.get("/api/v1/me", token=token).json() == user
@@ -229,7 +229,7 @@ def test_normal_user_gets_403_on_users(module_server):
                                ("DELETE", "/api/v1/users/" + user["id"], None)]:
         r = module_server.req(method, path, token=user["token"], json=body)
         assert_error(r, 403, "permission_denied")
-    assert module_server.get("/api/v1/me", token=user["token"]).json()["role"] == "user"
+    assert module_server.get("/api/v1/me", token=user["token"]).json()["role"] == "uploader"
 
 
 @pytest.mark.parametrize("body", [
@@ -241,6 +241,7 @@ def test_normal_user_gets_403_on_users(module_server):
     {"username": "shortpw", "password": "1234567"},
     {"username": "longpw", "password": "x" * 1025},
     {"username": "badrole", "password": USER_PASSWORD, "role": "root"},
+    {"username": "oldrole", "password": USER_PASSWORD, "role": "user"},
     {"username": "nopw"},
     {"password": USER_PASSWORD},
     {"username": "extra", "password": USER_PASSWORD, "email": "a@b"},
@@ -277,7 +278,7 @@ def test_patch_user_password_and_role(module_server):
 
 def test_admin_cannot_demote_or_delete_self(module_server):
     me = module_server.get("/api/v1/me").json()
-    assert_error(module_server.patch("/api/v1/users/" + me["id"], json={"role": "user"}), 409, "conflict")
+    assert_error(module_server.patch("/api/v1/users/" + me["id"], json={"role": "uploader"}), 409, "conflict")
     assert_error(module_server.delete("/api/v1/users/" + me["id"]), 409, "conflict")
     assert module_server.get("/api/v1/me").json()["role"] == "admin"
 
@@ -297,12 +298,12 @@ def test_delete_user_revokes_their_tokens(module_server):
 
 def test_unknown_user_404(module_server):
     assert_error(module_server.get("/api/v1/users/no-such-user"), 404, "not_found")
-    assert_error(module_server.patch("/api/v1/users/no-such-user", json={"role": "user"}), 404, "not_found")
+    assert_error(module_server.patch("/api/v1/users/no-such-user", json={"role": "listener"}), 404, "not_found")
 
 
 def test_repeated_wrong_passwords_are_slowed_down_with_429(server):
     token = server.admin_token
-    r = server.post("/api/v1/users", token=token, json={"username": "guessme", "password": "right-password", "role": "user"})
+    r = server.post("/api/v1/users", token=token, json={"username": "guessme", "password": "right-password", "role": "listener"})
     assert r.status_code == 201, r.text
     for _ in range(5):
         r = server.post("/api/v1/auth/login", json={"username": "guessme", "password": "wrong-guess"})

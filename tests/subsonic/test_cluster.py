@@ -61,6 +61,9 @@ def test_every_node_gives_the_same_answers(cluster, library_files):
         tracks[name] = r.json()
     r = nodes[1].req("PUT", "/api/v1/me/subsonic-password", token=token, json={"password": PASSWORD})
     assert r.status_code == 200, r.text
+    # Sealed with the cluster key, which the joiners received at their join.
+    keys = {(n.data_dir / "cluster" / "secret.key").read_bytes() for n in nodes}
+    assert len(keys) == 1
     # Each write through one node, read at once through the others.
     for node in nodes:
         assert client(node).call("ping")["status"] == "ok"

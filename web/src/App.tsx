@@ -28,7 +28,7 @@ function SignedIn({ user }: { user: User }) {
     <PlayerContext.Provider value={store}>
       <PlaylistsProvider>
         <Shell>
-          <AppRoutes admin={user.role === "admin"} />
+          <AppRoutes role={user.role} />
         </Shell>
       </PlaylistsProvider>
     </PlayerContext.Provider>

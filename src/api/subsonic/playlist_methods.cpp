@@ -4,6 +4,7 @@
 // are reported as not found. Comments and public are not kept.
 #include <algorithm>
 
+#include "api/origin.h"
 #include "api/subsonic/service.h"
 #include "base/clock.h"
 #include "base/random.h"
@@ -148,7 +149,8 @@ Result<Answer> update_playlist(Call& call) {
 Result<Answer> delete_playlist(Call& call) {
   DISPOTIFY_ASSIGN_OR_RETURN(std::string id, call.params.required("id"));
   DISPOTIFY_TRY(owned(call, id));
-  DISPOTIFY_TRY(call.ctx.proposer.propose(catalog::DeletePlaylist{id, call.user.id}));
+  DISPOTIFY_TRY(call.ctx.proposer.propose(
+      catalog::DeletePlaylist{id, call.user.id, origin_of(call.http, call.user.id)}));
   return Answer(Payload{});
 }
 

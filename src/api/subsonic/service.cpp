@@ -57,6 +57,12 @@ net::Response handle(Service& service, net::Request& request, const std::string&
   }
   const catalog::User& user = who.user ? *who.user : anonymous;
   net::Response response;
+  if (const Role role = role_of_record(user.role); who.user && !role_allows(role, found->second.needed)) {
+    response = error_response(rendering, Code::not_authorized,
+                              "the " + std::string(role_name(role)) + " role may not call " + name);
+    response.route = route;
+    return response;
+  }
   if (found->second.linearizable && name != kNoAuthMethod) {
     if (Status fresh = service.ctx.proposer.read_barrier(); !fresh.ok()) {
       response = error_response(rendering, fresh.error());

@@ -38,6 +38,9 @@ struct Method {
   // call, on any node (the read barrier runs first). Streams and covers
   // read the local catalog, so a node cut off from the majority plays on.
   bool linearizable = true;
+  // What the caller's role must allow (api/permissions.h); else error 50
+  // before the method runs. Per-record checks (whose playlist) stay in it.
+  Permission needed = Permission::listen;
 };
 
 using MethodTable = std::unordered_map<std::string, Method>;

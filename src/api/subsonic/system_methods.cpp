@@ -27,12 +27,16 @@ Result<Answer> get_music_folders(Call&) {
   return Answer(payload("musicFolders", boost::json::object{{"musicFolder", std::move(folders)}}));
 }
 
+// The Subsonic roles from ours (api/permissions.h): settingsRole is changing
+// one's own password, which every role may.
 boost::json::object user_of(const catalog::User& u) {
-  const bool admin = u.role == catalog::kRoleAdmin;
+  const Role role = role_of_record(u.role);
+  const bool admin = role_allows(role, Permission::manage_users);
+  const bool upload = role_allows(role, Permission::upload);
   return {{"username", u.username},       {"email", ""},
           {"scrobblingEnabled", true},    {"adminRole", admin},
           {"settingsRole", true},         {"downloadRole", true},
-          {"uploadRole", true},           {"playlistRole", true},
+          {"uploadRole", upload},         {"playlistRole", true},
           {"coverArtRole", false},        {"commentRole", false},
           {"podcastRole", false},         {"streamRole", true},
           {"jukeboxRole", false},         {"shareRole", false},
@@ -42,7 +46,7 @@ boost::json::object user_of(const catalog::User& u) {
 Result<Answer> get_user(Call& call) {
   DISPOTIFY_ASSIGN_OR_RETURN(std::string username, call.params.required("username"));
   DISPOTIFY_ASSIGN_OR_RETURN(auto user, call.ctx.catalog.user_by_name(username));
-  const bool admin = call.user.role == catalog::kRoleAdmin;
+  const bool admin = role_allows(role_of_record(call.user.role), Permission::manage_users);
   if (!admin && (!user || user->id != call.user.id)) {
     return make_error(Errc::permission_denied, "only an admin may see other users");
   }
@@ -51,7 +55,6 @@ Result<Answer> get_user(Call& call) {
 }
 
 Result<Answer> get_users(Call& call) {
-  if (call.user.role != catalog::kRoleAdmin) return make_error(Errc::permission_denied, "admin only");
   DISPOTIFY_ASSIGN_OR_RETURN(auto users, call.ctx.catalog.users());
   boost::json::array out;
   for (const catalog::User& u : users) out.push_back(user_of(u));
@@ -90,7 +93,7 @@ void add_system_methods(MethodTable& table) {
   table["getOpenSubsonicExtensions"] = {get_extensions, false};
   table["getMusicFolders"] = {get_music_folders, false};
   table["getUser"] = {get_user};
-  table["getUsers"] = {get_users};
+  table["getUsers"] = {get_users, true, Permission::manage_users};
   table["getScanStatus"] = {get_scan_status};
   table["getNowPlaying"] = {empty_list<kNowPlaying, kEntry>, false};
   table["getPodcasts"] = {empty_list<kPodcasts, kChannel>, false};

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { createUser, deleteUser, listUsers, updateUser } from "../api/endpoints";
 import type { Role, User } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
+import { kRoles } from "../auth/permissions";
 import { useAsync } from "../lib/useAsync";
 import { useToast } from "../ui/Toast";
 
@@ -11,7 +12,8 @@ export function UsersPage() {
   const toast = useToast();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [role, setRole] = useState<Role>("user");
+  // The server's default too: uploading is given on purpose.
+  const [role, setRole] = useState<Role>("listener");
 
   const run = async (action: () => Promise<unknown>, done: string) => {
     try {
@@ -53,8 +55,7 @@ export function UsersPage() {
         <label>
           Role
           <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            <option value="user">user</option>
-            <option value="admin">admin</option>
+            <RoleOptions />
           </select>
         </label>
         <button type="submit" className="primary">
@@ -86,8 +87,7 @@ export function UsersPage() {
                     void run(() => updateUser(user.id, { role: e.target.value as Role }), `${user.username} is now ${e.target.value}.`)
                   }
                 >
-                  <option value="user">user</option>
-                  <option value="admin">admin</option>
+                  <RoleOptions />
                 </select>
               </td>
               <td>{new Date(user.created_at).toLocaleString()}</td>
@@ -112,5 +112,17 @@ export function UsersPage() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+function RoleOptions() {
+  return (
+    <>
+      {kRoles.map((r) => (
+        <option key={r.role} value={r.role} title={r.description}>
+          {r.role}
+        </option>
+      ))}
+    </>
   );
 }

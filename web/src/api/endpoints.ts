@@ -3,6 +3,7 @@ import { api, authorizedUrl } from "./client";
 import type {
   Album,
   Artist,
+  AuditEvent,
   ClusterStatus,
   LoginAnswer,
   Page,
@@ -65,3 +66,5 @@ export const updateUser = (id: string, change: { password?: string; role?: Role 
 export const deleteUser = (id: string) => api<{ ok: boolean }>(`/users/${id}`, { method: "DELETE" });
 
 export const clusterStatus = () => api<ClusterStatus>("/cluster");
+export const listAudit = (offset: number, limit: number, action: string, signal?: AbortSignal) =>
+  api<Page<AuditEvent>>(`/audit?${pageQuery(offset, limit, action ? { action } : {})}`, { signal });

@@ -1,6 +1,8 @@
 // The REST API's records (docs/API.md), as the server sends them.
 
-export type Role = "admin" | "user";
+// What each may do: src/auth/permissions.ts (the server's table is
+// src/api/permissions.h; it enforces, the app only hides what would be refused).
+export type Role = "admin" | "uploader" | "listener";
 
 export interface User {
   id: string;
@@ -60,6 +62,17 @@ export interface Artist {
   track_count: number;
   albums?: Album[];
   tracks?: Track[];
+}
+
+// One entry of the audit log (GET /api/v1/audit).
+export interface AuditEvent {
+  id: number;
+  time: string;
+  actor: { id: string; username: string } | null;
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+  address: string | null;
 }
 
 export interface Page<T> {

@@ -18,9 +18,9 @@ it("explains a wrong password and keeps the session of a right one", async () =>
       if (body.password !== "right-password") {
         return new Response(JSON.stringify({ error: { code: "unauthenticated", message: "wrong" } }), { status: 401 });
       }
-      return { token: "tok", expires_at: "", user: { id: "u1", username: "ana", role: "user", created_at: "" } };
+      return { token: "tok", expires_at: "", user: { id: "u1", username: "ana", role: "listener", created_at: "" } };
     },
-    "/api/v1/me": () => ({ id: "u1", username: "ana", role: "user", created_at: "" }),
+    "/api/v1/me": () => ({ id: "u1", username: "ana", role: "listener", created_at: "" }),
   });
   render(
     <AuthProvider>

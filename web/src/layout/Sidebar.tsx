@@ -1,5 +1,6 @@
 import { NavLink } from "react-router-dom";
 import { useAuth } from "../auth/AuthContext";
+import { canUpload, isAdmin } from "../auth/permissions";
 import { usePlaylists } from "../playlists/PlaylistsContext";
 import { Logo } from "../ui/Logo";
 
@@ -24,16 +25,21 @@ export function Sidebar() {
             Playlists
           </NavLink>
         </li>
-        <li>
-          <NavLink to="/upload">Upload</NavLink>
-        </li>
-        {user?.role === "admin" && (
+        {canUpload(user?.role) && (
+          <li>
+            <NavLink to="/upload">Upload</NavLink>
+          </li>
+        )}
+        {isAdmin(user?.role) && (
           <>
             <li>
               <NavLink to="/admin/users">Users</NavLink>
             </li>
             <li>
               <NavLink to="/admin/cluster">Cluster</NavLink>
+            </li>
+            <li>
+              <NavLink to="/admin/audit">Audit</NavLink>
             </li>
           </>
         )}
