@@ -282,3 +282,21 @@ def test_upload_rate_per_user(upload_limited):
     elapsed = time.time() - start
     expected = (size - 100 * 1024) / (100 * 1024)
     assert elapsed >= expected * 0.8, (size, elapsed)
+
+
+# ---- the settings ----------------------------------------------------------------------------
+
+def test_limit_settings_are_listed_and_checked(tmp_path):
+    from helpers import run_cli
+    p = run_cli("serve", "--help")
+    for flag in ("--max-connections-per-address", "--max-header-size", "--max-header-count", "--max-url-size",
+                 "--max-query-params", "--header-timeout", "--idle-timeout", "--max-uploads-per-user",
+                 "--upload-rate-per-user"):
+        assert flag in p.stdout, flag
+    for flag, value in (("--max-header-size", "100"), ("--max-header-count", "0"), ("--header-timeout", "0"),
+                        ("--max-url-size", "1"), ("--max-uploads-per-user", "-1")):
+        p = run_cli("serve", "--data-dir", str(tmp_path / "d"), "--listen", "127.0.0.1:0",
+                    "--peer-listen", "127.0.0.1:0", flag, value)
+        assert p.returncode != 0, flag
+        assert flag.lstrip("-") in p.stderr, (flag, p.stderr[-500:])
+        assert not (tmp_path / "d").exists(), "a refused limit created the data dir"
