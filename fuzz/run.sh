@@ -7,7 +7,8 @@
 # under fuzz/regressions/TARGET/ (each once: crashes found before must stay
 # fixed), then fuzzes for SECONDS from the committed seeds
 # fuzz/corpus/TARGET/ plus what earlier runs found (BUILD_DIR/fuzz-corpus/
-# TARGET/, kept between runs, never committed). A crash leaves its input in
+# TARGET/, kept between runs, never committed), with the dictionary
+# fuzz/dictionaries/TARGET.dict when there is one. A crash leaves its input in
 # BUILD_DIR/fuzz-artifacts/TARGET/ and fails the run.
 set -euo pipefail
 
@@ -51,7 +52,9 @@ for t in "${targets[@]}"; do
   fi
   echo "== $t: fuzzing for ${seconds}s"
   start=$(date +%s)
-  if ! "$bin" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len="$(max_len "$t")" \
+  dict=()
+  [ -f "$here/dictionaries/$t.dict" ] && dict=(-dict="$here/dictionaries/$t.dict")
+  if ! "$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len="$(max_len "$t")" \
       -print_final_stats=1 -artifact_prefix="$artifacts" "$work" "$here/corpus/$t" \
       > "$build/fuzz-artifacts/$t.log" 2>&1; then
     echo "fuzz/run.sh: $t: crash; input in $artifacts, log in $build/fuzz-artifacts/$t.log" >&2
