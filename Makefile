@@ -3,6 +3,10 @@
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+# Seconds each libFuzzer target runs in `make fuzz-test` and in `make fuzz-long`.
+FUZZ_SECONDS      ?= 20
+FUZZ_LONG_SECONDS ?= 3600
 JOBS       ?= $(shell nproc)
 # Debian's interpreter, which has python3-pytest, whatever else is first on PATH.
 PYTHON     ?= /usr/bin/python3
@@ -12,7 +16,8 @@ export CCACHE_BASEDIR := $(CURDIR)
 DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libboost1.81-dev libsqlite3-dev libtag1-dev libssl-dev libsodium-dev \
   libgtest-dev libbenchmark-dev libcpptoml-dev \
-  python3 python3-pytest python3-requests python3-yaml ffmpeg clang-format clang-tidy iproute2 chromium openssl
+  python3 python3-pytest python3-requests python3-yaml ffmpeg clang-format clang-tidy iproute2 chromium openssl \
+  clang-14 libclang-rt-14-dev
 # The web app's toolchain (Vite needs Node.js >= 20.19): Debian's only where no node is installed.
 ifeq ($(shell command -v node),)
 DEB_PACKAGES += nodejs npm
@@ -21,7 +26,7 @@ NPM ?= npm
 WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
   web/index.html web/vite.config.ts web/tsconfig.json web/package.json
 
-.PHONY: all deps build build-asan test unit-test e2e-test cluster-test subsonic-test web web-test demo format format-check tidy clean bench image image-test deploy-test
+.PHONY: all deps build build-asan fuzz-build fuzz-test fuzz-long test unit-test e2e-test cluster-test subsonic-test web web-test demo format format-check tidy clean bench image image-test deploy-test
 
 all: build
 
@@ -39,6 +44,11 @@ $(BUILD)/build.ninja:
 
 $(BUILD_ASAN)/build.ninja:
 	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDISPOTIFY_SANITIZE=ON
+
+# libFuzzer needs clang (Debian's clang-14; libFuzzer's runtime is in libclang-rt-14-dev).
+$(BUILD_FUZZ)/build.ninja:
+	cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDISPOTIFY_FUZZ=ON \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14
 
 build: deps $(BUILD)/build.ninja web
 	ninja -C $(BUILD) -j $(JOBS)
@@ -61,6 +71,18 @@ web-test: build
 
 build-asan: deps $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN) -j $(JOBS)
+
+# The fuzz targets of fuzz/ (docs/FUZZING.md) and nothing else of that build.
+fuzz-build: deps $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ) -j $(JOBS) fuzzers
+
+# Every target briefly: its regression inputs replayed, then FUZZ_SECONDS of fuzzing.
+fuzz-test: fuzz-build
+	fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
+# The long run (bench/fuzz.sh): FUZZ_LONG_SECONDS per target.
+fuzz-long: fuzz-build
+	fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_LONG_SECONDS)
 
 unit-test: build build-asan
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -88,16 +110,16 @@ subsonic-test: build build-asan
 deploy-test: build
 	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q tests/deploy/test_deploy_files.py
 
-test: unit-test e2e-test cluster-test subsonic-test deploy-test web-test format-check
+test: unit-test e2e-test cluster-test subsonic-test deploy-test web-test fuzz-test format-check
 
 demo: build
 	tools/demo.sh $(BUILD)/dispotify
 
 format:
-	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp')
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp' 'fuzz/*.cpp' 'fuzz/*.h')
 
 format-check: deps
-	clang-format --dry-run -Werror $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp')
+	clang-format --dry-run -Werror $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'bench/*.cpp' 'fuzz/*.cpp' 'fuzz/*.h')
 
 tidy: build
 	clang-tidy -p $(BUILD) --quiet $$(git ls-files 'src/*.cpp')
@@ -121,4 +143,4 @@ image-test: image
 	DISPOTIFY_IMAGE=$(IMAGE) $(PYTHON) -m pytest -q tests/deploy/test_image.py
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) web/dist
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) web/dist

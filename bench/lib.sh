@@ -72,7 +72,8 @@ start_dispotify() {
   DSP_PORT=$(free_port)
   local peer; peer=$(free_port)
   bench_bg "$data.log" "$DISPOTIFY" serve --data-dir "$data" --listen "127.0.0.1:$DSP_PORT" \
-    --peer-listen "127.0.0.1:$peer" --admin-password "$ADMIN_PASSWORD" --log-level warn --min-free-disk 64MiB "$@"
+    --peer-listen "127.0.0.1:$peer" --admin-password "$ADMIN_PASSWORD" --log-level warn --min-free-disk 64MiB \
+    --max-connections-per-address 0 "$@"  # wrk's 1,000 connections all come from 127.0.0.1
   DSP_PID=$BENCH_PID
   DSP_URL="http://127.0.0.1:$DSP_PORT"
   wait_http "$DSP_URL/readyz" 60

@@ -149,7 +149,9 @@ class Node:
     def command(self):
         cmd = [self.binary, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:%d" % self.port,
                "--peer-listen", self.peer_address, "--admin-password", ADMIN_PASSWORD,
-               "--join-token", JOIN_TOKEN, "--log-level", "warn", "--min-free-disk", "64MiB"]
+               "--join-token", JOIN_TOKEN, "--log-level", "warn", "--min-free-disk", "64MiB",
+               # every load generator connects from 127.0.0.1
+               "--max-connections-per-address", "0"]
         if self.election_timeout:
             cmd += ["--election-timeout", str(self.election_timeout)]
         if self.snapshot_interval:

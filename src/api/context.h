@@ -10,6 +10,7 @@
 #include "api/auth_cache.h"
 #include "api/login_limiter.h"
 #include "api/metrics.h"
+#include "api/upload_limiter.h"
 #include "base/secret_box.h"
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
@@ -47,6 +48,7 @@ struct ApiContext {
   std::atomic<bool> caught_up{false};
   AuthCache auth_cache{};
   LoginLimiter login_limiter{};        // failed passwords, per user and address (REST and Subsonic)
+  UploadLimiter upload_limiter{};      // uploads in flight and bytes/s per user (set_limits at start-up)
   media::TranscodeCache transcodes{};  // under options.cache_dir/transcodes, configured at first use
 };
 

@@ -1,7 +1,9 @@
 #include "api/json_input.h"
 
+#include <boost/json/error.hpp>
 #include <boost/json/parse.hpp>
 #include <charconv>
+#include <chrono>
 
 namespace dispotify::api {
 
@@ -9,9 +11,14 @@ Result<boost::json::object> read_json_object(net::Request& request,
                                              std::initializer_list<std::string_view> allowed) {
   std::string body;
   char buf[16 * 1024];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kJsonBodyReadMsMax);
   for (;;) {
     DISPOTIFY_ASSIGN_OR_RETURN(const size_t n, request.body->read(buf));
     if (n == 0) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return make_error(Errc::timeout,
+                        "JSON body not received within " + std::to_string(kJsonBodyReadMsMax / 1000) + " s");
+    }
     if (body.size() + n > kJsonBodyBytesMax) {
       return make_error(Errc::too_large,
                         "JSON body larger than " + std::to_string(kJsonBodyBytesMax) + " bytes");
@@ -22,6 +29,10 @@ Result<boost::json::object> read_json_object(net::Request& request,
   options.max_depth = kJsonDepthMax;
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(body, ec, {}, options);
+  if (ec == boost::json::error::too_deep) {
+    return make_error(Errc::invalid_argument,
+                      "JSON body nested deeper than " + std::to_string(kJsonDepthMax) + " levels");
+  }
   if (ec) return make_error(Errc::invalid_argument, "body is not valid JSON: " + ec.message());
   if (!value.is_object()) return make_error(Errc::invalid_argument, "body must be a JSON object");
   for (const auto& kv : value.as_object()) {

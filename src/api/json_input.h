@@ -15,9 +15,15 @@ namespace dispotify::api {
 
 inline constexpr size_t kJsonBodyBytesMax = 1 << 20;
 inline constexpr unsigned kJsonDepthMax = 16;
+// A whole JSON body must arrive within this, however its bytes trickle in:
+// each read may wait for the server's body read timeout, but a client that
+// sends one byte just before each timeout would otherwise hold a worker
+// thread for days (slowloris on the body).
+inline constexpr int64_t kJsonBodyReadMsMax = 10'000;
 
-// Reads the whole body (at most kJsonBodyBytesMax: 413 above) and parses an
-// object whose keys are all in `allowed`.
+// Reads the whole body (at most kJsonBodyBytesMax: 413 above; within
+// kJsonBodyReadMsMax: 408 after) and parses an object whose keys are all in
+// `allowed`.
 [[nodiscard]] Result<boost::json::object> read_json_object(net::Request& request,
                                                            std::initializer_list<std::string_view> allowed);
 

@@ -132,6 +132,10 @@ Status ClusterNode::start_peer_port() {
   server_options.host = options_.peer_listen_host;
   server_options.port = options_.peer_listen_port;
   server_options.worker_threads = kPeerWorkerThreads;
+  // Peers are few and hold pools of connections; on one host (tests,
+  // benchmarks) they all come from the same address. connections_max
+  // still bounds the total.
+  server_options.connections_per_address_max = 0;
   // Blob copies are as large as uploads; Raft and forwarded writes are
   // bounded by their own routes.
   server_options.body_bytes_max = std::max<uint64_t>(64ULL << 20, options_.blob_bytes_max);

@@ -2,8 +2,10 @@
 // parallel, with a progress bar on a terminal and a summary at the end.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json/parse.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -29,6 +31,8 @@ const std::vector<OptionSpec> kImportOptions = {
 
 constexpr size_t kFailuresShownMax = 50;
 constexpr uint64_t kUploadIoTimeoutMs = 120'000;
+// Times an upload refused with 429 (too many uploads in flight) is retried.
+constexpr int kBusyRetriesMax = 120;
 
 struct Tally {
   std::atomic<size_t> done{0}, added{0}, present{0}, skipped{0}, failed{0};
@@ -78,6 +82,16 @@ void upload_one(net::HttpConnection& connection, const ServerTarget& server, con
   request.body = net::FileUpload{path.string()};
   request.io_timeout_ms = kUploadIoTimeoutMs;
   auto response = connection.request(request);
+  // 429: this account has the node's --max-uploads-per-user in flight
+  // (another import, the web app); wait as told and try again.
+  for (int retry = 0; retry < kBusyRetriesMax && response.ok() && response->status == 429; ++retry) {
+    int64_t wait_s = 1;
+    if (const auto after = response->header("Retry-After")) {
+      (void)std::from_chars(after->data(), after->data() + after->size(), wait_s);
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(std::clamp<int64_t>(wait_s, 1, 60)));
+    response = connection.request(request);
+  }
   if (!response.ok()) {
     tally.fail(path.string(), response.error().message);
   } else if (response->status == 201) {

@@ -26,6 +26,7 @@
 #include "cli/cluster_key.h"
 #include "cli/cluster_node.h"
 #include "cli/commands.h"
+#include "cli/limit_options.h"
 #include "cli/node_identity.h"
 #include "cli/options.h"
 #include "cli/public_tls.h"
@@ -271,17 +272,25 @@ int fail(const Error& error) {
   return 1;
 }
 
+// The settings of serve, the limits on strangers last.
+std::vector<OptionSpec> serve_option_specs() {
+  std::vector<OptionSpec> specs = kServeOptions;
+  specs.insert(specs.end(), kLimitOptions.begin(), kLimitOptions.end());
+  return specs;
+}
+
 }  // namespace
 
 int run_serve(const std::vector<std::string>& args) {
-  auto parsed = parse_options(kServeOptions, args);
+  const std::vector<OptionSpec> specs = serve_option_specs();
+  auto parsed = parse_options(specs, args);
   if (!parsed.ok()) {
     std::fprintf(stderr, "dispotify serve: %s\n", parsed.error().message.c_str());
     return 2;
   }
   const Options& options = *parsed;
   if (options.help_requested) {
-    std::cout << usage_text("dispotify serve [options]", "Runs a Dispotify node.", kServeOptions);
+    std::cout << usage_text("dispotify serve [options]", "Runs a Dispotify node.", specs);
     return 0;
   }
   if (auto s = configure_logging(options); !s.ok()) return fail(s.error());
@@ -305,6 +314,8 @@ int run_serve(const std::vector<std::string>& args) {
   if (!min_free.ok()) return fail(min_free.error());
   auto workers = options.get_int("workers", 1, 1024);
   if (!workers.ok()) return fail(workers.error());
+  auto limits = parse_limit_options(options);
+  if (!limits.ok()) return fail(limits.error());
   auto scrub_rate = options.get_bytes("scrub-rate");
   if (!scrub_rate.ok()) return fail(scrub_rate.error());
   auto rebalance_rate = options.get_bytes("rebalance-rate");
@@ -401,6 +412,7 @@ int run_serve(const std::vector<std::string>& args) {
                       api::ApiOptions{*node_id, *upload_max, 30LL * 24 * 3600 * 1000, data_dir + "/cache",
                                       options.get_or("web-dir", "")}};
   ctx.cluster = &(*cluster)->service();
+  ctx.upload_limiter.set_limits(limits->uploads);
   ctx.replicated = &replicated_blobs;
   ctx.cluster_key.emplace(*cluster_key);
   catalog::Catalog& cat = **catalog;
@@ -465,6 +477,7 @@ int run_serve(const std::vector<std::string>& args) {
   server_options.host = listen->host;
   server_options.port = listen->port;
   server_options.worker_threads = static_cast<size_t>(*workers);
+  apply_limits(*limits, server_options);
   server_options.body_bytes_max = *upload_max + (1 << 20);  // room for multipart framing
   // Starting a stream is two catalog point lookups and an open(2): cheaper
   // than handing the request to a worker thread and back.

@@ -15,7 +15,8 @@ Result<ServerTarget> server_target(const std::string& url, const std::string& ca
     settings.system_authorities = true;
     if (!ca_file.empty()) {
       auto pem = fs::read_file(ca_file, 1 << 20);
-      if (!pem.ok()) return make_error(Errc::invalid_argument, "--ca-file " + ca_file + ": " + pem.error().message);
+      if (!pem.ok())
+        return make_error(Errc::invalid_argument, "--ca-file " + ca_file + ": " + pem.error().message);
       settings.ca_pem = std::move(*pem);
     }
   }
@@ -23,7 +24,8 @@ Result<ServerTarget> server_target(const std::string& url, const std::string& ca
   return out;
 }
 
-net::ClientRequest request_to(const ServerTarget& target, std::string method, const std::string& path_and_query) {
+net::ClientRequest request_to(const ServerTarget& target, std::string method,
+                              const std::string& path_and_query) {
   net::ClientRequest request;
   request.method = std::move(method);
   request.host = target.url.host;

@@ -19,9 +19,11 @@ struct ServerTarget {
 
 // `verify` false only for a health probe of the node's own port (which
 // proves nothing about the certificate, and sends no secret).
-[[nodiscard]] Result<ServerTarget> server_target(const std::string& url, const std::string& ca_file, bool verify);
+[[nodiscard]] Result<ServerTarget> server_target(const std::string& url, const std::string& ca_file,
+                                                 bool verify);
 
 // A request for `path_and_query` (already encoded) on the target.
-net::ClientRequest request_to(const ServerTarget& target, std::string method, const std::string& path_and_query);
+net::ClientRequest request_to(const ServerTarget& target, std::string method,
+                              const std::string& path_and_query);
 
 }  // namespace dispotify::cli

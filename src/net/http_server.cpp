@@ -41,9 +41,9 @@
 #include <unordered_set>
 
 #include "base/log.h"
+#include "net/address_limiter.h"
 #include "net/http_wire.h"
 #include "net/tls_stream.h"
-#include "net/url.h"
 
 namespace dispotify::net {
 namespace {
@@ -138,7 +138,7 @@ struct ServerState {
         workers(options.worker_threads) {}
 
   asio::awaitable<void> accept_loop();
-  static void refuse(tcp::socket& socket);
+  static void refuse(tcp::socket& socket, std::string_view message);
   bool at_capacity();
   bool register_session(Session* session);
   void unregister_session(Session* session);
@@ -152,7 +152,8 @@ struct ServerState {
   std::atomic<bool> stopping{false};
   std::atomic<bool> destroying{false};  // ~HttpServer: post nothing more
   std::mutex mutex;
-  std::unordered_set<Session*> sessions;  // guarded by mutex
+  std::unordered_set<Session*> sessions;                                // guarded by mutex
+  AddressLimiter address_limiter{options.connections_per_address_max};  // outlives the sessions' slots
   std::atomic<uint16_t> bound_port{0};
   asio::io_context ioc;
   // Serializes the accept loop and shutdown; the acceptor and the timer are
@@ -186,12 +187,14 @@ struct WriteOutcome {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(ServerState& server, tcp::socket socket, std::string remote, std::shared_ptr<TlsContext> tls)
+  Session(ServerState& server, tcp::socket socket, std::string remote, std::shared_ptr<TlsContext> tls,
+          AddressLimiter::Slot slot)
       : server_(server),
         stream_(tls ? detail::DualStream(beast::tcp_stream(std::move(socket)), std::move(tls))
                     : detail::DualStream(beast::tcp_stream(std::move(socket)))),
         timer_(stream_.get_executor()),
-        remote_(std::move(remote)) {}
+        remote_(std::move(remote)),
+        address_slot_(std::move(slot)) {}
   ~Session() { server_.unregister_session(this); }
 
   asio::any_io_executor executor() { return stream_.get_executor(); }
@@ -225,7 +228,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<WriteOutcome> write_chunks(ChunkSource& source, std::optional<uint64_t> declared_length);
   asio::awaitable<bool> wait_writable();
   asio::awaitable<void> linger_close();
-  Result<Request> make_request();
+  BuiltRequest make_request();
   void log_access(const std::string& method, const std::string& route, const std::string& path, int status,
                   uint64_t body_bytes_sent, Clock::time_point start);
 
@@ -236,6 +239,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::buffer_body>> parser_;
   std::string remote_;
   std::optional<PeerCertificate> peer_certificate_;  // after a TLS handshake
+  AddressLimiter::Slot address_slot_;                // this connection's place in its address's count
   bool busy_ = false;                                // a request is being handled or answered
   bool expect_continue_ = false;                     // send 100 Continue before the first body read
   std::optional<Error> body_failed_;                 // the body stream is broken; no keep-alive
@@ -317,39 +321,31 @@ asio::awaitable<void> Session::answer_header_error(const beast::error_code& ec, 
   if (outcome.ok) co_await linger_close();
 }
 
-Result<Request> Session::make_request() {
+BuiltRequest Session::make_request() {
   const auto& header = parser_->get();
-  Request request;
-  request.method = std::string(header.method_string());
-  request.target = std::string(header.target());
-  request.remote_address = remote_;
-  request.over_tls = stream_.is_tls();
-  request.peer_certificate = peer_certificate_;
+  RequestHead head{std::string(header.method_string()), std::string(header.target()), {}};
   for (const auto& field : header) {
-    request.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+    head.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
   }
-  const std::string_view target = request.target;
-  if (target.empty() || target.front() != '/') {
-    return make_error(Errc::invalid_argument, "request target must be an absolute path");
+  BuiltRequest built = build_request(std::move(head), remote_, server_.options.request_limits);
+  if (auto* request = std::get_if<Request>(&built)) {
+    request->over_tls = stream_.is_tls();
+    request->peer_certificate = peer_certificate_;
   }
-  const size_t question = target.find('?');
-  DISPOTIFY_ASSIGN_OR_RETURN(request.path, percent_decode(target.substr(0, question)));
-  if (question != std::string_view::npos) {
-    DISPOTIFY_ASSIGN_OR_RETURN(request.query, parse_query(target.substr(question + 1)));
-  }
-  return request;
+  return built;
 }
 
 asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
   auto made = make_request();
-  if (!made.ok()) {
-    auto response = error_response(400, "invalid_argument", made.error().message);
+  if (const auto* refusal = std::get_if<Refusal>(&made)) {
+    auto response = error_response(refusal->status, refusal->code, refusal->message);
     const auto outcome = co_await write_response(response, false, false);
-    log_access(std::string(parser_->get().method_string()), "", "", 400, outcome.body_bytes_sent, start);
+    log_access(std::string(parser_->get().method_string()), "", "", response.status, outcome.body_bytes_sent,
+               start);
     if (outcome.ok) co_await linger_close();
     co_return false;
   }
-  Request& request = made.value();
+  Request& request = std::get<Request>(made);
   const auto expect = request.header("Expect");
   expect_continue_ = expect && iequals(*expect, "100-continue") && parser_->get().version() >= 11;
   body_failed_.reset();
@@ -662,10 +658,11 @@ void ServerState::unregister_session(Session* session) {
   }
 }
 
-// Beyond connections_max: a best-effort 503 with one non-blocking send into
-// the fresh (empty) socket buffer, then close. Never waits on the client.
-void ServerState::refuse(tcp::socket& socket) {
-  const auto response = error_response(503, "unavailable", "too many connections");
+// Beyond connections_max, or beyond the share of the client's address: a
+// best-effort 503 with one non-blocking send into the fresh (empty) socket
+// buffer, then close. Never waits on the client.
+void ServerState::refuse(tcp::socket& socket, std::string_view message) {
+  const auto response = error_response(503, "unavailable", message);
   const auto& body = std::get<std::string>(response.body);
   std::string bytes = format_response_head(503, response.headers, BodyFraming{body.size(), false}, false,
                                            format_http_date(std::chrono::system_clock::now()));
@@ -696,14 +693,21 @@ asio::awaitable<void> ServerState::accept_loop() {
     socket.set_option(tcp::no_delay(true), endpoint_ec);
     if (at_capacity()) {
       tcp::socket plain(std::move(socket));
-      refuse(plain);
+      refuse(plain, "too many connections");
+      continue;
+    }
+    auto address_slot = address_limiter.try_acquire(remote.address().to_string());
+    if (!address_slot.held()) {
+      tcp::socket plain(std::move(socket));
+      refuse(plain, "too many connections from this address");
       continue;
     }
     // Only this loop registers sessions, so the capacity check still holds;
     // a refusal here means stop() came in between (the destructor's
     // unregister is then a no-op).
-    auto session = std::make_shared<Session>(*this, std::move(socket), endpoint_text(remote),
-                                             options.tls ? options.tls->get() : nullptr);
+    auto session =
+        std::make_shared<Session>(*this, std::move(socket), endpoint_text(remote),
+                                  options.tls ? options.tls->get() : nullptr, std::move(address_slot));
     if (!register_session(session.get())) continue;
     asio::co_spawn(
         session->executor(), [session]() { return session->run(); }, asio::detached);

@@ -15,6 +15,7 @@
 
 #include "base/result.h"
 #include "net/http.h"
+#include "net/request_head.h"
 #include "net/tls.h"
 
 namespace dispotify::net {
@@ -25,7 +26,11 @@ struct ServerOptions {
   size_t io_threads = 1;
   size_t worker_threads = 16;
   size_t connections_max = 4096;
+  // Open connections from one client IP: beyond it, a new one gets 503 and
+  // is closed, so one address cannot take them all (0: no limit).
+  size_t connections_per_address_max = 256;
   size_t header_bytes_max = 16 * 1024;     // request line + headers: 431 above
+  RequestLimits request_limits;            // header count (431), target size (414), query (400)
   uint64_t body_bytes_max = 2ULL << 30;    // any request body: 413 above
   uint64_t header_timeout_ms = 10'000;     // slow headers: connection closed
   uint64_t idle_timeout_ms = 60'000;       // keep-alive between requests

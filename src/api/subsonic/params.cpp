@@ -1,6 +1,7 @@
 #include "api/subsonic/params.h"
 
 #include <charconv>
+#include <chrono>
 
 #include "api/subsonic/response.h"
 
@@ -15,9 +16,14 @@ bool is_form(const net::Request& request) {
 Result<std::string> read_body(net::Request& request) {
   std::string body;
   char buffer[16 * 1024];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kFormBodyReadMsMax);
   for (;;) {
     DISPOTIFY_ASSIGN_OR_RETURN(size_t n, request.body->read(buffer));
     if (n == 0) return body;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return make_error(Errc::timeout,
+                        "form body not received within " + std::to_string(kFormBodyReadMsMax / 1000) + " s");
+    }
     if (body.size() + n > kFormBodyBytesMax)
       return make_error(Errc::too_large, "form body is larger than 1 MiB");
     body.append(buffer, n);

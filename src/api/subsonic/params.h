@@ -18,6 +18,9 @@ namespace dispotify::api::subsonic {
 // A form body larger than this is refused (savePlayQueue and
 // createPlaylist with thousands of ids fit easily).
 inline constexpr size_t kFormBodyBytesMax = 1 << 20;
+// ... and must arrive whole within this (a trickling body would hold a
+// worker thread; the call is not even authenticated yet): 408 after.
+inline constexpr int64_t kFormBodyReadMsMax = 10'000;
 
 class Params {
  public:
