@@ -112,6 +112,7 @@ Result<SharedSecrets> decode_shared_secrets(const std::string& body) {
   SharedSecrets s;
   std::string hex;
   DISPOTIFY_TRY(decode_fields(body, {{"ca_key", &s.ca_private_key_pem}, {"cluster_secret_hex", &hex}}));
+  if (hex.empty()) return s;  // a cluster without a secret yet
   s.cluster_secret.resize(hex.size() / 2);
   size_t length = 0;
   if (hex.size() % 2 != 0 ||

@@ -54,6 +54,7 @@ std::string to_hex(const unsigned char* bytes, size_t size) {
 }
 
 std::optional<std::vector<unsigned char>> from_hex(const std::string& hex) {
+  if (hex.empty()) return std::nullopt;  // nothing we decode is empty (and libsodium wants a buffer)
   std::vector<unsigned char> out(hex.size() / 2);
   size_t length = 0;
   if (hex.size() % 2 != 0 ||
