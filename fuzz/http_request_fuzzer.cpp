@@ -96,7 +96,9 @@ struct Node {
     catalog::User admin{random_id(), "admin", hash_password("fuzz-password").value(), catalog::kRoleAdmin,
                         now_unix_ms()};
     DISPOTIFY_CHECK(proposer.propose(catalog::CreateUser{admin}).ok());
-    token = api::issue_token(ctx, admin.id, "api", "fuzz").value().secret;
+    token = api::issue_token(ctx, admin.id, "api", "fuzz", catalog::Origin{admin.id, now_unix_ms(), "", ""})
+                .value()
+                .secret;
     track_id = upload_track();
   }
 
