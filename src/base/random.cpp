@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "base/check.h"
+#include "base/hex.h"
 #include "base/sha256.h"
 
 namespace dispotify {

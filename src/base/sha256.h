@@ -33,6 +33,4 @@ std::string sha256_hex(std::string_view bytes);
 // True for exactly 64 lower-case hex digits: safe to use in a file name.
 bool is_sha256_hex(std::string_view s);
 
-std::string to_hex(std::span<const unsigned char> bytes);
-
 }  // namespace dispotify

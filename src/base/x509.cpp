@@ -10,6 +10,8 @@
 
 #include <memory>
 
+#include "base/hex.h"
+
 namespace dispotify::x509 {
 namespace {
 
@@ -65,16 +67,6 @@ Result<std::string> public_pem(EVP_PKEY* key) {
   return bio_text(out.get());
 }
 
-std::string hex(const unsigned char* bytes, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 0xf];
-  }
-  return out;
-}
-
 // 16 random bytes, first one 0x01..0x7f: positive, and no leading zero
 // byte, so its DER bytes are exactly these (and so is serial_hex).
 Result<std::string> set_random_serial(X509* cert) {
@@ -85,7 +77,7 @@ Result<std::string> set_random_serial(X509* cert) {
   if (!bn || BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)) == nullptr) {
     return make_error(Errc::internal, "cannot set a serial");
   }
-  return hex(bytes, sizeof bytes);
+  return to_hex(std::span<const unsigned char>(bytes));
 }
 
 Status add_extension(X509* cert, X509* issuer, int nid, const char* value) {
@@ -197,7 +189,7 @@ Result<CertificateInfo> inspect(const std::string& certificate_pem) {
       X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, name, sizeof name);
   if (length > 0) info.common_name.assign(name, static_cast<size_t>(length));
   const ASN1_INTEGER* serial = X509_get0_serialNumber(cert.get());
-  info.serial_hex = hex(serial->data, static_cast<size_t>(serial->length));
+  info.serial_hex = to_hex(std::span<const unsigned char>(serial->data, static_cast<size_t>(serial->length)));
   info.not_before_unix = unix_of(X509_get0_notBefore(cert.get()));
   info.not_after_unix = unix_of(X509_get0_notAfter(cert.get()));
   info.is_ca = X509_check_ca(cert.get()) != 0;

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "base/check.h"
+#include "base/hex.h"
 #include "catalog/normalize.h"
 
 namespace dispotify::catalog {
@@ -15,14 +16,7 @@ std::string short_sha256_hex(std::string_view bytes) {
   unsigned int digest_length = 0;
   int ok = EVP_Digest(bytes.data(), bytes.size(), digest, &digest_length, EVP_sha256(), nullptr);
   DISPOTIFY_CHECK(ok == 1 && digest_length == 32);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(kDerivedIdLength);
-  for (size_t i = 0; i < kDerivedIdLength / 2; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
+  return to_hex(std::span<const unsigned char>(digest, kDerivedIdLength / 2));
 }
 
 }  // namespace

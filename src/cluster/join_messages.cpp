@@ -1,10 +1,10 @@
 #include "cluster/join_messages.h"
 
-#include <sodium.h>
-
 #include <boost/json.hpp>
 
 #include <utility>
+
+#include "base/hex.h"
 
 namespace dispotify::cluster {
 namespace {
@@ -65,10 +65,7 @@ std::string encode(const Admission& a) {
 }
 
 std::string encode(const SharedSecrets& s) {
-  std::string hex(s.cluster_secret.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(s.cluster_secret.data()),
-                 s.cluster_secret.size());
-  hex.pop_back();
+  std::string hex = to_hex(s.cluster_secret);
   return encode_fields({{"ca_key", &s.ca_private_key_pem}, {"cluster_secret_hex", &hex}});
 }
 
@@ -113,14 +110,9 @@ Result<SharedSecrets> decode_shared_secrets(const std::string& body) {
   std::string hex;
   DISPOTIFY_TRY(decode_fields(body, {{"ca_key", &s.ca_private_key_pem}, {"cluster_secret_hex", &hex}}));
   if (hex.empty()) return s;  // a cluster without a secret yet
-  s.cluster_secret.resize(hex.size() / 2);
-  size_t length = 0;
-  if (hex.size() % 2 != 0 ||
-      sodium_hex2bin(reinterpret_cast<unsigned char*>(s.cluster_secret.data()), s.cluster_secret.size(),
-                     hex.data(), hex.size(), nullptr, &length, nullptr) != 0 ||
-      length != s.cluster_secret.size()) {
-    return make_error(Errc::invalid_argument, "'cluster_secret_hex' must be hex");
-  }
+  auto secret = from_hex(hex);
+  if (!secret) return make_error(Errc::invalid_argument, "'cluster_secret_hex' must be hex");
+  s.cluster_secret = std::move(*secret);
   return s;
 }
 

@@ -6,6 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "base/hex.h"
+
 namespace dispotify::cluster {
 namespace {
 
@@ -46,23 +48,11 @@ std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac(const Key& key, cons
   return out;
 }
 
-std::string to_hex(const unsigned char* bytes, size_t size) {
-  std::string out(size * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), bytes, size);
-  out.pop_back();
-  return out;
-}
-
-std::optional<std::vector<unsigned char>> from_hex(const std::string& hex) {
-  if (hex.empty()) return std::nullopt;  // nothing we decode is empty (and libsodium wants a buffer)
-  std::vector<unsigned char> out(hex.size() / 2);
-  size_t length = 0;
-  if (hex.size() % 2 != 0 ||
-      sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &length, nullptr) != 0 ||
-      length != out.size()) {
-    return std::nullopt;
-  }
-  return out;
+// Nothing we decode is empty: an empty proof or box is refused like bad hex.
+std::optional<std::vector<unsigned char>> bytes_from_hex(const std::string& hex) {
+  auto bytes = from_hex(hex);
+  if (!bytes || bytes->empty()) return std::nullopt;
+  return std::vector<unsigned char>(bytes->begin(), bytes->end());
 }
 
 std::string ask_message(const JoinAsk& a) {
@@ -75,7 +65,7 @@ std::string grant_message(const std::string& ask_nonce, const JoinGrant& g) {
 }
 
 bool proven(const Key& key, const std::string& message, const std::string& proof) {
-  const auto given = from_hex(proof);
+  const auto given = bytes_from_hex(proof);
   if (!given || given->size() != crypto_auth_hmacsha256_BYTES) return false;
   return crypto_auth_hmacsha256_verify(given->data(), reinterpret_cast<const unsigned char*>(message.data()),
                                        message.size(), key.data()) == 0;
@@ -85,12 +75,12 @@ bool proven(const Key& key, const std::string& message, const std::string& proof
 
 std::string prove_ask(const std::string& token, const JoinAsk& ask) {
   const auto m = mac(derive("dispotify join proof", token), ask_message(ask));
-  return to_hex(m.data(), m.size());
+  return to_hex(std::span<const unsigned char>(m));
 }
 
 std::string prove_grant(const std::string& token, const std::string& ask_nonce, const JoinGrant& grant) {
   const auto m = mac(derive("dispotify join proof", token), grant_message(ask_nonce, grant));
-  return to_hex(m.data(), m.size());
+  return to_hex(std::span<const unsigned char>(m));
 }
 
 bool ask_is_proven(const std::string& token, const JoinAsk& ask, const std::string& proof) {
@@ -109,12 +99,12 @@ std::string seal_secrets(const std::string& token, const std::string& ask_nonce,
   crypto_secretbox_easy(box.data() + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(secrets.data()), secrets.size(), box.data(),
                         key.data());
-  return to_hex(box.data(), box.size());
+  return to_hex(std::span<const unsigned char>(box));
 }
 
 Result<std::string> open_secrets(const std::string& token, const std::string& ask_nonce,
                                  const std::string& sealed_hex) {
-  const auto box = from_hex(sealed_hex);
+  const auto box = bytes_from_hex(sealed_hex);
   if (!box || box->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
     return make_error(Errc::permission_denied, "the sealed join secrets are malformed");
   }

@@ -28,13 +28,13 @@ Status admit_peer_request(const net::Request& request, const std::set<std::strin
   return ok_status();
 }
 
-std::set<std::string> RevokedSerials::current() {
+RevokedSerials::Serials RevokedSerials::current() {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (!fetched_ || now - fetched_at_ >= std::chrono::milliseconds(refresh_ms_)) {
     auto fresh = fetch_();
     if (fresh.ok()) {
-      serials_ = std::set<std::string>(fresh->begin(), fresh->end());
+      serials_ = std::make_shared<const std::set<std::string>>(fresh->begin(), fresh->end());
       fetched_at_ = now;
       fetched_ = true;
     } else {

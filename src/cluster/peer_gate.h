@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -31,19 +32,22 @@ inline constexpr std::string_view kHelloPath = "/peer/v1/hello";
 
 // The revoked serials, read from the catalog at most every refresh_ms (a
 // revocation takes effect that long after this node applies it). Thread-safe.
+// Every peer request (each Raft message) asks for the list, so current()
+// hands out the shared immutable set instead of a copy.
 class RevokedSerials {
  public:
   using Fetch = std::function<Result<std::vector<std::string>>()>;
   RevokedSerials(Fetch fetch, uint64_t refresh_ms) : fetch_(std::move(fetch)), refresh_ms_(refresh_ms) {}
-  std::set<std::string> current();
+  using Serials = std::shared_ptr<const std::set<std::string>>;
+  Serials current();
 
  private:
   const Fetch fetch_;
   const uint64_t refresh_ms_;
   std::mutex mutex_;
-  std::set<std::string> serials_;                       // guarded by mutex_
-  std::chrono::steady_clock::time_point fetched_at_{};  // guarded by mutex_
-  bool fetched_ = false;                                // guarded by mutex_
+  Serials serials_ = std::make_shared<const std::set<std::string>>();  // guarded by mutex_
+  std::chrono::steady_clock::time_point fetched_at_{};                 // guarded by mutex_
+  bool fetched_ = false;                                               // guarded by mutex_
 };
 
 }  // namespace dispotify::cluster

@@ -62,14 +62,14 @@ TEST(PeerGate, RevokedSerialsAreRereadAfterTheRefreshPeriod) {
         return stored;
       },
       0);
-  EXPECT_EQ(revoked.current(), std::set<std::string>{"01"});
+  EXPECT_EQ(*revoked.current(), std::set<std::string>{"01"});
   stored.push_back("02");
-  EXPECT_EQ(revoked.current(), (std::set<std::string>{"01", "02"}));
+  EXPECT_EQ(*revoked.current(), (std::set<std::string>{"01", "02"}));
   EXPECT_EQ(fetches, 2);
   RevokedSerials cached([&]() -> Result<std::vector<std::string>> { return stored; }, 60'000);
-  EXPECT_EQ(cached.current().size(), 2u);
+  EXPECT_EQ(cached.current()->size(), 2u);
   stored.push_back("03");
-  EXPECT_EQ(cached.current().size(), 2u);
+  EXPECT_EQ(cached.current()->size(), 2u);
 }
 
 }  // namespace

@@ -125,7 +125,7 @@ net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, 
                                MorePeerRoutes more) {
   return [&service, &addresses, revoked, more = std::move(more)](net::Request& request) -> net::Response {
     if (revoked != nullptr) {
-      Status admitted = admit_peer_request(request, revoked->current());
+      Status admitted = admit_peer_request(request, *revoked->current());
       if (!admitted.ok()) {
         log::warn(
             "peer request refused",

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/fs.h"
+#include "base/hex.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "base/sha256.h"
@@ -164,9 +165,8 @@ void RepairLoop::walk_local_files() {
   const int64_t now_ms = now_unix_ms();
   if (walk_fan_out_ % kFanOutDirs == 0) blobs_.local().forget_stale_resumes(kResumeKeepMs, now_ms);
   for (size_t dirs = 0; dirs < kFanOutDirs && seen < kWalkFilesPerRound && !stopping(); ++dirs) {
-    static constexpr char kHex[] = "0123456789abcdef";
     const size_t i = walk_fan_out_++ % kFanOutDirs;
-    const std::string dir = root + kHex[i >> 4] + kHex[i & 0xF];
+    const std::string dir = root + hex_byte(static_cast<uint8_t>(i));
     for (const std::string& hash : fs::list_dir(dir)) {
       if (!is_sha256_hex(hash)) continue;
       ++seen;

@@ -5,6 +5,7 @@
 
 #include <boost/asio/buffer.hpp>
 
+#include "base/hex.h"
 #include "net/tls_stream.h"
 
 namespace dispotify::net {
@@ -26,17 +27,6 @@ Status restrict_versions(ssl::context& context, bool tls13_only) {
   SSL_CTX_set_options(native, SSL_OP_NO_TICKET);
   SSL_CTX_set_num_tickets(native, 0);
   return ok_status();
-}
-
-std::string hex(const unsigned char* bytes, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 0xf];
-  }
-  return out;
 }
 
 }  // namespace
@@ -111,11 +101,11 @@ std::optional<PeerCertificate> peer_certificate_of(SSL* ssl) {
       X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
   if (length > 0) out.common_name.assign(name, static_cast<size_t>(length));
   const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
-  out.serial_hex = hex(serial->data, static_cast<size_t>(serial->length));
+  out.serial_hex = to_hex(std::span<const unsigned char>(serial->data, static_cast<size_t>(serial->length)));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_length = 0;
   if (X509_digest(cert, EVP_sha256(), digest, &digest_length) == 1)
-    out.sha256_hex = hex(digest, digest_length);
+    out.sha256_hex = to_hex(std::span<const unsigned char>(digest, digest_length));
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/fs.h"
+#include "base/hex.h"
 #include "base/log.h"
 #include "base/random.h"
 #include "base/sha256.h"
@@ -137,9 +138,7 @@ Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(LocalBlobStoreOptio
   std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(std::move(options)));
   // All 256 fan-out directories up front: a commit then never mkdirs.
   for (int i = 0; i < 256; ++i) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    const char fan_out[3] = {kHex[i >> 4], kHex[i & 0xF], '\0'};
-    DISPOTIFY_TRY(fs::make_dirs(store->options_.root + "/sha256/" + fan_out));
+    DISPOTIFY_TRY(fs::make_dirs(store->options_.root + "/sha256/" + hex_byte(static_cast<uint8_t>(i))));
   }
   DISPOTIFY_TRY(fs::make_dirs(store->temp_dir()));
   DISPOTIFY_TRY(fs::make_dirs(store->resume_dir()));

@@ -5,6 +5,7 @@
 #include "api/origin.h"
 #include "api/subsonic/secret.h"
 #include "base/clock.h"
+#include "base/hex.h"
 #include "base/log.h"
 #include "base/password.h"
 #include "base/sha256.h"
@@ -161,13 +162,7 @@ std::string md5_hex(std::string_view data) {
   unsigned int length = 0;
   const int ok = EVP_Digest(data.data(), data.size(), digest, &length, EVP_md5(), nullptr);
   DISPOTIFY_CHECK(ok == 1 && length == 16);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xF];
-  }
-  return out;
+  return to_hex(std::span<const unsigned char>(digest, length));
 }
 
 std::optional<std::string> decode_password(std::string_view p) {

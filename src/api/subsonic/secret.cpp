@@ -1,5 +1,6 @@
 #include "api/subsonic/secret.h"
 
+#include "base/hex.h"
 #include "base/log.h"
 #include "base/secret_box.h"
 #include "catalog/listening_queries.h"
@@ -10,37 +11,7 @@ namespace {
 // Binds a box to its row: a box copied onto another user does not open.
 std::string associated_data(std::string_view user_id) { return "subsonic-password:" + std::string(user_id); }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 }  // namespace
-
-std::string to_hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xF];
-  }
-  return out;
-}
-
-std::optional<std::string> from_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hex_digit(hex[i]);
-    const int lo = hex_digit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
 
 Result<std::string> seal_subsonic_password(const ApiContext& ctx, std::string_view user_id,
                                            std::string_view password) {

@@ -23,7 +23,4 @@ namespace dispotify::api::subsonic {
 [[nodiscard]] Result<std::optional<std::string>> subsonic_password(const ApiContext& ctx,
                                                                    std::string_view user_id);
 
-std::string to_hex(std::string_view bytes);
-std::optional<std::string> from_hex(std::string_view hex);
-
 }  // namespace dispotify::api::subsonic
