@@ -94,7 +94,7 @@ def test_every_node_gives_the_same_answers(cluster, library_files):
     nodes[1].restart()
     cluster.wait_applied_equal()
     assert answers(nodes[1], calls) == first
-    # Raw streams come from the node that holds the blob (blobs are not
-    # replicated yet: issue 5); the node it was uploaded to serves it.
-    r = client(nodes[0]).raw("stream", {"id": tracks["rock1"]["id"]})
-    assert r.status_code == 200 and r.content == library_files["rock1"].read_bytes()
+    # Any node streams any track, from its own copy or from another owner's.
+    for node in nodes:
+        r = client(node).raw("stream", {"id": tracks["rock1"]["id"]})
+        assert r.status_code == 200 and r.content == library_files["rock1"].read_bytes(), node.name

@@ -15,7 +15,6 @@ import requests
 from helpers import SLOW, ffmpeg_audio
 
 FFPROBE = "/usr/bin/ffprobe"
-START_BUDGET_S = 0.3
 
 
 def probe(path):
@@ -28,6 +27,16 @@ def probe(path):
 def long_track(library, tmp_path_factory):
     path = ffmpeg_audio(tmp_path_factory.mktemp("long") / "long.flac", "flac", 30.0,
                         {"title": "Long Tone", "artist": "Drone", "album": "Endless"}, 330)
+    return library.server.upload_ok(path.read_bytes(), path.name)
+
+
+@pytest.fixture(scope="module")
+def very_long_track(library, tmp_path_factory):
+    """Ten minutes: at 320 kb/s ~24 MB of output, far more than the pipe and
+    socket buffers hold, so ffmpeg is still at work after the first bytes (a
+    short transcode can be over before a test looks)."""
+    path = ffmpeg_audio(tmp_path_factory.mktemp("very_long") / "very_long.flac", "flac", 600.0,
+                        {"title": "Very Long Tone", "artist": "Drone", "album": "Endless"}, 220)
     return library.server.upload_ok(path.read_bytes(), path.name)
 
 
@@ -108,17 +117,15 @@ def test_rest_stream_route_transcodes_too(library, tmp_path):
     assert r.status_code == 400
 
 
-def test_a_transcode_starts_quickly(library, client, long_track):
-    best = None
-    for bitrate in (96, 112, 160):  # distinct rates: never served from the cache
-        started = time.monotonic()
-        with client.raw("stream", {"id": long_track["id"], "format": "mp3", "maxBitRate": bitrate},
-                        stream=True) as r:
-            assert r.status_code == 200
-            next(r.iter_content(1024))
-            elapsed = time.monotonic() - started
-        best = elapsed if best is None else min(best, elapsed)
-    assert best < START_BUDGET_S * SLOW, "first bytes after %.3f s" % best
+def test_a_transcode_streams_while_ffmpeg_works(library, client, very_long_track):
+    """The first bytes come while ffmpeg is still encoding: nothing waits for
+    the whole file. (How soon they come, against the 300 ms goal, is
+    measured by bench/transcode_bench.sh.)"""
+    params = {"id": very_long_track["id"], "format": "mp3", "maxBitRate": 256}  # lame: seconds of work
+    with client.raw("stream", params, stream=True) as r:
+        assert r.status_code == 200 and r.headers.get("Transfer-Encoding") == "chunked"
+        next(r.iter_content(4096))
+        assert ffmpeg_children(library.server.proc.pid), "the transcode was over before its first bytes came"
 
 
 def ffmpeg_children(server_pid):
@@ -126,14 +133,8 @@ def ffmpeg_children(server_pid):
     return [int(p) for p in out.stdout.split()]
 
 
-def test_ffmpeg_death_is_a_clean_error(library, client, tmp_path):
-    # Ten minutes at 320 kb/s: ~24 MB of output, far more than the pipe and
-    # socket buffers hold, so ffmpeg is still at work after the first bytes
-    # (a short, small transcode can be over before the test looks).
-    path = ffmpeg_audio(tmp_path / "very_long.flac", "flac", 600.0,
-                        {"title": "Very Long Tone", "artist": "Drone", "album": "Endless"}, 220)
-    track = library.server.upload_ok(path.read_bytes(), path.name)
-    params = {"id": track["id"], "format": "mp3", "maxBitRate": 320}
+def test_ffmpeg_death_is_a_clean_error(library, client, very_long_track):
+    params = {"id": very_long_track["id"], "format": "mp3", "maxBitRate": 320}
     with client.raw("stream", params, stream=True) as r:
         assert r.status_code == 200
         chunks = r.iter_content(4096)

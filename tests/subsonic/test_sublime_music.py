@@ -1,9 +1,12 @@
 """The Subsonic client code of a real app: Sublime Music's adapter
 (Debian package sublime-music, imported from its install) browses,
 searches, plays, scrobbles and edits playlists against a real server, with
-salted-token and with plain-password authentication. Skipped when the
-package is not installed (it pulls GTK; `make deps` does not install it)."""
+salted-token and with plain-password authentication, and against every node
+of a 3-node cluster (issue 7's "done when"). Skipped when the package is not
+installed (it pulls GTK; `make deps` does not install it)."""
 
+import json
+import subprocess
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -14,16 +17,31 @@ import requests
 adapters = pytest.importorskip("sublime_music.adapters", reason="sublime-music is not installed")
 subsonic = pytest.importorskip("sublime_music.adapters.subsonic")
 
+from cluster_helpers import Cluster  # noqa: E402
 from conftest import SUBSONIC_PASSWORD  # noqa: E402
+from subsonic_client import Client  # noqa: E402
 
 AlbumSearchQuery = adapters.AlbumSearchQuery
 
 
-def make_adapter(library, salt_auth):
-    config = adapters.ConfigurationStore(server_address=library.server.base, username="admin",
-                                         password=["plaintext", SUBSONIC_PASSWORD], verify_cert=False,
-                                         salt_auth=salt_auth)
+def adapter_for(base, password, salt_auth=True):
+    config = adapters.ConfigurationStore(server_address=base, username="admin", password=["plaintext", password],
+                                         verify_cert=False, salt_auth=salt_auth)
     return subsonic.SubsonicAdapter(config, Path(tempfile.mkdtemp()))
+
+
+def make_adapter(library, salt_auth):
+    return adapter_for(library.server.base, SUBSONIC_PASSWORD, salt_auth)
+
+
+def decoded_codec(data, tmp_path):
+    """The codec ffprobe finds in a stream's bytes, and its duration."""
+    path = tmp_path / "transcoded"
+    path.write_bytes(data)
+    out = subprocess.run(["/usr/bin/ffprobe", "-v", "error", "-print_format", "json", "-show_format",
+                          "-show_streams", str(path)], capture_output=True, text=True, timeout=30, check=True)
+    info = json.loads(out.stdout)
+    return info["streams"][0]["codec_name"], float(info["format"]["duration"])
 
 
 @pytest.mark.parametrize("salt_auth", [True, False])
@@ -72,3 +90,58 @@ def test_sublime_music_browses_searches_plays_scrobbles_and_edits_playlists(libr
     assert playlist.id in [p.id for p in a.get_playlists()]
     a.delete_playlist(playlist.id)
     assert playlist.id not in [p.id for p in a.get_playlists()]
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    c = Cluster(tmp_path / "c", 3)
+    c.start()
+    yield c
+    c.close()
+
+
+def test_sublime_music_works_against_every_node_of_a_cluster(cluster, library_files, tmp_path):
+    """Pointed at any node: browses, searches, plays raw and transcoded (the
+    stream URI the app makes, with the format= and maxBitRate= other apps
+    add), scrobbles and edits playlists; each write is seen through the other
+    nodes."""
+    nodes = cluster.nodes
+    for i, name in enumerate(("rock1", "rock2", "jazz1")):
+        path = library_files[name]
+        r = nodes[i].post("/api/v1/tracks", token=cluster.token, params={"filename": path.name},
+                          data=path.read_bytes(), headers={"Content-Type": "application/octet-stream"})
+        assert r.status_code == 201, r.text
+    password = "sublime-cluster-pw"
+    r = nodes[0].req("PUT", "/api/v1/me/subsonic-password", token=cluster.token, json={"password": password})
+    assert r.status_code == 200, r.text
+    cluster.wait_applied_equal()
+    apps = [adapter_for(node.base, password) for node in nodes]
+    for n, a in enumerate(apps):
+        a._set_ping_status()
+        granite = [x for x in a.get_artists() if x.name == "Granite"][0]
+        album = a.get_album(a.get_artist(granite.id).albums[0].id)
+        assert [s.title for s in album.songs] == ["Stone Road", "Iron Sky"], nodes[n].name
+        assert any(x.name == "Quiet Trio" for x in a.search("quiet").artists)
+        root = a.get_directory("root")
+        assert a.get_directory(root.children[0].id).children
+        for song, name in zip(album.songs, ("rock1", "rock2")):
+            raw = requests.get(a.get_song_stream_uri(song.id), timeout=30)
+            assert raw.status_code == 200 and raw.content == library_files[name].read_bytes(), nodes[n].name
+        opus = requests.get(a.get_song_stream_uri(album.songs[1].id) + "&format=opus&maxBitRate=96", timeout=60)
+        assert opus.status_code == 200 and opus.headers["Content-Type"] == "audio/ogg", opus.text[:200]
+        codec, seconds = decoded_codec(opus.content, tmp_path)
+        assert codec == "opus" and abs(seconds - 2.0) < 0.2
+    # writes through one node, read through another
+    song = apps[0].get_album(apps[0].get_artist(
+        [x for x in apps[0].get_artists() if x.name == "Granite"][0].id).albums[0].id).songs[0]
+    check = Client(nodes[1].base, username="admin", password=password)
+    before = check.call("getSong", {"id": song.id})["song"].get("playCount", 0)
+    apps[2].scrobble_song(song)
+    assert check.call("getSong", {"id": song.id})["song"]["playCount"] == before + 1
+    playlist = apps[1].create_playlist("On the cluster", [song])
+    playlist = apps[2].update_playlist(playlist.id, name="Renamed on n3", append_song_ids=[song.id])
+    assert len(playlist.songs) == 2
+    assert {p.name for p in apps[0].get_playlists()} >= {"Renamed on n3"}
+    apps[0].delete_playlist(playlist.id)
+    for a in apps:
+        assert playlist.id not in [p.id for p in a.get_playlists()]
