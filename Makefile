@@ -17,7 +17,9 @@ DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libboost1.81-dev libsqlite3-dev libtag1-dev libssl-dev libsodium-dev \
   libgtest-dev libbenchmark-dev libcpptoml-dev \
   python3 python3-pytest python3-requests python3-yaml ffmpeg clang-format clang-tidy iproute2 chromium openssl \
-  clang-14 libclang-rt-14-dev
+  clang-14 libclang-rt-14-dev \
+  sublime-music
+# sublime-music: tests/subsonic drives a real Subsonic app's client code (its adapter) against our nodes.
 # The web app's toolchain (Vite needs Node.js >= 20.19): Debian's only where no node is installed.
 ifeq ($(shell command -v node),)
 DEB_PACKAGES += nodejs npm

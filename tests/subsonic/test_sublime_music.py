@@ -3,7 +3,7 @@
 searches, plays, scrobbles and edits playlists against a real server, with
 salted-token and with plain-password authentication, and against every node
 of a 3-node cluster (issue 7's "done when"). Skipped when the package is not
-installed (it pulls GTK; `make deps` does not install it)."""
+installed (`make deps` installs it; it pulls GTK)."""
 
 import json
 import subprocess
