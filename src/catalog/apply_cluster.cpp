@@ -24,16 +24,31 @@ bool is_serial(std::string_view s) {
   return true;
 }
 
-// Revokes the member's current certificate unless it is `keep` (a retried
-// SetMember with the same certificate).
-Status revoke_certificate_of(Db& db, const std::string& node_id, const std::string& keep) {
+// Revokes the member's certificate recorded in `column` (its current or its
+// next one) unless it is one of `keep` (a retried SetMember naming it again,
+// or a next certificate becoming current).
+Status revoke_recorded(Db& db, const std::string& node_id, std::string_view column, const std::string& keep,
+                       const std::string& also_keep = "") {
   DISPOTIFY_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.prepare_cached(
-          "INSERT OR IGNORE INTO revoked_certificates (serial, node_id) SELECT certificate_serial, "
-          "node_id FROM members WHERE node_id = ?1 AND certificate_serial NOT IN ('', ?2)"));
-  stmt.bind(1, node_id).bind(2, keep);
+      db.prepare_cached("INSERT OR IGNORE INTO revoked_certificates (serial, node_id) SELECT " +
+                        std::string(column) + ", node_id FROM members WHERE node_id = ?1 AND " +
+                        std::string(column) + " NOT IN ('', ?2, ?3)"));
+  stmt.bind(1, node_id).bind(2, keep).bind(3, also_keep);
   return stmt.run();
+}
+
+// What a SetMember revokes: a new current certificate revokes the one it
+// replaces, and a next one that it does not make current (a renewal that
+// stopped before it switched); a new next one revokes an earlier next one.
+Status revoke_replaced(Db& db, const Member& m) {
+  if (!m.certificate_serial.empty()) {
+    DISPOTIFY_TRY(revoke_recorded(db, m.node_id, "certificate_serial", m.certificate_serial));
+    return revoke_recorded(db, m.node_id, "next_certificate_serial", m.certificate_serial,
+                           m.next_certificate_serial);
+  }
+  if (m.next_certificate_serial.empty()) return ok_status();
+  return revoke_recorded(db, m.node_id, "next_certificate_serial", m.next_certificate_serial);
 }
 
 }  // namespace
@@ -61,25 +76,28 @@ Status apply_set_member(Db& db, const SetMember& c) {
   if (!is_node_id(m.node_id)) return invalid("node id must be 16 lowercase hex digits");
   DISPOTIFY_TRY(check_address("peer address", m.peer_address));
   DISPOTIFY_TRY(check_address("api address", m.api_address));
-  if (!m.certificate_serial.empty() && !is_serial(m.certificate_serial)) {
-    return invalid("certificate serial must be lowercase hex");
+  for (const std::string* serial : {&m.certificate_serial, &m.next_certificate_serial}) {
+    if (!serial->empty() && !is_serial(*serial)) return invalid("certificate serial must be lowercase hex");
   }
-  // A new certificate replaces the member's previous one, which is revoked.
-  if (!m.certificate_serial.empty())
-    DISPOTIFY_TRY(revoke_certificate_of(db, m.node_id, m.certificate_serial));
+  DISPOTIFY_TRY(revoke_replaced(db, m));
   DISPOTIFY_ASSIGN_OR_RETURN(bool known,
                              row_exists(db, "SELECT 1 FROM members WHERE node_id = ?1", m.node_id));
-  // An existing member keeps its join time; its addresses move, and so does
-  // its certificate when the command names one.
+  // An existing member keeps its join time; its addresses move, and so do
+  // its certificates when the command names them. A new current
+  // certificate ends a renewal: the next one is cleared unless named again.
   DISPOTIFY_ASSIGN_OR_RETURN(
       Statement stmt,
       db.prepare_cached("INSERT INTO members (node_id, peer_address, api_address, joined_at_ms, "
-                        "certificate_serial) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (node_id) DO UPDATE SET "
+                        "certificate_serial, next_certificate_serial) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                        "ON CONFLICT (node_id) DO UPDATE SET "
                         "peer_address = excluded.peer_address, api_address = excluded.api_address, "
                         "certificate_serial = CASE WHEN excluded.certificate_serial = '' "
-                        "THEN members.certificate_serial ELSE excluded.certificate_serial END"));
+                        "THEN members.certificate_serial ELSE excluded.certificate_serial END, "
+                        "next_certificate_serial = CASE WHEN excluded.next_certificate_serial != '' "
+                        "THEN excluded.next_certificate_serial WHEN excluded.certificate_serial != '' "
+                        "THEN '' ELSE members.next_certificate_serial END"));
   stmt.bind(1, m.node_id).bind(2, m.peer_address).bind(3, m.api_address).bind(4, m.joined_at_ms);
-  stmt.bind(5, m.certificate_serial);
+  stmt.bind(5, m.certificate_serial).bind(6, m.next_certificate_serial);
   DISPOTIFY_TRY(stmt.run());
   if (known) return ok_status();  // an address or certificate change, not a membership change
   return record_audit_event(db, Origin{.at_ms = m.joined_at_ms}, "member.added", m.node_id,
@@ -90,7 +108,8 @@ Status apply_remove_member(Db& db, const RemoveMember& c) {
   DISPOTIFY_ASSIGN_OR_RETURN(bool exists,
                              row_exists(db, "SELECT 1 FROM members WHERE node_id = ?1", c.node_id));
   if (!exists) return make_error(Errc::not_found, "no member with node id '" + c.node_id + "'");
-  DISPOTIFY_TRY(revoke_certificate_of(db, c.node_id, ""));
+  DISPOTIFY_TRY(revoke_recorded(db, c.node_id, "certificate_serial", ""));
+  DISPOTIFY_TRY(revoke_recorded(db, c.node_id, "next_certificate_serial", ""));
   DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("DELETE FROM members WHERE node_id = ?1"));
   stmt.bind(1, c.node_id);
   DISPOTIFY_TRY(stmt.run());

@@ -6,8 +6,8 @@ namespace dispotify::catalog {
 namespace {
 
 Member read_member(const Statement& stmt, int) {
-  return Member{stmt.column_string(0), stmt.column_string(1),     stmt.column_string(2),
-                stmt.column_int64(3),  stmt.column_int64(4) != 0, stmt.column_string(5)};
+  return Member{stmt.column_string(0),     stmt.column_string(1), stmt.column_string(2), stmt.column_int64(3),
+                stmt.column_int64(4) != 0, stmt.column_string(5), stmt.column_string(6)};
 }
 
 }  // namespace
@@ -17,7 +17,7 @@ Result<std::vector<Member>> Catalog::members() const {
     DISPOTIFY_ASSIGN_OR_RETURN(
         Statement stmt,
         db.prepare_cached("SELECT node_id, peer_address, api_address, joined_at_ms, storage_full, "
-                          "certificate_serial FROM members ORDER BY node_id"));
+                          "certificate_serial, next_certificate_serial FROM members ORDER BY node_id"));
     return read_all<Member>(stmt, read_member);
   });
 }

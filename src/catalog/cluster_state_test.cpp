@@ -72,6 +72,41 @@ TEST(ClusterState, ReplacedAndRemovedCertificatesAreRevoked) {
   EXPECT_EQ(bad.error().code, Errc::invalid_argument);
 }
 
+TEST(ClusterState, ARenewalRecordsTheNextCertificateBeforeItBecomesCurrent) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  Member a = member("00000000000000a1", "10.0.0.1:4534");
+  a.certificate_serial = "0a01";
+  ASSERT_TRUE(catalog->apply(1, SetMember{a}).ok());
+  // The renewal starts: the next one is recorded beside the current one.
+  Member next = member("00000000000000a1", "10.0.0.1:4534");
+  next.next_certificate_serial = "0a02";
+  ASSERT_TRUE(catalog->apply(2, SetMember{next}).ok());
+  Member stored = catalog->members().value()[0];
+  EXPECT_EQ(stored.certificate_serial, "0a01");
+  EXPECT_EQ(stored.next_certificate_serial, "0a02");
+  // An address move keeps both.
+  ASSERT_TRUE(catalog->apply(3, SetMember{member("00000000000000a1", "10.0.0.9:4534")}).ok());
+  EXPECT_EQ(catalog->members().value()[0].next_certificate_serial, "0a02");
+  // It becomes current: the old one is revoked, the next one cleared.
+  a.certificate_serial = "0a02";
+  ASSERT_TRUE(catalog->apply(4, SetMember{a}).ok());
+  stored = catalog->members().value()[0];
+  EXPECT_EQ(stored.certificate_serial, "0a02");
+  EXPECT_EQ(stored.next_certificate_serial, "");
+  EXPECT_EQ(catalog->revoked_certificates().value(), std::vector<std::string>{"0a01"});
+  // A renewal that stopped before switching: its next one is revoked when
+  // another renewal records a newer one, and when the member is removed.
+  next.next_certificate_serial = "0a03";
+  ASSERT_TRUE(catalog->apply(5, SetMember{next}).ok());
+  next.next_certificate_serial = "0a04";
+  ASSERT_TRUE(catalog->apply(6, SetMember{next}).ok());
+  EXPECT_EQ(catalog->revoked_certificates().value(), (std::vector<std::string>{"0a01", "0a03"}));
+  ASSERT_TRUE(catalog->apply(7, RemoveMember{"00000000000000a1"}).ok());
+  EXPECT_EQ(catalog->revoked_certificates().value(),
+            (std::vector<std::string>{"0a01", "0a02", "0a03", "0a04"}));
+}
+
 TEST(ClusterState, AFullMemberIsMarkedUntilItHasRoomAgainAndKeepsTheMarkWhenItMoves) {
   TempDir dir;
   auto catalog = open_catalog(dir.file("c.db"));

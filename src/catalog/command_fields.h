@@ -114,7 +114,8 @@ void visit_fields(T& m, F&& f) {
   f("peer_address", m.peer_address);
   f("api_address", m.api_address);
   f("joined_at_ms", m.joined_at_ms);
-  f("certificate_serial", m.certificate_serial, Presence::optional);  // since schema v9
+  f("certificate_serial", m.certificate_serial, Presence::optional);            // since schema v9
+  f("next_certificate_serial", m.next_certificate_serial, Presence::optional);  // since schema v11
 }
 
 template <class T, class F>

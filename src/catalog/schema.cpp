@@ -357,6 +357,15 @@ ALTER TABLE subsonic_passwords RENAME COLUMN password TO sealed_hex;
 
 // One step per line: the list only grows (clang-format would pack it).
 // clang-format off
+// Version 11: a member may have a second certificate recorded while it
+// renews (the next one, accepted alongside the current until it becomes
+// current): the peer port accepts only recorded certificates
+// (cluster/peer_gate.h), and a renewing node records the new one before it
+// switches to it.
+constexpr const char* kNextCertificate = R"sql(
+ALTER TABLE members ADD COLUMN next_certificate_serial TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kCoreTables},
     {2, kSearchTables},
@@ -368,6 +377,7 @@ constexpr Migration kMigrations[] = {
     {8, kReplicaCounts},
     {9, kPeerCertificates},
     {10, kAccounts},
+    {11, kNextCertificate},
 };
 // clang-format on
 

@@ -175,6 +175,10 @@ struct Member {
   // SetMember only moves addresses. A replaced or removed member's serial
   // goes to the revoked list.
   std::string certificate_serial;
+  // Serial of the certificate it is renewing to (schema v11), accepted
+  // alongside the current one; cleared when a new current one is recorded.
+  // '' in a SetMember keeps the recorded one.
+  std::string next_certificate_serial;
 
   bool operator==(const Member&) const = default;
 };

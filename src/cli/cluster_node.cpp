@@ -43,6 +43,9 @@ constexpr uint64_t kJoinGiveUpMs = 300'000;
 constexpr size_t kPeerWorkerThreads = 64;
 // A revocation reaches the peer gate this long after this node applies it.
 constexpr uint64_t kRevocationRefreshMs = 500;
+// A renewal waits this long for every member to know the new certificate.
+constexpr uint64_t kRenewalWaitMs = 8'000;  // under the CLI's 10 s
+constexpr uint64_t kRenewalCheckMs = 3600'000;
 constexpr uint64_t kSecretFileBytesMax = 4096;
 
 std::string host_for_others(const std::string& host) {
@@ -186,12 +189,8 @@ Status ClusterNode::start_peer_port() {
   service_->set_peer_status([this] { return transport_->status(); });
   service_->set_certificate_renewer([this] { return renew_certificate(); });
   started_unix_ms_ = static_cast<uint64_t>(now_unix_ms());
-  if (options_.peer_tls) {
-    revoked_ = std::make_unique<cluster::RevokedSerials>([this] { return catalog_.revoked_certificates(); },
-                                                         kRevocationRefreshMs);
-  }
   peer_handler_ =
-      cluster::make_peer_handler(*service_, addresses_, revoked_.get(), options_.more_peer_routes);
+      cluster::make_peer_handler(*service_, addresses_, certificates_.get(), options_.more_peer_routes);
   peer_ready_.store(true, std::memory_order_release);
   peer_thread_ = std::thread([this] { peer_server_->run(); });
   DISPOTIFY_TRY(runner_->start());
@@ -368,40 +367,48 @@ Status ClusterNode::join_cluster() {
   return make_error(Errc::unavailable, "could not join the cluster: " + last_error);
 }
 
-// After a restart: a certificate close to its end is renewed; and the
-// member list must hold this node's addresses (after a move to a new one,
-// else the others keep sending to the old) and its certificate's serial
-// (a renewal that stopped before recording it). Retries until both hold.
+// After a restart the member list must hold this node's addresses (after a
+// move to a new one, else the others keep sending to the old) and its
+// certificate's serial (a renewal that stopped before recording it):
+// retried until both hold. Then, at start and every hour while it runs, a
+// certificate close to its end is renewed (a node may run for a year).
 void ClusterNode::refresh_address_in_background() {
   refresh_thread_ = std::thread([this] {
-    const cluster::SelfInfo self = service_->self();
-    renew_if_expiring();
-    cluster::Backoff backoff(100, 5000);
+    record_self();
     while (!stop_requested()) {
-      const auto mine = credentials();
-      auto certificate = mine ? x509::inspect(mine->certificate_pem)
-                              : Result<x509::CertificateInfo>(x509::CertificateInfo{});
-      const std::string serial = certificate.ok() ? certificate->serial_hex : "";
-      auto members = catalog_.members();
-      bool current = false;
-      if (members.ok()) {
-        for (const catalog::Member& m : *members) {
-          current = current ||
-                    (m.node_id == self.node_id && m.peer_address == self.peer_address &&
-                     m.api_address == self.api_address && (serial.empty() || m.certificate_serial == serial));
-        }
-      }
-      if (current) return;
-      Status recorded = proposer_->propose(catalog::SetMember{
-          {self.node_id, self.peer_address, self.api_address, now_unix_ms(), false, serial}});
-      if (recorded.ok()) {
-        log::info("recorded this node's addresses and certificate",
-                  {{"peer_address", self.peer_address}, {"serial", serial}});
-        return;
-      }
-      sleep_unless_stopped(backoff.next_delay_ms(random_u64()));
+      renew_if_expiring();
+      sleep_unless_stopped(kRenewalCheckMs);
     }
   });
+}
+
+void ClusterNode::record_self() {
+  const cluster::SelfInfo self = service_->self();
+  cluster::Backoff backoff(100, 5000);
+  while (!stop_requested()) {
+    const auto mine = credentials();
+    auto certificate =
+        mine ? x509::inspect(mine->certificate_pem) : Result<x509::CertificateInfo>(x509::CertificateInfo{});
+    const std::string serial = certificate.ok() ? certificate->serial_hex : "";
+    auto members = catalog_.members();
+    bool current = false;
+    if (members.ok()) {
+      for (const catalog::Member& m : *members) {
+        current = current ||
+                  (m.node_id == self.node_id && m.peer_address == self.peer_address &&
+                   m.api_address == self.api_address && (serial.empty() || m.certificate_serial == serial));
+      }
+    }
+    if (current) return;
+    Status recorded = proposer_->propose(catalog::SetMember{
+        {self.node_id, self.peer_address, self.api_address, now_unix_ms(), false, serial}});
+    if (recorded.ok()) {
+      log::info("recorded this node's addresses and certificate",
+                {{"peer_address", self.peer_address}, {"serial", serial}});
+      return;
+    }
+    sleep_unless_stopped(backoff.next_delay_ms(random_u64()));
+  }
 }
 
 void ClusterNode::renew_if_expiring() {
@@ -429,6 +436,13 @@ Status ClusterNode::set_up_credentials(bool founder, bool joiner) {
   if (options_.peer_tls) {
     server_tls_ = std::make_shared<net::TlsSlot>(nullptr);
     client_tls_ = std::make_shared<net::TlsSlot>(nullptr);
+    certificates_ = std::make_shared<cluster::RecordedCertificates>(
+        [&catalog = catalog_, self = options_.node_id]() -> Result<cluster::CertificateRecords> {
+          DISPOTIFY_ASSIGN_OR_RETURN(std::vector<catalog::Member> members, catalog.members());
+          DISPOTIFY_ASSIGN_OR_RETURN(std::vector<std::string> revoked, catalog.revoked_certificates());
+          return cluster::records_from(members, revoked, self);
+        },
+        [&catalog = catalog_] { return catalog.applied_index(); }, kRevocationRefreshMs);
   }
   if (loaded) return install_credentials(std::move(*loaded));
   if (!joiner) {
@@ -450,7 +464,14 @@ Status ClusterNode::install_credentials(cluster::PeerCredentials credentials) {
   DISPOTIFY_TRY(cluster::save_peer_credentials(options_.data_dir, credentials));
   if (options_.peer_tls) {
     DISPOTIFY_ASSIGN_OR_RETURN(auto server, cluster::peer_server_tls(credentials));
-    DISPOTIFY_ASSIGN_OR_RETURN(auto client, cluster::peer_client_tls(credentials));
+    DISPOTIFY_ASSIGN_OR_RETURN(
+        auto client, cluster::peer_client_tls(
+                         credentials, [certificates = certificates_](const net::PeerCertificate& cert) {
+                           Status admitted = certificates->admit(cert);
+                           if (!admitted.ok())
+                             log::warn("refused a peer server", {{"why", admitted.error().message}});
+                           return admitted.ok();
+                         }));
     server_tls_->set(std::move(server));
     client_tls_->set(std::move(client));
   }
@@ -460,9 +481,12 @@ Status ClusterNode::install_credentials(cluster::PeerCredentials credentials) {
 }
 
 // Key rotation: every member holds the CA key, so the node certifies a new
-// key itself, switches to it (saved first: a crash then finds the new one,
-// still valid), and only then records its serial in the member list, which
-// revokes the old certificate everywhere.
+// key itself. Peers accept only the certificates the member list records
+// (peer_gate.h), so the new one is recorded first as the next one, and the
+// node switches to it only once every member has applied that (a member
+// that had not could not take even the entries that would tell it). Saved
+// before use: a crash then finds the new one, already accepted. Last, it is
+// recorded as current, which revokes the old one everywhere.
 Result<std::string> ClusterNode::renew_certificate() {
   std::lock_guard renewing(renew_mutex_);
   auto current = credentials();
@@ -471,12 +495,27 @@ Result<std::string> ClusterNode::renew_certificate() {
   DISPOTIFY_ASSIGN_OR_RETURN(
       cluster::IssuedNodeCertificate issued,
       cluster::certify_node(*current, options_.node_id, key.public_key_pem, now_unix_ms() / 1000));
+  const cluster::SelfInfo& self = service_->self();
+  catalog::Member me{self.node_id, self.peer_address, self.api_address, now_unix_ms(), false,
+                     "",           issued.serial_hex};
+  DISPOTIFY_TRY(proposer_->propose(catalog::SetMember{me}));
+  if (options_.peer_tls) {
+    Status everywhere = service_->wait_members_applied(catalog_.applied_index(), kRenewalWaitMs);
+    if (!everywhere.ok()) {
+      return make_error(Errc::unavailable,
+                        "the new certificate is not in use: " + everywhere.error().message +
+                            " (try again when every member is up)");
+    }
+  }
   DISPOTIFY_TRY(
       install_credentials(cluster::PeerCredentials{current->ca_certificate_pem, current->ca_private_key_pem,
                                                    issued.certificate_pem, key.private_key_pem}));
-  const cluster::SelfInfo& self = service_->self();
-  DISPOTIFY_TRY(proposer_->propose(catalog::SetMember{
-      {self.node_id, self.peer_address, self.api_address, now_unix_ms(), false, issued.serial_hex}}));
+  me.certificate_serial = issued.serial_hex;
+  me.next_certificate_serial.clear();
+  Status recorded = proposer_->propose(catalog::SetMember{me});
+  // Not recorded as current yet: the refresh at the next start does it; the
+  // certificate in use is accepted meanwhile (it is the next one).
+  if (!recorded.ok()) return recorded.error();
   log::info("renewed this node's peer certificate", {{"serial", issued.serial_hex}});
   return issued.serial_hex;
 }

@@ -113,6 +113,7 @@ class ClusterNode {
   [[nodiscard]] Status accept_grant(const cluster::ProvenGrant& grant, const std::string& nonce,
                                     const std::string& private_key_pem);
   void refresh_address_in_background();
+  void record_self();
   void hand_over_leadership();
   bool stop_requested() const;
   void sleep_unless_stopped(uint64_t ms) const;
@@ -132,7 +133,9 @@ class ClusterNode {
   std::unique_ptr<net::HttpServer> peer_server_;
   std::shared_ptr<net::TlsSlot> server_tls_;  // null with --peer-tls off
   std::shared_ptr<net::TlsSlot> client_tls_;  // null with --peer-tls off
-  std::unique_ptr<cluster::RevokedSerials> revoked_;
+  // With peer TLS: the certificates the member list records (peer_gate.h),
+  // asked by the peer port's gate and by our clients' handshakes.
+  std::shared_ptr<cluster::RecordedCertificates> certificates_;
   std::mutex renew_mutex_;  // one renewal at a time
   mutable std::mutex credentials_mutex_;
   std::optional<cluster::PeerCredentials> credentials_;  // guarded by credentials_mutex_

@@ -3,8 +3,10 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <map>
+#include <thread>
 
 #include "base/clock.h"
 #include "base/sha256.h"
@@ -215,6 +217,28 @@ boost::json::object ClusterService::local_status() const {
 }
 
 std::string ClusterService::local_status_json() const { return boost::json::serialize(local_status()); }
+
+Status ClusterService::wait_members_applied(uint64_t index, uint64_t timeout_ms) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    DISPOTIFY_ASSIGN_OR_RETURN(std::vector<catalog::Member> members, catalog_.members());
+    std::string behind;
+    for (const catalog::Member& m : members) {
+      if (m.node_id == self_.node_id) continue;
+      const boost::json::value status = fetch_status(m.peer_address, peer_tls_);
+      const auto* applied = status.is_object() ? status.as_object().if_contains("applied_index") : nullptr;
+      if (applied == nullptr || !applied->is_number() || applied->to_number<uint64_t>() < index) {
+        behind += (behind.empty() ? "" : ", ") + m.node_id;
+      }
+    }
+    if (behind.empty()) return ok_status();
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return make_error(Errc::timeout,
+                        "members that have not applied entry " + std::to_string(index) + ": " + behind);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
 
 Result<std::string> ClusterService::cluster_status_json() const {
   const RaftStatus local = runner_.status();

@@ -70,6 +70,11 @@ class ClusterService {
   [[nodiscard]] Status remove(const std::string& node_id);
   [[nodiscard]] Status transfer_leader(const std::string& node_id);
 
+  // Ok once every other member's status says it has applied `index`
+  // (asked over the peer port every 200 ms); Errc::timeout naming those that
+  // have not after timeout_ms.
+  [[nodiscard]] Status wait_members_applied(uint64_t index, uint64_t timeout_ms) const;
+
   // This node's view, as JSON (GET /peer/v1/status).
   std::string local_status_json() const;
   // Every member's view, asked over the peer port (GET /api/v1/cluster).

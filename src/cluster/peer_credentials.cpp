@@ -118,12 +118,14 @@ Result<std::shared_ptr<net::TlsContext>> peer_server_tls(const PeerCredentials& 
       net::TlsServerSettings{c.certificate_pem, c.private_key_pem, c.ca_certificate_pem, false, true});
 }
 
-Result<std::shared_ptr<net::TlsContext>> peer_client_tls(const PeerCredentials& c) {
+Result<std::shared_ptr<net::TlsContext>> peer_client_tls(
+    const PeerCredentials& c, std::function<bool(const net::PeerCertificate&)> accept_server) {
   net::TlsClientSettings settings;
   settings.ca_pem = c.ca_certificate_pem;
   settings.certificate_pem = c.certificate_pem;
   settings.private_key_pem = c.private_key_pem;
   settings.tls13_only = true;
+  settings.accept_server = std::move(accept_server);
   return net::make_client_tls(settings);
 }
 

@@ -60,7 +60,10 @@ struct IssuedNodeCertificate {
 // The contexts; Errc::invalid_argument when the files do not make a valid
 // identity (a key that does not match its certificate).
 [[nodiscard]] Result<std::shared_ptr<net::TlsContext>> peer_server_tls(const PeerCredentials& credentials);
-[[nodiscard]] Result<std::shared_ptr<net::TlsContext>> peer_client_tls(const PeerCredentials& credentials);
+// `accept_server`, when set, must also accept the server's certificate (the
+// member list's records, peer_gate.h).
+[[nodiscard]] Result<std::shared_ptr<net::TlsContext>> peer_client_tls(
+    const PeerCredentials& credentials, std::function<bool(const net::PeerCertificate&)> accept_server = {});
 // Before a node has credentials: a server with a throwaway self-signed
 // certificate (nobody can verify it, so nothing reaches it over TLS but
 // join questions, which need no certificate) and a client that asks

@@ -121,11 +121,12 @@ void learn_sender_address(const net::Request& request, AddressBook& addresses) {
 
 }  // namespace
 
-net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, RevokedSerials* revoked,
-                               MorePeerRoutes more) {
-  return [&service, &addresses, revoked, more = std::move(more)](net::Request& request) -> net::Response {
-    if (revoked != nullptr) {
-      Status admitted = admit_peer_request(request, *revoked->current());
+net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses,
+                               RecordedCertificates* certificates, MorePeerRoutes more) {
+  return [&service, &addresses, certificates,
+          more = std::move(more)](net::Request& request) -> net::Response {
+    if (certificates != nullptr) {
+      Status admitted = certificates->admit(request);
       if (!admitted.ok()) {
         log::warn(
             "peer request refused",

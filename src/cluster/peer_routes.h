@@ -25,11 +25,11 @@ namespace dispotify::cluster {
 using MorePeerRoutes = std::function<std::optional<net::Response>(net::Request&)>;
 
 // Addresses that senders announce are recorded in `addresses`; requests for
-// no route of ours go to `more` (if set). With peer TLS, `revoked` is set
+// no route of ours go to `more` (if set). With peer TLS, `certificates` is set
 // and every request passes the gate first (peer_gate.h); nullptr = plain
 // HTTP, no gate.
-net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses, RevokedSerials* revoked,
-                               MorePeerRoutes more = {});
+net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses,
+                               RecordedCertificates* certificates, MorePeerRoutes more = {});
 
 // Forwarded writes waiting for their commit on this node (the leader);
 // beyond it they get 503 and the forwarding node retries.

@@ -17,6 +17,21 @@ Error tls_error(std::string_view what, const boost::system::error_code& ec) {
   return make_error(Errc::invalid_argument, std::string(what) + ": " + ec.message());
 }
 
+PeerCertificate identity_of(X509* cert) {
+  PeerCertificate out;
+  char name[256] = {};
+  const int length =
+      X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
+  if (length > 0) out.common_name.assign(name, static_cast<size_t>(length));
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+  out.serial_hex = to_hex(std::span<const unsigned char>(serial->data, static_cast<size_t>(serial->length)));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_length = 0;
+  if (X509_digest(cert, EVP_sha256(), digest, &digest_length) == 1)
+    out.sha256_hex = to_hex(std::span<const unsigned char>(digest, digest_length));
+  return out;
+}
+
 Status restrict_versions(ssl::context& context, bool tls13_only) {
   SSL_CTX* native = context.native_handle();
   if (SSL_CTX_set_min_proto_version(native, tls13_only ? TLS1_3_VERSION : TLS1_2_VERSION) != 1) {
@@ -74,6 +89,19 @@ Result<std::shared_ptr<TlsContext>> make_client_tls(const TlsClientSettings& set
   }
   if (!settings.ca_pem.empty() || settings.system_authorities) {
     context.set_verify_mode(ssl::verify_peer, ec);
+    if (settings.accept_server) {
+      // Called for each certificate of the chain; the leaf (depth 0) is the server's.
+      context.set_verify_callback(
+          [accept = settings.accept_server](bool preverified, ssl::verify_context& verify) {
+            if (!preverified) return false;
+            X509_STORE_CTX* store = verify.native_handle();
+            if (X509_STORE_CTX_get_error_depth(store) != 0) return true;
+            X509* cert = X509_STORE_CTX_get_current_cert(store);
+            return cert != nullptr && accept(identity_of(cert));
+          },
+          ec);
+      if (ec) return tls_error("the server certificate check", ec);
+    }
   } else {
     context.set_verify_mode(ssl::verify_none, ec);
   }
@@ -95,18 +123,7 @@ std::optional<PeerCertificate> peer_certificate_of(SSL* ssl) {
   if (ssl == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return std::nullopt;
   X509* cert = SSL_get0_peer_certificate(ssl);
   if (cert == nullptr) return std::nullopt;
-  PeerCertificate out;
-  char name[256] = {};
-  const int length =
-      X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
-  if (length > 0) out.common_name.assign(name, static_cast<size_t>(length));
-  const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
-  out.serial_hex = to_hex(std::span<const unsigned char>(serial->data, static_cast<size_t>(serial->length)));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_length = 0;
-  if (X509_digest(cert, EVP_sha256(), digest, &digest_length) == 1)
-    out.sha256_hex = to_hex(std::span<const unsigned char>(digest, digest_length));
-  return out;
+  return identity_of(cert);
 }
 
 }  // namespace detail

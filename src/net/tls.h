@@ -5,11 +5,13 @@
 // net/*.cpp: this header is plain C++.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "base/result.h"
+#include "net/http.h"
 
 namespace dispotify::net {
 
@@ -51,6 +53,10 @@ struct TlsClientSettings {
   std::string certificate_pem;  // our client certificate, if any
   std::string private_key_pem;
   bool tls13_only = true;
+  // When set, asked about the server's certificate once it chains to ca_pem:
+  // false fails the handshake (a cluster accepts only the certificates its
+  // member list records, cluster/peer_gate.h).
+  std::function<bool(const PeerCertificate&)> accept_server;
 };
 
 [[nodiscard]] Result<std::shared_ptr<TlsContext>> make_server_tls(const TlsServerSettings& settings);

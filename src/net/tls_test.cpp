@@ -107,6 +107,40 @@ TEST(Tls, MutualAuthenticationShowsTheClientIdentityToTheHandler) {
   }
 }
 
+TEST(Tls, AClientAsksAboutTheServerCertificateAndCanRefuseIt) {
+  const Authority ca = Authority::make("ca");
+  const Identity server = ca.issue("server-node");
+  const Identity client = ca.issue("client-node");
+  ServerOptions options = small_options();
+  options.tls = server_tls(ca, server, true);
+  int called = 0;
+  RunningServer running(options, [&](Request& r) {
+    ++called;
+    return whoami(r);
+  });
+  std::vector<PeerCertificate> asked;
+  auto checking = [&](bool accept) {
+    TlsClientSettings settings;
+    settings.ca_pem = ca.certificate_pem;
+    settings.certificate_pem = client.certificate_pem;
+    settings.private_key_pem = client.private_key_pem;
+    settings.accept_server = [&asked, accept](const PeerCertificate& cert) {
+      asked.push_back(cert);
+      return accept;
+    };
+    return *make_client_tls(settings);
+  };
+  auto accepted = request(get(running.port(), checking(true)));
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  ASSERT_EQ(asked.size(), 1u);  // the leaf only, not the authority
+  EXPECT_EQ(asked[0].common_name, "server-node");
+  EXPECT_EQ(asked[0].serial_hex, server.serial_hex);
+  auto refused = request(get(running.port(), checking(false)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::unavailable);
+  EXPECT_EQ(called, 1);
+}
+
 TEST(Tls, RefusesClientsWithoutACertificateOrFromAnotherAuthority) {
   const Authority ca = Authority::make("ca");
   const Authority stranger_ca = Authority::make("ca");  // same name, other key

@@ -309,3 +309,118 @@ def test_a_renewed_certificate_replaces_and_revokes_the_old_one(cluster3, tmp_pa
 def create_user_through(node, token, name):
     r = node.post("/api/v1/users", token=token, json={"username": name, "password": "password-" + name})
     return r.status_code
+
+
+def minted_certificate(tmp_path, member_data_dir, common_name):
+    """A certificate for `common_name` made with the cluster CA's key copied
+    from a member's data dir (what someone who read that dir could make)."""
+    key = new_key(tmp_path, "minted-" + common_name)
+    csr = tmp_path / ("minted-%s.csr" % common_name)
+    crt = tmp_path / ("minted-%s.crt" % common_name)
+    ca = member_data_dir / "cluster"
+    openssl("req", "-new", "-key", str(key), "-subj", "/CN=" + common_name, "-out", str(csr))
+    openssl("x509", "-req", "-in", str(csr), "-CA", str(ca / "ca.crt"), "-CAkey", str(ca / "ca.key"),
+            "-set_serial", "0x" + os.urandom(8).hex(), "-days", "1", "-out", str(crt))
+    return (str(crt), str(key))
+
+
+class FakePeerServer:
+    """A TLS server on a stopped member's peer port, with the given
+    certificate, that counts the HTTP requests members send it."""
+
+    def __init__(self, address, cert):
+        host, port = address.split(":")
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.minimum_version = ssl.TLSVersion.TLSv1_3
+        self.context.load_cert_chain(*cert)
+        self.listener = socket.create_server((host, int(port)))
+        self.connections = 0
+        self.requests = 0
+        self.stopped = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        self.listener.settimeout(0.2)
+        while not self.stopped:
+            try:
+                raw, _ = self.listener.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self.answer, args=(raw,), daemon=True).start()
+
+    def answer(self, raw):
+        try:
+            raw.settimeout(3)
+            with self.context.wrap_socket(raw, server_side=True) as s:
+                if s.recv(65536).split(b" ", 1)[0] in (b"GET", b"POST", b"PUT"):
+                    self.requests += 1
+                s.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        except (ssl.SSLError, OSError):
+            pass
+
+    def close(self):
+        self.stopped = True
+        self.thread.join(timeout=5)
+        self.listener.close()
+
+
+def test_a_leaked_ca_key_mints_no_way_in(cluster3, tmp_path):
+    """Every member holds the CA key, so whoever read a data dir can sign
+    certificates; only those the member list records count: a minted one,
+    for a new id or for a member's, is refused as a client and as a
+    server (docs/SECURITY.md)."""
+    nodes = cluster3.nodes
+    leader = cluster3.leader()
+    victim = cluster3.followers()[0]
+    victim_id = victim.raft_status()["node_id"]
+    for name in ("00000000000000f7", victim_id):
+        minted = client_context(minted_certificate(tmp_path, nodes[0].data_dir, name))
+        for node in nodes:
+            for method, path in MEMBER_ROUTES:
+                answer = raw_request(node.peer_address, request_bytes(method, path), minted)
+                assert answer == "HTTP/1.1 403 Forbidden", (name, node.name, method, path, answer)
+    assert any("is not a member" in n.all_logs() for n in nodes)
+    assert any("not the one recorded for node " + victim_id in n.all_logs() for n in nodes)
+    # As a server: the victim stops and an impostor takes its peer port.
+    # With a minted certificate for the victim's id, the leader's handshakes
+    # fail and it sends nothing; with the victim's real one (the control),
+    # the same fake server receives the leader's requests.
+    victim.stop()
+    for cert, expect_requests in ((minted_certificate(tmp_path, nodes[0].data_dir, victim_id), False),
+                                  (credentials(victim.data_dir), True)):
+        fake = FakePeerServer(victim.peer_address, cert)
+        try:
+            cluster3.wait(lambda: fake.connections >= 3, 15, "the leader trying the impostor")
+            if expect_requests:
+                cluster3.wait(lambda: fake.requests > 0, 15, "the leader's requests at the real certificate")
+            else:
+                assert fake.requests == 0
+        finally:
+            fake.close()
+    assert "refused a peer server" in leader.all_logs()
+    victim.start()
+    cluster3.wait_voters(3)
+
+
+def test_a_renewal_waits_for_every_member_to_know_the_new_certificate(cluster3):
+    """The new certificate is recorded as the next one first; the node
+    switches only once every member has applied that, so a member that is
+    down keeps the node on its old certificate (which it still accepts)."""
+    node, down = cluster3.followers()[:2]
+    before = serial_of(str(node.data_dir / "cluster" / "node.pem"))
+    down.stop()
+    out = subprocess.run([BIN, "cluster", "renew-certificate", "--server", node.base, "--token", cluster3.token],
+                         capture_output=True, text=True, timeout=90, env=child_env())
+    assert out.returncode != 0
+    assert "not in use" in out.stderr, out.stderr
+    assert serial_of(str(node.data_dir / "cluster" / "node.pem")) == before
+    down.start()
+    cluster3.wait_voters(3)
+    # Once every member is up, the renewal goes through.
+    out = subprocess.run([BIN, "cluster", "renew-certificate", "--server", node.base, "--token", cluster3.token],
+                         capture_output=True, text=True, timeout=90, env=child_env())
+    assert out.returncode == 0, out.stderr
+    assert serial_of(str(node.data_dir / "cluster" / "node.pem")) == json.loads(out.stdout)["certificate_serial"]
+    assert create_user_through(node, cluster3.token, "after-waited-renewal") == 201
