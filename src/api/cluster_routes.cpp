@@ -10,6 +10,7 @@
 #include "api/errors.h"
 #include "api/json_input.h"
 #include "api/json_views.h"
+#include "api/origin.h"
 #include "api/routes.h"
 
 namespace dispotify::api {
@@ -69,6 +70,16 @@ void add_cluster_routes(Router& router, ApiContext& ctx) {
     API_ASSIGN_OR_RESPOND(std::string serial, ctx.cluster->renew_certificate());
     return json_reply(
         200, boost::json::object{{"node_id", ctx.cluster->self().node_id}, {"certificate_serial", serial}});
+  });
+  // A new join token for the whole cluster (the old one lets nobody in
+  // any more): given, or generated and shown once.
+  router.add("POST", "/api/v1/cluster/join-token", Permission::manage_cluster, [&](Call& call) {
+    API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"join_token"}));
+    API_ASSIGN_OR_RESPOND(auto wanted, optional_string(body, "join_token"));
+    API_ASSIGN_OR_RESPOND(
+        std::string token,
+        ctx.cluster->set_join_token(wanted.value_or(""), origin_of(call.request, call.user->id)));
+    return json_reply(200, boost::json::object{{"join_token", token}});
   });
 }
 

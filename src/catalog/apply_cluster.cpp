@@ -16,13 +16,14 @@ Status check_address(std::string_view what, std::string_view address) {
   return ok_status();
 }
 
-bool is_serial(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
+bool is_lower_hex(std::string_view s) {
   for (const char c : s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
 }
+
+bool is_serial(std::string_view s) { return !s.empty() && s.size() <= 64 && is_lower_hex(s); }
 
 // Revokes the member's certificate recorded in `column` (its current or its
 // next one) unless it is one of `keep` (a retried SetMember naming it again,
@@ -115,6 +116,22 @@ Status apply_remove_member(Db& db, const RemoveMember& c) {
   DISPOTIFY_TRY(stmt.run());
   DISPOTIFY_TRY(forget_node_replicas(db, c.node_id));
   return record_audit_event(db, c.origin, "member.removed", c.node_id);
+}
+
+Status apply_set_join_token(Db& db, const SetJoinToken& c) {
+  if (c.join_token_hash.size() != 64 || !is_lower_hex(c.join_token_hash)) {
+    return invalid("join token hash must be sha256 hex");
+  }
+  if (c.sealed_hex.empty() || c.sealed_hex.size() > 1024 || c.sealed_hex.size() % 2 != 0 ||
+      !is_lower_hex(c.sealed_hex)) {
+    return invalid("the sealed join token must be hex");
+  }
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("UPDATE cluster SET join_token_hash = ?1, "
+                                                               "join_token_sealed = ?2 WHERE id = 1"));
+  stmt.bind(1, c.join_token_hash).bind(2, c.sealed_hex);
+  DISPOTIFY_TRY(stmt.run());
+  if (db.changes() == 0) return make_error(Errc::not_found, "the cluster is not initialized");
+  return record_audit_event(db, c.origin, "cluster.join_token_changed", "");
 }
 
 Status apply_set_storage_full(Db& db, const SetStorageFull& c) {

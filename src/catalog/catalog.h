@@ -128,6 +128,9 @@ class Catalog {
   // Serials of peer certificates no longer accepted: of removed members,
   // and the ones a member's newer certificate replaced.
   [[nodiscard]] Result<std::vector<std::string>> revoked_certificates() const;
+  // The join token set since the cluster was created (SetJoinToken), sealed
+  // with the cluster key; '' while it is the founder's.
+  [[nodiscard]] Result<std::string> join_token_sealed() const;
   [[nodiscard]] Result<std::optional<ClusterInfo>> cluster_info() const;
   // The nodes the catalog records as holding a copy of the blob, by node id.
   [[nodiscard]] Result<std::vector<std::string>> blob_replicas(std::string_view hash) const;

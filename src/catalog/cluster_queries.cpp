@@ -30,6 +30,14 @@ Result<std::vector<std::string>> Catalog::revoked_certificates() const {
   });
 }
 
+Result<std::string> Catalog::join_token_sealed() const {
+  return impl_->read([&](Db& db) -> Result<std::string> {
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("SELECT join_token_sealed FROM cluster"));
+    DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
+    return row ? stmt.column_string(0) : std::string();
+  });
+}
+
 Result<std::optional<ClusterInfo>> Catalog::cluster_info() const {
   return impl_->read([&](Db& db) -> Result<std::optional<ClusterInfo>> {
     DISPOTIFY_ASSIGN_OR_RETURN(

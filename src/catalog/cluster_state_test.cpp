@@ -1,6 +1,7 @@
 // The replicated cluster state in the catalog: members, the cluster's
 // identity, request de-duplication and whole-catalog snapshots.
 #include "base/fs.h"
+#include "catalog/audit.h"
 #include "catalog/test_util.h"
 
 namespace dispotify::catalog {
@@ -133,6 +134,32 @@ TEST(ClusterState, TheClusterIsInitializedOnce) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::conflict);
   EXPECT_EQ(catalog->cluster_info().value()->cluster_id, "c1");
+}
+
+TEST(ClusterState, TheJoinTokenCanChangeAndTheChangeIsAudited) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  const std::string new_hash(64, 'b');
+  auto early = catalog->apply(1, SetJoinToken{new_hash, "00ff", Origin{.actor_id = "u1", .at_ms = 5}});
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.error().code, Errc::not_found);
+  ASSERT_TRUE(catalog->apply(2, InitCluster{ClusterInfo{"c1", kHash64, 5}}).ok());
+  EXPECT_EQ(catalog->join_token_sealed().value(), "");
+  ASSERT_TRUE(catalog->apply(3, SetJoinToken{new_hash, "00ff", Origin{.actor_id = "u1", .at_ms = 7}}).ok());
+  EXPECT_EQ(catalog->cluster_info().value()->join_token_hash, new_hash);
+  EXPECT_EQ(catalog->join_token_sealed().value(), "00ff");
+  auto events = audit_events(*catalog, AuditQuery{.action = "cluster.join_token_changed"});
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->items.size(), 1u);
+  EXPECT_EQ(events->items[0].at_ms, 7);
+  for (const SetJoinToken& bad :
+       {SetJoinToken{"short", "00ff", {}}, SetJoinToken{new_hash, "", {}}, SetJoinToken{new_hash, "0g", {}},
+        SetJoinToken{std::string(64, 'B'), "00", {}}}) {
+    auto refused = catalog->apply(catalog->applied_index() + 1, bad);
+    ASSERT_FALSE(refused.ok()) << bad.join_token_hash << " " << bad.sealed_hex;
+    EXPECT_EQ(refused.error().code, Errc::invalid_argument);
+  }
+  EXPECT_EQ(catalog->join_token_sealed().value(), "00ff");
 }
 
 TEST(ClusterState, NoopOnlyAdvancesTheAppliedIndex) {

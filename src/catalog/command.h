@@ -255,12 +255,24 @@ struct RecordLoginFailure {
   bool operator==(const RecordLoginFailure&) const = default;
 };
 
+// A new join token (schema v11): its hash, and the token sealed with the
+// cluster key by the node that made it, so that whichever member answers a
+// join can check the joiner's proof (cluster/join_proof.h). The previous
+// token lets nobody in from then on.
+struct SetJoinToken {
+  std::string join_token_hash;  // sha256 hex
+  std::string sealed_hex;
+  Origin origin;
+
+  bool operator==(const SetJoinToken&) const = default;
+};
+
 using Command =
     std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken, AddTrack,
                  DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist, AddPlaylistTracks,
                  RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember,
                  AssignRepairs, CompleteRepair, DropReplicas, SetSubsonicPassword, SetStarred, SetRating,
-                 RecordPlays, SavePlayQueue, SetStorageFull, RecordLoginFailure>;
+                 RecordPlays, SavePlayQueue, SetStorageFull, RecordLoginFailure, SetJoinToken>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

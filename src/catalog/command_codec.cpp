@@ -46,7 +46,8 @@ constexpr std::array<std::string_view, std::variant_size_v<Command>> kTypeNames 
                                                                                    "record_plays",
                                                                                    "save_play_queue",
                                                                                    "set_storage_full",
-                                                                                   "record_login_failure"};
+                                                                                   "record_login_failure",
+                                                                                   "set_join_token"};
 
 boost::json::value to_json(const std::string& v) { return boost::json::value(v); }
 boost::json::value to_json(int64_t v) { return boost::json::value(v); }

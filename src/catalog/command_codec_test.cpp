@@ -77,6 +77,7 @@ std::vector<Command> one_of_each() {
       SavePlayQueue{"u1", {"t1", "t2"}, "t2", 61'000, "DSub", 19},
       SetStorageFull{"00000000000000a1", true},
       RecordLoginFailure{"ana", Origin{"", 21, "::1", "curl/8"}},
+      SetJoinToken{std::string(64, 'c'), "00ff", Origin{"u1", 22, "::1", "dispotify"}},
   };
 }
 

@@ -362,8 +362,12 @@ ALTER TABLE subsonic_passwords RENAME COLUMN password TO sealed_hex;
 // current): the peer port accepts only recorded certificates
 // (cluster/peer_gate.h), and a renewing node records the new one before it
 // switches to it.
+// The join token can change (SetJoinToken): the new one is kept sealed with
+// the cluster key beside its hash; '' while it is the one the cluster was
+// created with (each member reads that from its own data dir).
 constexpr const char* kNextCertificate = R"sql(
 ALTER TABLE members ADD COLUMN next_certificate_serial TEXT NOT NULL DEFAULT '';
+ALTER TABLE cluster ADD COLUMN join_token_sealed TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr Migration kMigrations[] = {

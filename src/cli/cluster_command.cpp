@@ -1,7 +1,8 @@
 // `dispotify cluster status | remove NODE | transfer-leader NODE |
-// renew-certificate`: the cluster as an operator sees it, through any
-// node's public API (GET /api/v1/cluster, POST /api/v1/cluster/remove,
-// .../transfer-leader, .../renew-certificate: the --server node's own).
+// renew-certificate | set-join-token [TOKEN]`: the cluster as an operator
+// sees it, through any node's public API (GET /api/v1/cluster, POST
+// /api/v1/cluster/remove, .../transfer-leader, .../renew-certificate: the
+// --server node's own, .../join-token: the cluster's).
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -23,7 +24,8 @@ const std::vector<OptionSpec> kClusterOptions = {
 };
 
 constexpr const char* kUsage =
-    "dispotify cluster status | remove NODE_ID | transfer-leader NODE_ID | renew-certificate [options]";
+    "dispotify cluster status | remove NODE_ID | transfer-leader NODE_ID | renew-certificate | "
+    "set-join-token [TOKEN] [options]";
 
 Result<net::ClientResponse> call(const Options& options, const std::string& method, const std::string& path,
                                  std::string body) {
@@ -132,6 +134,14 @@ int run_cluster(const std::vector<std::string>& args) {
   }
   if (action == "renew-certificate" && options.positional.size() == 1) {
     auto response = call(options, "POST", "/api/v1/cluster/renew-certificate", "");
+    if (!response.ok() || response->status != 200) return report_failure(action, response);
+    std::printf("%s\n", response->body.c_str());
+    return 0;
+  }
+  if (action == "set-join-token" && options.positional.size() <= 2) {
+    boost::json::object body;
+    if (options.positional.size() == 2) body["join_token"] = options.positional[1];
+    auto response = call(options, "POST", "/api/v1/cluster/join-token", boost::json::serialize(body));
     if (!response.ok() || response->status != 200) return report_failure(action, response);
     std::printf("%s\n", response->body.c_str());
     return 0;

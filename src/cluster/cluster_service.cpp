@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "base/hex.h"
+#include "base/random.h"
+#include "base/secret_box.h"
 #include "base/sha256.h"
 #include "cluster/join_proof.h"
 #include "cluster/node_id.h"
@@ -95,17 +98,52 @@ Status forward_error(const net::ClientResponse& response) {
   return make_error(Errc::unavailable, "the leader answered " + std::to_string(response.status));
 }
 
+std::string join_token_associated(const catalog::ClusterInfo& info) {
+  return "join-token:" + info.cluster_id;
+}
+
+// The token joins are checked against: the last one set (sealed in the
+// catalog with the cluster key), else this member's copy of the founder's.
+Result<std::string> current_join_token(const catalog::Catalog& catalog, const catalog::ClusterInfo& info,
+                                       const NodeSecrets& secrets) {
+  DISPOTIFY_ASSIGN_OR_RETURN(std::string sealed_hex, catalog.join_token_sealed());
+  std::string token = secrets.join_token;
+  if (!sealed_hex.empty()) {
+    const auto sealed = from_hex(sealed_hex);
+    auto key = SecretKey::from_bytes(secrets.cluster_secret);
+    if (!sealed || !key.ok()) return make_error(Errc::unavailable, "this member cannot open the join token");
+    auto opened = open_sealed(*key, *sealed, join_token_associated(info));
+    if (!opened.ok()) return make_error(Errc::unavailable, "this member cannot open the join token");
+    token = std::move(*opened);
+  }
+  if (token.empty() || sha256_hex(token) != info.join_token_hash) {
+    return make_error(Errc::unavailable, "this member does not hold the cluster's join token");
+  }
+  return token;
+}
+
 }  // namespace
+
+Result<std::string> ClusterService::set_join_token(std::string token, const catalog::Origin& origin) {
+  if (token.empty()) token = random_hex(16);
+  if (token.size() < kJoinTokenMin || token.size() > 256) {
+    return make_error(Errc::invalid_argument, "a join token needs 16 to 256 characters");
+  }
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
+  if (!info) return make_error(Errc::unavailable, "this cluster is not initialized yet");
+  DISPOTIFY_ASSIGN_OR_RETURN(SecretKey key, SecretKey::from_bytes(secrets_().cluster_secret));
+  DISPOTIFY_ASSIGN_OR_RETURN(std::string sealed, seal(key, token, join_token_associated(*info)));
+  DISPOTIFY_TRY(proposer_.propose(catalog::SetJoinToken{sha256_hex(token), to_hex(sealed), origin}));
+  return token;
+}
 
 Result<ProvenGrant> ClusterService::join(const ProvenAsk& proven) {
   const JoinAsk& ask = proven.ask;
   DISPOTIFY_TRY(raft_id_of(ask.node_id));
   DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::ClusterInfo> info, catalog_.cluster_info());
   if (!info) return make_error(Errc::unavailable, "this cluster is not initialized yet");
-  const NodeSecrets secrets = secrets_();
-  if (secrets.join_token.empty() || sha256_hex(secrets.join_token) != info->join_token_hash) {
-    return make_error(Errc::unavailable, "this member does not hold the cluster's join token");
-  }
+  NodeSecrets secrets = secrets_();
+  DISPOTIFY_ASSIGN_OR_RETURN(secrets.join_token, current_join_token(catalog_, *info, secrets));
   if (!ask_is_proven(secrets.join_token, ask, proven.proof)) {
     return make_error(Errc::permission_denied, "wrong join token");
   }

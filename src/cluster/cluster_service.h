@@ -65,6 +65,12 @@ class ClusterService {
   // records the member and its addresses, and adds it as a learner if it
   // is not in the configuration yet; the leader promotes it once caught up.
   [[nodiscard]] Result<Admission> admit(const AdmitRequest& request);
+  // Any node: a new join token (`token`, or 32 random hex digits when
+  // empty), sealed with the cluster key and committed (SetJoinToken);
+  // returns it. From then on only it lets nodes join. Errc::invalid_argument
+  // for a token shorter than kJoinTokenMin characters.
+  static constexpr size_t kJoinTokenMin = 16;
+  [[nodiscard]] Result<std::string> set_join_token(std::string token, const catalog::Origin& origin);
   // Any node (forwarded to the leader): removes the member from the Raft
   // configuration and from the member list.
   [[nodiscard]] Status remove(const std::string& node_id);

@@ -30,6 +30,7 @@ class Node(Server):
         self.fixed_port = free_port()
         self.fixed_peer_port = free_port()
         self.join = join  # peer addresses to join through, None for the founder
+        self.join_token = JOIN_TOKEN
 
     @property
     def peer_address(self):
@@ -37,7 +38,7 @@ class Node(Server):
 
     def command(self, port, peer_port):
         cmd = super().command(port, peer_port)
-        cmd += ["--join-token", JOIN_TOKEN, "--election-timeout", str(ELECTION_TIMEOUT_MS)]
+        cmd += ["--join-token", self.join_token, "--election-timeout", str(ELECTION_TIMEOUT_MS)]
         if self.join:
             cmd += ["--join", ",".join(self.join)]
         return cmd

@@ -424,3 +424,30 @@ def test_a_renewal_waits_for_every_member_to_know_the_new_certificate(cluster3):
     assert out.returncode == 0, out.stderr
     assert serial_of(str(node.data_dir / "cluster" / "node.pem")) == json.loads(out.stdout)["certificate_serial"]
     assert create_user_through(node, cluster3.token, "after-waited-renewal") == 201
+
+
+def test_a_new_join_token_replaces_the_old_one_on_every_member(cluster3, tmp_path):
+    """`dispotify cluster set-join-token` (docs/SECURITY.md, a leaked node):
+    the new token, sealed with the cluster key in the catalog, is what every
+    member checks joins against, also the founder whose data dir holds the
+    old one; the old token lets nobody in."""
+    follower = cluster3.followers()[0]
+    out = subprocess.run([BIN, "cluster", "set-join-token", "--server", follower.base, "--token", cluster3.token],
+                         capture_output=True, text=True, timeout=30, env=child_env())
+    assert out.returncode == 0, out.stderr
+    new_token = json.loads(out.stdout)["join_token"]
+    assert len(new_token) == 32 and new_token != JOIN_TOKEN
+    cluster3.wait_applied_equal()
+    for i, node in enumerate(cluster3.nodes):
+        r = post_join(node, join_ask(tmp_path, JOIN_TOKEN.encode(), "00000000000000e%d" % i))
+        assert r.status_code == 403 and r.json()["error"]["message"] == "wrong join token", (node.name, r.text)
+    # A real node joins with the new token, through the founder.
+    newcomer = cluster3.new_node()
+    newcomer.join_token = new_token
+    newcomer.start()
+    cluster3.wait_voters(4)
+    # Too short a token is refused and changes nothing; an admin only.
+    r = follower.post("/api/v1/cluster/join-token", token=cluster3.token, json={"join_token": "short"})
+    assert r.status_code == 400, r.text
+    events = follower.get("/api/v1/audit", token=cluster3.token, params={"action": "cluster.join_token_changed"})
+    assert events.status_code == 200 and len(events.json()["items"]) == 1, events.text

@@ -69,6 +69,8 @@ ROUTE_CLASSES = [
     ("cluster status", lambda w, t: w["server"].get("/api/v1/cluster", token=t), (403, 403, 200)),
     ("cluster remove", lambda w, t: w["server"].post("/api/v1/cluster/remove", json={"node_id": "0" * 16},
                                                      token=t), (403, 403, None)),
+    ("cluster join token", lambda w, t: w["server"].post("/api/v1/cluster/join-token", json={}, token=t),
+     (403, 403, 200)),
     ("audit log", lambda w, t: w["server"].get("/api/v1/audit", token=t), (403, 403, 200)),
 ]
 
