@@ -52,9 +52,11 @@ std::shared_ptr<TlsSlot> server_tls(const Authority& ca, const Identity& me, boo
   return std::make_shared<TlsSlot>(*context);
 }
 
-std::shared_ptr<TlsContext> client_tls(const Authority& ca, const Identity* me) {
+std::shared_ptr<TlsContext> client_tls(const Authority& ca, const Identity* me,
+                                       std::function<bool(const PeerCertificate&)> accept_server = {}) {
   TlsClientSettings settings;
   settings.ca_pem = ca.certificate_pem;
+  settings.accept_server = std::move(accept_server);
   if (me != nullptr) {
     settings.certificate_pem = me->certificate_pem;
     settings.private_key_pem = me->private_key_pem;
@@ -120,15 +122,10 @@ TEST(Tls, AClientAsksAboutTheServerCertificateAndCanRefuseIt) {
   });
   std::vector<PeerCertificate> asked;
   auto checking = [&](bool accept) {
-    TlsClientSettings settings;
-    settings.ca_pem = ca.certificate_pem;
-    settings.certificate_pem = client.certificate_pem;
-    settings.private_key_pem = client.private_key_pem;
-    settings.accept_server = [&asked, accept](const PeerCertificate& cert) {
+    return client_tls(ca, &client, [&asked, accept](const PeerCertificate& cert) {
       asked.push_back(cert);
       return accept;
-    };
-    return *make_client_tls(settings);
+    });
   };
   auto accepted = request(get(running.port(), checking(true)));
   ASSERT_TRUE(accepted.ok()) << accepted.error().message;

@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "cluster"))
 sys.path.insert(0, HERE)
 
 import helpers  # noqa: E402
+from cluster_helpers import Cluster  # noqa: E402
 from helpers import REPO, Server, ffmpeg_audio  # noqa: E402
 
 # Server logs in failure reports, and the binary check.
@@ -126,3 +127,12 @@ def library(tmp_path_factory, request, library_files):
 @pytest.fixture
 def client(library):
     return library.client()
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """A 3-node cluster of real processes (tests/cluster/cluster_helpers.py)."""
+    c = Cluster(tmp_path / "c", 3)
+    c.start()
+    yield c
+    c.close()

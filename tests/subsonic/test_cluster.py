@@ -4,9 +4,6 @@ playlist) is seen by the next call on any other node, and the same calls
 give byte-identical answers on every node, also after a restart (ids are
 the catalog's, stable across nodes and restarts)."""
 
-import pytest
-
-from cluster_helpers import Cluster
 from subsonic_client import Client
 
 PASSWORD = "cluster-app-pw"
@@ -24,14 +21,6 @@ SAME_EVERYWHERE = [
     ("getPlayQueue", {}),
     ("getSongsByGenre", {"genre": "Rock"}),
 ]
-
-
-@pytest.fixture
-def cluster(tmp_path):
-    c = Cluster(tmp_path / "c", 3)
-    c.start()
-    yield c
-    c.close()
 
 
 def client(node, **kw):

@@ -117,23 +117,15 @@ def test_rest_stream_route_transcodes_too(library, tmp_path):
     assert r.status_code == 400
 
 
-def test_a_transcode_streams_while_ffmpeg_works(library, client, very_long_track):
-    """The first bytes come while ffmpeg is still encoding: nothing waits for
-    the whole file. (How soon they come, against the 300 ms goal, is
-    measured by bench/transcode_bench.sh.)"""
-    params = {"id": very_long_track["id"], "format": "mp3", "maxBitRate": 256}  # lame: seconds of work
-    with client.raw("stream", params, stream=True) as r:
-        assert r.status_code == 200 and r.headers.get("Transfer-Encoding") == "chunked"
-        next(r.iter_content(4096))
-        assert ffmpeg_children(library.server.proc.pid), "the transcode was over before its first bytes came"
-
-
 def ffmpeg_children(server_pid):
     out = subprocess.run(["pgrep", "-P", str(server_pid), "ffmpeg"], capture_output=True, text=True, check=False)
     return [int(p) for p in out.stdout.split()]
 
 
 def test_ffmpeg_death_is_a_clean_error(library, client, very_long_track):
+    """Also shows that a transcode streams while ffmpeg works: the first bytes
+    come before it has finished. (How soon, against the 300 ms goal, is
+    measured by bench/transcode_bench.sh.)"""
     params = {"id": very_long_track["id"], "format": "mp3", "maxBitRate": 320}
     with client.raw("stream", params, stream=True) as r:
         assert r.status_code == 200

@@ -17,7 +17,6 @@ import requests
 adapters = pytest.importorskip("sublime_music.adapters", reason="sublime-music is not installed")
 subsonic = pytest.importorskip("sublime_music.adapters.subsonic")
 
-from cluster_helpers import Cluster  # noqa: E402
 from conftest import SUBSONIC_PASSWORD  # noqa: E402
 from subsonic_client import Client  # noqa: E402
 
@@ -90,14 +89,6 @@ def test_sublime_music_browses_searches_plays_scrobbles_and_edits_playlists(libr
     assert playlist.id in [p.id for p in a.get_playlists()]
     a.delete_playlist(playlist.id)
     assert playlist.id not in [p.id for p in a.get_playlists()]
-
-
-@pytest.fixture
-def cluster(tmp_path):
-    c = Cluster(tmp_path / "c", 3)
-    c.start()
-    yield c
-    c.close()
 
 
 def test_sublime_music_works_against_every_node_of_a_cluster(cluster, library_files, tmp_path):

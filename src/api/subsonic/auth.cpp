@@ -15,13 +15,6 @@ namespace {
 
 constexpr size_t kSaltBytesMin = 6;
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Compares without an early exit, so timing does not tell how much matched.
 bool same_text(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -168,15 +161,7 @@ std::string md5_hex(std::string_view data) {
 std::optional<std::string> decode_password(std::string_view p) {
   if (!p.starts_with("enc:")) return std::string(p);
   p.remove_prefix(4);
-  if (p.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (size_t i = 0; i < p.size(); i += 2) {
-    const int hi = hex_value(p[i]);
-    const int lo = hex_value(p[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-  }
-  return out;
+  return from_hex(p);
 }
 
 }  // namespace dispotify::api::subsonic
