@@ -107,7 +107,9 @@ int run_cluster(const std::vector<std::string>& args) {
     std::cout << usage_text(
         kUsage,
         "Shows the members of the cluster (role, term, applied index, lag, health), removes "
-        "a member, or moves leadership to another member.",
+        "a member, moves leadership to another member, renews the --server node's peer "
+        "certificate, or sets a new join token for the whole cluster (generated when not "
+        "given; printed once).",
         kClusterOptions);
     return options.help_requested ? 0 : 2;
   }
