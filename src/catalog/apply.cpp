@@ -33,6 +33,7 @@ Status apply_command(Db& db, const Command& command) {
     Status operator()(const SavePlayQueue& c) { return apply_save_play_queue(db, c); }
     Status operator()(const SetStorageFull& c) { return apply_set_storage_full(db, c); }
     Status operator()(const SetJoinToken& c) { return apply_set_join_token(db, c); }
+    Status operator()(const RecordMemberPromoted& c) { return apply_record_member_promoted(db, c); }
     Status operator()(const RecordLoginFailure& c) { return apply_record_login_failure(db, c); }
   };
   return std::visit(Dispatch{db}, command);

@@ -34,6 +34,7 @@ namespace dispotify::catalog {
 [[nodiscard]] Status apply_remove_member(Db& db, const RemoveMember& c);
 [[nodiscard]] Status apply_set_storage_full(Db& db, const SetStorageFull& c);
 [[nodiscard]] Status apply_set_join_token(Db& db, const SetJoinToken& c);
+[[nodiscard]] Status apply_record_member_promoted(Db& db, const RecordMemberPromoted& c);
 [[nodiscard]] Status apply_assign_repairs(Db& db, const AssignRepairs& c);
 [[nodiscard]] Status apply_complete_repair(Db& db, const CompleteRepair& c);
 [[nodiscard]] Status apply_drop_replicas(Db& db, const DropReplicas& c);

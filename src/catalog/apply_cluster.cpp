@@ -134,6 +134,11 @@ Status apply_set_join_token(Db& db, const SetJoinToken& c) {
   return record_audit_event(db, c.origin, "cluster.join_token_changed", "");
 }
 
+Status apply_record_member_promoted(Db& db, const RecordMemberPromoted& c) {
+  if (!is_node_id(c.node_id)) return invalid("node id must be 16 lowercase hex digits");
+  return record_audit_event(db, Origin{.at_ms = c.at_ms}, "member.promoted", c.node_id);
+}
+
 Status apply_set_storage_full(Db& db, const SetStorageFull& c) {
   DISPOTIFY_ASSIGN_OR_RETURN(bool exists,
                              row_exists(db, "SELECT 1 FROM members WHERE node_id = ?1", c.node_id));

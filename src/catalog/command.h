@@ -267,12 +267,22 @@ struct SetJoinToken {
   bool operator==(const SetJoinToken&) const = default;
 };
 
-using Command =
-    std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken, AddTrack,
-                 DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist, AddPlaylistTracks,
-                 RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember,
-                 AssignRepairs, CompleteRepair, DropReplicas, SetSubsonicPassword, SetStarred, SetRating,
-                 RecordPlays, SavePlayQueue, SetStorageFull, RecordLoginFailure, SetJoinToken>;
+// A learner became a voter: never proposed, but what the Raft runner
+// applies for a committed promotion (a config entry, cluster/raft_runner.h),
+// with the time its proposer put in it; only an audit event.
+struct RecordMemberPromoted {
+  std::string node_id;
+  int64_t at_ms = 0;
+
+  bool operator==(const RecordMemberPromoted&) const = default;
+};
+
+using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,
+                             AddTrack, DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist,
+                             AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster,
+                             SetMember, RemoveMember, AssignRepairs, CompleteRepair, DropReplicas,
+                             SetSubsonicPassword, SetStarred, SetRating, RecordPlays, SavePlayQueue,
+                             SetStorageFull, RecordLoginFailure, SetJoinToken, RecordMemberPromoted>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

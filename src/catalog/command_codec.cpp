@@ -47,7 +47,8 @@ constexpr std::array<std::string_view, std::variant_size_v<Command>> kTypeNames 
                                                                                    "save_play_queue",
                                                                                    "set_storage_full",
                                                                                    "record_login_failure",
-                                                                                   "set_join_token"};
+                                                                                   "set_join_token",
+                                                                                   "record_member_promoted"};
 
 boost::json::value to_json(const std::string& v) { return boost::json::value(v); }
 boost::json::value to_json(int64_t v) { return boost::json::value(v); }

@@ -78,6 +78,7 @@ std::vector<Command> one_of_each() {
       SetStorageFull{"00000000000000a1", true},
       RecordLoginFailure{"ana", Origin{"", 21, "::1", "curl/8"}},
       SetJoinToken{std::string(64, 'c'), "00ff", Origin{"u1", 22, "::1", "dispotify"}},
+      RecordMemberPromoted{"00000000000000a1", 23},
   };
 }
 

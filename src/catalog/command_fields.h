@@ -268,11 +268,14 @@ void visit_command_fields(T& c, F&& f) {
   } else if constexpr (std::is_same_v<C, RecordLoginFailure>) {
     f("username", c.username);
     f("origin", c.origin);
-  } else {
-    static_assert(std::is_same_v<C, SetJoinToken>, "every command needs its fields listed");
+  } else if constexpr (std::is_same_v<C, SetJoinToken>) {
     f("join_token_hash", c.join_token_hash);
     f("sealed_hex", c.sealed_hex);
     f("origin", c.origin);
+  } else {
+    static_assert(std::is_same_v<C, RecordMemberPromoted>, "every command needs its fields listed");
+    f("node_id", c.node_id);
+    f("at_ms", c.at_ms);
   }
 }
 

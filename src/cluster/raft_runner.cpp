@@ -49,6 +49,19 @@ raft::Config make_config(const RaftRunnerOptions& o, uint64_t applied) {
   return config;
 }
 
+// What the catalog applies for an entry that is not a catalog command: a
+// committed promotion is audited (with the time its proposer put in it;
+// entries from before there was one are not), the rest only advances the
+// applied index.
+catalog::Command catalog_command_of_config(const raft::Entry& e) {
+  if (e.type != raft::EntryType::config) return catalog::Noop{};
+  const auto entry = raft::decode_conf_change_entry(e.data);
+  if (!entry.ok() || entry->change.type != raft::ConfChange::Type::promote || entry->change.at_ms <= 0) {
+    return catalog::Noop{};
+  }
+  return catalog::RecordMemberPromoted{node_id_hex(entry->change.node), entry->change.at_ms};
+}
+
 }  // namespace
 
 RaftRunner::RaftRunner(RaftRunnerOptions options, catalog::Catalog& catalog, raftlog::LogStore& log,
@@ -161,7 +174,8 @@ void RaftRunner::maybe_promote_learners() {
     // meets before the learner has answered at all.
     if (!peer.learner || !peer.recent_active || peer.match < commit) continue;
     const raft::NodeId learner = peer.node;
-    auto index = node_->propose_conf_change(raft::ConfChange{raft::ConfChange::Type::promote, learner});
+    auto index =
+        node_->propose_conf_change(raft::ConfChange{raft::ConfChange::Type::promote, learner, now_unix_ms()});
     if (index.ok()) {
       log::info("promoting a caught-up learner", {{"node_id", node_id_hex(learner)}});
       return;  // one change at a time
@@ -275,7 +289,7 @@ Status RaftRunner::apply_entries(const std::vector<raft::Entry>& entries) {
       log::error("malformed catalog entry", {{"index", e.index.value()}, {"error", decoded.error().message}});
     }
     conf_changed = conf_changed || e.type == raft::EntryType::config;
-    commands.emplace_back(catalog::Noop{});
+    commands.push_back(catalog_command_of_config(e));
     request_ids.emplace_back();
   }
   const uint64_t first = entries.front().index.value();

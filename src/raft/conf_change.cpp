@@ -7,7 +7,9 @@
 namespace dispotify::raft {
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+// Version 2 appends the change's at_ms; version 1 entries are still read.
+constexpr uint8_t kFormatVersion = 2;
+constexpr uint8_t kFormatVersionWithoutTime = 1;
 constexpr size_t kHeaderBytes = 1 + 1 + 8;
 constexpr size_t kCountBytes = 4;
 constexpr size_t kIdBytes = 8;
@@ -149,6 +151,7 @@ std::string encode_conf_change_entry(const ConfChangeEntry& entry) {
     put_u32(out, static_cast<uint32_t>(ids->size()));
     for (const NodeId id : *ids) put_u64(out, id.value());
   }
+  put_u64(out, static_cast<uint64_t>(entry.change.at_ms));
   return out;
 }
 
@@ -158,7 +161,9 @@ Result<ConfChangeEntry> decode_conf_change_entry(std::string_view data) {
   if (!reader.read(1, &version) || !reader.read(1, &type) || !reader.read(kIdBytes, &node)) {
     return make_error(Errc::corrupt, "config entry truncated");
   }
-  if (version != kFormatVersion) return make_error(Errc::corrupt, "config entry of unknown version");
+  if (version != kFormatVersion && version != kFormatVersionWithoutTime) {
+    return make_error(Errc::corrupt, "config entry of unknown version");
+  }
   if (type > static_cast<uint64_t>(ConfChange::Type::remove)) {
     return make_error(Errc::corrupt, "config entry of unknown type");
   }
@@ -168,6 +173,13 @@ Result<ConfChangeEntry> decode_conf_change_entry(std::string_view data) {
   if (!voters.ok()) return std::move(voters).error();
   Result<std::vector<NodeId>> learners = read_ids(reader);
   if (!learners.ok()) return std::move(learners).error();
+  if (version == kFormatVersion) {
+    uint64_t at_ms = 0;
+    if (!reader.read(8, &at_ms)) return make_error(Errc::corrupt, "config entry truncated");
+    if (at_ms > static_cast<uint64_t>(INT64_MAX))
+      return make_error(Errc::corrupt, "config entry time out of range");
+    entry.change.at_ms = static_cast<int64_t>(at_ms);
+  }
   if (!reader.at_end()) return make_error(Errc::corrupt, "config entry has trailing bytes");
   entry.conf = ConfState{std::move(*voters), std::move(*learners)};
   if (const Status valid = validate_conf_state(entry.conf); !valid.ok()) {

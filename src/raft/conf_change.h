@@ -36,6 +36,10 @@ struct ConfChange {
   };
   Type type = Type::add_learner;
   NodeId node;
+  // When the proposer asked (Unix ms, from its clock), carried in the entry
+  // for the audit log (catalog "member.promoted"); the core never reads
+  // it. 0 in entries of format version 1.
+  int64_t at_ms = 0;
   friend bool operator==(const ConfChange&, const ConfChange&) = default;
 };
 

@@ -36,10 +36,23 @@ TEST(ConfChange, ChangesThatDoNotApplyAreRefused) {
 }
 
 TEST(ConfChange, EntryRoundTrips) {
-  const ConfChangeEntry entry{{ConfChange::Type::add_learner, n4}, three_voters_and_a_learner()};
+  const ConfChangeEntry entry{{ConfChange::Type::add_learner, n4, 1'700'000'000'123},
+                              three_voters_and_a_learner()};
   const Result<ConfChangeEntry> decoded = decode_conf_change_entry(encode_conf_change_entry(entry));
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
   EXPECT_EQ(*decoded, entry);
+}
+
+TEST(ConfChange, AnEntryOfVersionOneHasNoTime) {
+  const ConfChangeEntry entry{{ConfChange::Type::add_learner, n4, 42}, three_voters_and_a_learner()};
+  std::string v1 = encode_conf_change_entry(entry);
+  v1[0] = 1;
+  v1.resize(v1.size() - 8);
+  const Result<ConfChangeEntry> decoded = decode_conf_change_entry(v1);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(decoded->change.at_ms, 0);
+  EXPECT_EQ(decoded->conf, entry.conf);
+  EXPECT_FALSE(decode_conf_change_entry(v1 + std::string(8, '\0')).ok()) << "version 1 with a time";
 }
 
 TEST(ConfChange, DecodingRejectsEveryTruncationAndTrailingBytes) {
@@ -61,7 +74,7 @@ TEST(ConfChange, DecodingRejectsInvalidFields) {
     bad[offset] = value;
     return decode_conf_change_entry(bad).ok();
   };
-  EXPECT_FALSE(with_byte(0, 2));   // version
+  EXPECT_FALSE(with_byte(0, 3));   // version
   EXPECT_FALSE(with_byte(1, 3));   // type
   EXPECT_FALSE(with_byte(1, 2));   // remove, yet the node is still a member: contradicts the change
   EXPECT_FALSE(with_byte(2, 0));   // node 0

@@ -47,6 +47,18 @@ def test_three_nodes_agree_and_a_write_on_any_node_is_read_on_every_node(cluster
     leader_view = leader.status(token)["members"]
     assert all(m["last_contact_ms_ago"] is not None and m["last_contact_ms_ago"] < 2000 for m in leader_view)
     assert status["leader"] == leader.raft_status()["node_id"]
+    # Membership changes are audit events on every node: each joiner was
+    # added, then promoted once caught up (a Raft config entry, with the
+    # time the leader proposed it).
+    cluster3.wait_applied_equal()
+    joiners = {n.raft_status()["node_id"] for n in cluster3.nodes[1:]}
+    for node in cluster3.nodes:
+        for action in ("member.added", "member.promoted"):
+            r = node.get("/api/v1/audit", token=token, params={"action": action})
+            assert r.status_code == 200, r.text
+            events = r.json()["items"]
+            assert joiners <= {e["target"] for e in events}, (node.name, action, events)
+            assert all(not e["time"].startswith("1970") for e in events), events
 
 
 def test_kill_9_of_the_leader_under_write_load_loses_no_acknowledged_write(cluster3):

@@ -18,7 +18,9 @@ const kActions = [
   "track.deleted",
   "playlist.deleted",
   "member.added",
+  "member.promoted",
   "member.removed",
+  "cluster.join_token_changed",
 ];
 
 function describeDetail(detail: Record<string, unknown>): string {
