@@ -18,8 +18,9 @@ DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libgtest-dev libbenchmark-dev libcpptoml-dev \
   python3 python3-pytest python3-requests python3-yaml ffmpeg clang-format clang-tidy iproute2 chromium openssl \
   clang-14 libclang-rt-14-dev \
-  sublime-music
+  sublime-music dbus-daemon playerctl
 # sublime-music: tests/subsonic drives a real Subsonic app's client code (its adapter) against our nodes.
+# dbus-daemon, playerctl: tests/web/media-keys.e2e.ts sends media keys over MPRIS, as a Linux desktop does.
 # The web app's toolchain (Vite needs Node.js >= 20.19): Debian's only where no node is installed.
 ifeq ($(shell command -v node),)
 DEB_PACKAGES += nodejs npm

@@ -23,5 +23,8 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     css: false,
+    // jsdom renders slowly on a loaded 2-core machine (seen: 5 s timeouts
+    // while other builds ran); no test here makes a claim about time.
+    testTimeout: 20_000,
   },
 });

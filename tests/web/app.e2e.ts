@@ -88,7 +88,8 @@ describe("signed in", () => {
     await page.getByRole("link", { name: album }).first().waitFor();
     // The cover thumbnail is fetched (lazily, when in view) and decodes.
     const cover = page.locator(".card img.cover").first();
-    await expect.poll(() => cover.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    // The first thumbnail is made by ffmpeg on demand: slow on a loaded machine.
+    await expect.poll(() => cover.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await cover.getAttribute("loading")).toBe("lazy");
     await screenshot(page, "albums");
     await page.getByRole("link", { name: album }).first().click();
@@ -96,7 +97,7 @@ describe("signed in", () => {
     const rows = page.getByRole("table", { name: `Tracks of ${album}` }).locator("tbody tr");
     await expect.poll(() => rows.allTextContents()).toEqual(titles.map((t) => expect.stringContaining(t)));
     const hero = page.getByRole("img", { name: `Cover of ${album}` });
-    await expect.poll(() => hero.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await expect.poll(() => hero.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     await screenshot(page, "album");
   });
 

@@ -9,7 +9,10 @@
 // from then on every following track is scheduled sample-accurately.
 //
 // Both <audio> elements are routed through the same AudioContext (once it
-// runs), so the element and the decoded copy meet in one graph.
+// runs), so the element and the decoded copy meet in one graph. While the
+// chain plays, a SessionAnchor keeps the page's media session alive, so the
+// media keys still pause and resume.
+import { SessionAnchor } from "./sessionAnchor";
 
 export interface ChainCallbacks {
   // The next track started (on time); the chain now plays it.
@@ -43,6 +46,7 @@ export class GaplessChain {
   private advanceTimer: number | null = null;
   private readonly decoded = new Map<string, Promise<AudioBuffer>>();
   private volume = 1;
+  private readonly anchor = new SessionAnchor();
 
   constructor(private readonly callbacks: ChainCallbacks) {}
 
@@ -82,6 +86,7 @@ export class GaplessChain {
         ctx.createMediaElementSource(element).connect(gain).connect(ctx.destination);
         this.routed.set(element, gain);
       }
+      this.anchor.attach(ctx);
       onRouted();
     };
     if (ctx.state === "running") route();
@@ -130,6 +135,7 @@ export class GaplessChain {
     const at = ctx.currentTime + kHandoffDelaySeconds;
     const offset = element.currentTime + kHandoffDelaySeconds;
     this.current = this.startSource(id, buffer, at, offset, true);
+    this.anchor.hold();
     elementGain.gain.setValueAtTime(level, at);
     elementGain.gain.linearRampToValueAtTime(0, at + kCrossfadeSeconds);
     window.setTimeout(
@@ -175,6 +181,7 @@ export class GaplessChain {
     const position = this.position();
     this.restartAt(null);
     this.pausedAt = position;
+    this.anchor.release();
   }
 
   play(): void {
@@ -182,6 +189,7 @@ export class GaplessChain {
     const position = this.pausedAt;
     this.pausedAt = null;
     this.restartAt(position);
+    this.anchor.hold();
   }
 
   seek(seconds: number): void {
@@ -203,11 +211,13 @@ export class GaplessChain {
     this.current = null;
     this.pausedAt = null;
     this.pausedNext = null;
+    this.anchor.release();
   }
 
   // Releases the audio context; the chain cannot be used afterwards.
   close(): void {
     this.stop();
+    this.anchor.close();
     void this.ctx?.close().catch(() => undefined);
     this.ctx = null;
     this.routed.clear();
@@ -230,6 +240,7 @@ export class GaplessChain {
       // Only the natural end of the current track, with nothing after it.
       if (this.current === playing && this.pausedAt === null && !this.next) {
         this.current = null;
+        this.anchor.release();
         this.callbacks.ended(playing.id);
       }
     };
