@@ -40,6 +40,18 @@ it("shows health, contact, term, applied index and what the API does not give ye
   expect(row.textContent).toContain("n/a");
 });
 
+it("shows the transport's last error only while the member is unhealthy", () => {
+  render(
+    <table>
+      <tbody>
+        <MemberRow member={member({ last_error: "TLS handshake failed" })} leader="n1" self="n1" />
+      </tbody>
+    </table>,
+  );
+  expect(screen.getByRole("row").textContent).toContain("healthy");
+  expect(screen.getByRole("row").textContent).not.toContain("TLS handshake failed");
+});
+
 it("marks a member whose disk is below the reserve", () => {
   render(
     <table>

@@ -38,7 +38,8 @@ export function MemberRow({ member, leader, self }: { member: ClusterMember; lea
       </td>
       <td>
         <span className={healthy ? "badge ok" : "badge bad"}>{healthy ? "healthy" : "unreachable"}</span>
-        {member.last_error && <div className="muted small">{member.last_error}</div>}
+        {/* The transport keeps its last error after recovery: shown only while it fails. */}
+        {!healthy && member.last_error && <div className="muted small">{member.last_error}</div>}
         {member.status?.error && <div className="muted small">{member.status.error}</div>}
       </td>
       <td>{member.node_id === self ? "—" : formatAgo(member.last_contact_ms_ago)}</td>
