@@ -199,13 +199,15 @@ Status ClusterNode::start_peer_port() {
   peer_thread_ = std::thread([this] { peer_server_->run(); });
   DISPOTIFY_TRY(runner_->start());
   log::info("peer port listening", {{"address", advertise_peer}, {"role", my_role}});
+  // Whatever the path below (founder, joiner, restart): whichever node
+  // leads later raises the level.
+  raise_cluster_level_in_background();
 
   if (fresh && my_role == kFounder) return create_cluster();
   // A joiner without a certificate has not been answered yet (or stopped
   // before it was): it asks again.
   if (my_role == kJoiner && !credentials()) return join_cluster();
   refresh_address_in_background();
-  raise_cluster_level_in_background();
   return ok_status();
 }
 
