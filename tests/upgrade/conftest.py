@@ -4,6 +4,8 @@
         /usr/bin/python3 -m pytest -q tests/upgrade
 
 `make upgrade-test` builds the old binary (UPGRADE_BASE) first.
+test_rolling_upgrade.py replaces every node of an old cluster in turn;
+test_mixed_joins.py has nodes of each build join through the other.
 """
 
 import os
