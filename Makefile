@@ -29,7 +29,7 @@ NPM ?= npm
 WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
   web/index.html web/vite.config.ts web/tsconfig.json web/package.json
 
-.PHONY: all deps build build-asan fuzz-build fuzz-test fuzz-long test unit-test e2e-test cluster-test subsonic-test web web-test demo format format-check tidy clean bench image image-test deploy-test
+.PHONY: all deps build build-asan fuzz-build fuzz-test fuzz-long test unit-test e2e-test cluster-test subsonic-test web web-test demo format format-check tidy clean bench image image-test deploy-test upgrade-test upgrade-fixture
 
 all: build
 
@@ -144,6 +144,26 @@ image: web
 # cores here; later builds reuse a ccache mount).
 image-test: image
 	DISPOTIFY_IMAGE=$(IMAGE) $(PYTHON) -m pytest -q tests/deploy/test_image.py
+
+# Rolling upgrade from an older build (docs/DEPLOY.md, "Upgrades"): a
+# 3-node cluster of the binary of UPGRADE_BASE, with writes going and a
+# track playing, each node replaced in turn by this build on its data dir.
+# Not in `make test`: the old binary is a full compile the first time
+# (kept in UPGRADE_CACHE afterwards).
+UPGRADE_BASE  ?= 59d4324
+UPGRADE_CACHE ?= $(HOME)/.cache/dispotify-upgrade/$(UPGRADE_BASE)
+OLD_BIN       := $(UPGRADE_CACHE)/build/dispotify
+
+$(OLD_BIN):
+	JOBS=$(JOBS) tools/build_old_binary.sh $(UPGRADE_BASE) $(UPGRADE_CACHE)
+
+upgrade-test: build $(OLD_BIN)
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify DISPOTIFY_OLD_BIN=$(OLD_BIN) $(PYTHON) -m pytest -q tests/upgrade
+
+# Writes tests/cluster/fixtures/datadir-v1.tar.gz again with the old binary
+# (the data dir tests/cluster/test_old_data_dir.py starts this build on).
+upgrade-fixture: $(OLD_BIN)
+	DISPOTIFY_BIN=$(OLD_BIN) DISPOTIFY_OLD_BIN=$(OLD_BIN) DISPOTIFY_OLD_COMMIT=$(UPGRADE_BASE) $(PYTHON) tests/upgrade/make_fixture.py
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) web/dist

@@ -34,8 +34,10 @@ net::Response create_user(ApiContext& ctx, Call& call) {
 }
 
 net::Response update_user(ApiContext& ctx, Call& call) {
-  API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"password", "role"}));
+  API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"username", "password", "role"}));
+  API_ASSIGN_OR_RESPOND(auto username, optional_string(body, "username"));
   API_ASSIGN_OR_RESPOND(auto password, optional_string(body, "password"));
+  if (username) API_TRY(validate_username(*username));
   API_ASSIGN_OR_RESPOND(auto role, optional_string(body, "role"));
   if (password) API_TRY(validate_password(*password));
   if (role) API_TRY(validate_role(*role));
@@ -44,6 +46,12 @@ net::Response update_user(ApiContext& ctx, Call& call) {
   }
   API_ASSIGN_OR_RESPOND(auto existing, ctx.catalog.user_by_id(call.param(0)));
   if (!existing) return error_response(Errc::not_found, "no user " + call.param(0));
+  // A rename needs cluster level 2 (catalog/feature_level.h): 503 while an
+  // older binary is still a member, before anything else changed.
+  if (username && *username != existing->username) {
+    API_TRY(ctx.proposer.propose(
+        catalog::RenameUser{call.param(0), *username, origin_of(call.request, call.user->id)}));
+  }
   if (password) {
     API_ASSIGN_OR_RESPOND(auto hash, hash_password(*password));
     API_TRY(ctx.proposer.propose(

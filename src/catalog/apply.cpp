@@ -35,6 +35,8 @@ Status apply_command(Db& db, const Command& command) {
     Status operator()(const SetJoinToken& c) { return apply_set_join_token(db, c); }
     Status operator()(const RecordMemberPromoted& c) { return apply_record_member_promoted(db, c); }
     Status operator()(const RecordLoginFailure& c) { return apply_record_login_failure(db, c); }
+    Status operator()(const SetClusterLevel& c) { return apply_set_cluster_level(db, c); }
+    Status operator()(const RenameUser& c) { return apply_rename_user(db, c); }
   };
   return std::visit(Dispatch{db}, command);
 }

@@ -2,6 +2,7 @@
 #include "catalog/apply.h"
 #include "catalog/apply_blobs.h"
 #include "catalog/audit.h"
+#include "catalog/feature_level.h"
 
 namespace dispotify::catalog {
 namespace {
@@ -147,6 +148,33 @@ Status apply_set_storage_full(Db& db, const SetStorageFull& c) {
                              db.prepare_cached("UPDATE members SET storage_full = ?2 WHERE node_id = ?1"));
   stmt.bind(1, c.node_id).bind(2, static_cast<int64_t>(c.full ? 1 : 0));
   return stmt.run();
+}
+
+}  // namespace dispotify::catalog
+
+namespace dispotify::catalog {
+
+Status apply_set_cluster_level(Db& db, const SetClusterLevel& c) {
+  // The runner refuses (and stops on) a level above this binary's before
+  // apply (check_appliable); a level at or below the recorded one is a
+  // stale proposal from an earlier leader: the level never goes down.
+  if (c.level < kFeatureLevelBaseline || c.level > kFeatureLevelCurrent) {
+    return invalid("cluster level " + std::to_string(c.level) + " is not one this binary knows");
+  }
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement read,
+                             db.prepare_cached("SELECT value FROM meta WHERE key = 'cluster_level'"));
+  DISPOTIFY_ASSIGN_OR_RETURN(bool row, read.step());
+  const int64_t recorded = row ? read.column_int64(0) : kFeatureLevelBaseline;
+  if (c.level <= recorded) {
+    return make_error(Errc::conflict, "the cluster is already at level " + std::to_string(recorded));
+  }
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      Statement write,
+      db.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES ('cluster_level', ?1)"));
+  write.bind(1, c.level);
+  DISPOTIFY_TRY(write.run());
+  return record_audit_event(db, Origin{.at_ms = c.at_ms}, "cluster.level_raised", "",
+                            {{"level", std::to_string(c.level)}});
 }
 
 }  // namespace dispotify::catalog

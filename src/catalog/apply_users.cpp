@@ -86,6 +86,25 @@ Status apply_set_user_role(Db& db, const SetUserRole& c) {
                             {{"user_id", c.user_id}, {"from", user.role}, {"to", role}});
 }
 
+Status apply_rename_user(Db& db, const RenameUser& c) {
+  DISPOTIFY_ASSIGN_OR_RETURN(User user, find_user(db, c.user_id));
+  user.username = c.username;
+  DISPOTIFY_TRY(validate_user(user));
+  const std::string key = normalize_name(c.username);
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement taken,
+                             db.prepare_cached("SELECT 1 FROM users WHERE username_key = ?1 AND id <> ?2"));
+  taken.bind(1, key).bind(2, c.user_id);
+  DISPOTIFY_ASSIGN_OR_RETURN(bool name_taken, taken.step());
+  if (name_taken) return make_error(Errc::conflict, "username '" + c.username + "' already exists");
+  DISPOTIFY_ASSIGN_OR_RETURN(User before, find_user(db, c.user_id));
+  DISPOTIFY_ASSIGN_OR_RETURN(
+      Statement stmt, db.prepare_cached("UPDATE users SET username = ?2, username_key = ?3 WHERE id = ?1"));
+  stmt.bind(1, c.user_id).bind(2, c.username).bind(3, key);
+  DISPOTIFY_TRY(stmt.run());
+  return record_audit_event(db, c.origin, "user.renamed", c.username,
+                            {{"user_id", c.user_id}, {"from", before.username}, {"to", c.username}});
+}
+
 Status apply_delete_user(Db& db, const DeleteUser& c) {
   DISPOTIFY_ASSIGN_OR_RETURN(User user, find_user(db, c.user_id));
   // Before the row goes: an admin deleting someone else is named either way.

@@ -1,3 +1,4 @@
+#include "catalog/audit.h"
 #include "catalog/test_util.h"
 
 namespace dispotify::catalog::testing {
@@ -35,6 +36,23 @@ TEST_F(ApplyUsers, CreateUserConflictsOnNonAsciiCase) {
   expect_error(CreateUser{make_user("u2", "ángela")}, Errc::conflict);
   expect_error(CreateUser{make_user("u1", "Other")}, Errc::conflict);  // same id
   EXPECT_EQ(catalog_->users()->size(), 1u);
+}
+
+TEST_F(ApplyUsers, RenameUserMovesTheLoginNameAndIsAudited) {
+  apply_ok(CreateUser{make_user("u1", "Ana")});
+  apply_ok(CreateUser{make_user("u2", "Bea")});
+  apply_ok(RenameUser{"u1", "Ana B", Origin{"u2", 50, "", ""}});
+  EXPECT_EQ((*catalog_->user_by_name("ana b"))->id, "u1");
+  EXPECT_FALSE(catalog_->user_by_name("Ana")->has_value()) << "the old name is free";
+  apply_ok(RenameUser{"u1", "ANA b", Origin{}});  // its own name in another case
+  expect_error(RenameUser{"u1", " bea ", Origin{}}, Errc::conflict);
+  expect_error(RenameUser{"nobody", "Cid", Origin{}}, Errc::not_found);
+  expect_error(RenameUser{"u1", "  ", Origin{}}, Errc::invalid_argument);
+  expect_error(RenameUser{"u1", std::string(65, 'a'), Origin{}}, Errc::invalid_argument);
+  EXPECT_EQ((*catalog_->user_by_id("u1"))->username, "ANA b");
+  auto events = audit_events(*catalog_, AuditQuery{.action = "user.renamed"});
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->items.size(), 2u);
 }
 
 TEST_F(ApplyUsers, CreateUserValidates) {

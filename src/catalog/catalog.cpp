@@ -35,7 +35,7 @@ bool is_local_failure(Errc code) { return code == Errc::io_error || code == Errc
 bool changes_authentication(const Command& command) {
   return std::holds_alternative<SetUserPassword>(command) || std::holds_alternative<SetUserRole>(command) ||
          std::holds_alternative<DeleteUser>(command) || std::holds_alternative<RevokeToken>(command) ||
-         std::holds_alternative<SetSubsonicPassword>(command);
+         std::holds_alternative<SetSubsonicPassword>(command) || std::holds_alternative<RenameUser>(command);
 }
 
 }  // namespace
@@ -58,7 +58,10 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path) {
 Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path, const CatalogOptions& options) {
   DISPOTIFY_ASSIGN_OR_RETURN(std::unique_ptr<Db> writer,
                              Db::open(db_path, DbOptions{.role = DbRole::writer, .sync = options.sync}));
-  DISPOTIFY_TRY(migrate(*writer));
+  if (Status migrated = migrate(*writer); !migrated.ok()) {
+    // Named: "catalog schema version 12 is newer than this binary" must say which file.
+    return make_error(migrated.error().code, db_path + ": " + migrated.error().message);
+  }
   DISPOTIFY_ASSIGN_OR_RETURN(uint64_t index, read_applied_index(*writer));
   auto impl = std::make_unique<Impl>(db_path, std::move(writer), index);
   return std::unique_ptr<Catalog>(new Catalog(std::move(impl)));

@@ -132,6 +132,9 @@ class Catalog {
   // with the cluster key; '' while it is the founder's.
   [[nodiscard]] Result<std::string> join_token_sealed() const;
   [[nodiscard]] Result<std::optional<ClusterInfo>> cluster_info() const;
+  // The committed feature level (feature_level.h): kFeatureLevelBaseline
+  // until a SetClusterLevel is applied (the catalog's meta 'cluster_level').
+  [[nodiscard]] Result<int64_t> cluster_level() const;
   // The nodes the catalog records as holding a copy of the blob, by node id.
   [[nodiscard]] Result<std::vector<std::string>> blob_replicas(std::string_view hash) const;
   [[nodiscard]] Result<std::optional<BlobRecord>> blob(std::string_view hash) const;

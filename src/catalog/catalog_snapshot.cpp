@@ -59,6 +59,14 @@ Result<uint64_t> Catalog::write_snapshot(const std::string& path) const {
 Result<uint64_t> Catalog::restore_snapshot(const std::string& path) {
   DISPOTIFY_ASSIGN_OR_RETURN(std::unique_ptr<Db> source, Db::open(path, DbOptions{.role = DbRole::reader}));
   DISPOTIFY_ASSIGN_OR_RETURN(uint64_t index, applied_index_of(*source));
+  // Checked before the copy: a newer binary's snapshot must not replace
+  // this catalog with tables this binary would misread.
+  DISPOTIFY_ASSIGN_OR_RETURN(const int source_version, schema_version(*source));
+  if (source_version > schema_migrations().back().version) {
+    return make_error(Errc::conflict, path + ": catalog schema version " + std::to_string(source_version) +
+                                          " is newer than this binary (" +
+                                          std::to_string(schema_migrations().back().version) + ")");
+  }
   std::lock_guard lock(impl_->write_mutex);
   Db& db = *impl_->writer;
   DISPOTIFY_TRY(copy_database(source->handle(), db.handle(), "restoring the catalog from " + path));

@@ -1,5 +1,6 @@
 // The cluster's identity and members.
 #include "catalog/catalog_impl.h"
+#include "catalog/feature_level.h"
 #include "catalog/record_rows.h"
 
 namespace dispotify::catalog {
@@ -35,6 +36,15 @@ Result<std::string> Catalog::join_token_sealed() const {
     DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, db.prepare_cached("SELECT join_token_sealed FROM cluster"));
     DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
     return row ? stmt.column_string(0) : std::string();
+  });
+}
+
+Result<int64_t> Catalog::cluster_level() const {
+  return impl_->read([&](Db& db) -> Result<int64_t> {
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                               db.prepare_cached("SELECT value FROM meta WHERE key = 'cluster_level'"));
+    DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
+    return row ? stmt.column_int64(0) : kFeatureLevelBaseline;
   });
 }
 

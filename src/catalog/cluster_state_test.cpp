@@ -2,6 +2,7 @@
 // identity, request de-duplication and whole-catalog snapshots.
 #include "base/fs.h"
 #include "catalog/audit.h"
+#include "catalog/feature_level.h"
 #include "catalog/test_util.h"
 
 namespace dispotify::catalog {
@@ -134,6 +135,31 @@ TEST(ClusterState, TheClusterIsInitializedOnce) {
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, Errc::conflict);
   EXPECT_EQ(catalog->cluster_info().value()->cluster_id, "c1");
+}
+
+// The committed feature level (feature_level.h): 1 until raised, raised
+// only upward, to a level this binary knows; audited.
+TEST(ClusterState, TheClusterLevelStartsAtTheBaselineAndOnlyRises) {
+  TempDir dir;
+  auto catalog = open_catalog(dir.file("c.db"));
+  EXPECT_EQ(catalog->cluster_level().value(), kFeatureLevelBaseline);
+  ASSERT_TRUE(catalog->apply(1, SetClusterLevel{2, 9}).ok());
+  EXPECT_EQ(catalog->cluster_level().value(), 2);
+  for (int64_t level : {2, 1}) {
+    auto stale = catalog->apply(catalog->applied_index() + 1, SetClusterLevel{level, 10});
+    ASSERT_FALSE(stale.ok()) << level;
+    EXPECT_EQ(stale.error().code, Errc::conflict);
+  }
+  for (int64_t level : {int64_t{0}, kFeatureLevelCurrent + 1}) {
+    auto unknown = catalog->apply(catalog->applied_index() + 1, SetClusterLevel{level, 10});
+    ASSERT_FALSE(unknown.ok()) << level;
+    EXPECT_EQ(unknown.error().code, Errc::invalid_argument);
+  }
+  EXPECT_EQ(catalog->cluster_level().value(), 2);
+  auto events = audit_events(*catalog, AuditQuery{.action = "cluster.level_raised"});
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->items.size(), 1u);
+  EXPECT_EQ(events->items[0].at_ms, 9);
 }
 
 TEST(ClusterState, TheJoinTokenCanChangeAndTheChangeIsAudited) {

@@ -277,12 +277,32 @@ struct RecordMemberPromoted {
   bool operator==(const RecordMemberPromoted&) const = default;
 };
 
-using Command = std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken,
-                             AddTrack, DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist,
-                             AddPlaylistTracks, RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster,
-                             SetMember, RemoveMember, AssignRepairs, CompleteRepair, DropReplicas,
-                             SetSubsonicPassword, SetStarred, SetRating, RecordPlays, SavePlayQueue,
-                             SetStorageFull, RecordLoginFailure, SetJoinToken, RecordMemberPromoted>;
+// A new username for a user (feature level 2: a binary before levels
+// cannot decode it, so it is proposed only once the cluster is at 2).
+struct RenameUser {
+  std::string user_id;
+  std::string username;
+  Origin origin;
+
+  bool operator==(const RenameUser&) const = default;
+};
+
+// The cluster's feature level (feature_level.h), committed by the leader
+// once every member advertises it; never lowered.
+struct SetClusterLevel {
+  int64_t level = 0;
+  int64_t at_ms = 0;  // the leader's clock when it proposed: the audit event's time
+
+  bool operator==(const SetClusterLevel&) const = default;
+};
+
+using Command =
+    std::variant<CreateUser, SetUserPassword, SetUserRole, DeleteUser, CreateToken, RevokeToken, AddTrack,
+                 DeleteTrack, CreatePlaylist, RenamePlaylist, DeletePlaylist, AddPlaylistTracks,
+                 RemovePlaylistTracks, MovePlaylistTrack, Noop, InitCluster, SetMember, RemoveMember,
+                 AssignRepairs, CompleteRepair, DropReplicas, SetSubsonicPassword, SetStarred, SetRating,
+                 RecordPlays, SavePlayQueue, SetStorageFull, RecordLoginFailure, SetJoinToken,
+                 RecordMemberPromoted, SetClusterLevel, RenameUser>;
 
 // "create_user", "add_track", ...: the "type" field of the JSON form.
 std::string command_type(const Command& command);

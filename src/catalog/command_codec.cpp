@@ -48,7 +48,9 @@ constexpr std::array<std::string_view, std::variant_size_v<Command>> kTypeNames 
                                                                                    "set_storage_full",
                                                                                    "record_login_failure",
                                                                                    "set_join_token",
-                                                                                   "record_member_promoted"};
+                                                                                   "record_member_promoted",
+                                                                                   "set_cluster_level",
+                                                                                   "rename_user"};
 
 boost::json::value to_json(const std::string& v) { return boost::json::value(v); }
 boost::json::value to_json(int64_t v) { return boost::json::value(v); }
@@ -143,6 +145,11 @@ Result<Command> decode_object(const boost::json::object& object) {
   const boost::json::value* version = object.if_contains("v");
   if (version == nullptr) return make_error(Errc::invalid_argument, "field 'v' is missing");
   const int64_t* v = version->if_int64();
+  if (v != nullptr && *v > kCommandVersion) {
+    return make_error(Errc::conflict, "command version " + std::to_string(*v) +
+                                          " is newer than this binary (" + std::to_string(kCommandVersion) +
+                                          ")");
+  }
   if (v == nullptr || *v != kCommandVersion) {
     return make_error(Errc::invalid_argument,
                       "unsupported command version: " + boost::json::serialize(*version));
@@ -153,8 +160,10 @@ Result<Command> decode_object(const boost::json::object& object) {
   }
   std::optional<Command> command = command_of_type(type->get_string());
   if (!command) {
-    return make_error(Errc::invalid_argument,
-                      "unknown command type '" + std::string(type->get_string()) + "'");
+    // Errc::conflict, not invalid_argument: a newer binary's command (the
+    // cluster level let it through), which this node must not skip.
+    return make_error(Errc::conflict, "unknown command type '" + std::string(type->get_string()) +
+                                          "' (written by a newer binary?)");
   }
   FieldReader reader(object, "");
   int64_t ignored_version = 0;

@@ -79,6 +79,8 @@ std::vector<Command> one_of_each() {
       RecordLoginFailure{"ana", Origin{"", 21, "::1", "curl/8"}},
       SetJoinToken{std::string(64, 'c'), "00ff", Origin{"u1", 22, "::1", "dispotify"}},
       RecordMemberPromoted{"00000000000000a1", 23},
+      SetClusterLevel{2, 24},
+      RenameUser{"u1", "Ana B", Origin{"u1", 25, "::1", ""}},
   };
 }
 
@@ -113,10 +115,11 @@ TEST(CommandCodec, NullReplayGainRoundTrips) {
   EXPECT_FALSE(std::get<AddTrack>(*decoded).track.replaygain_track_gain_db.has_value());
 }
 
-void expect_rejected(const std::string& json, const std::string& message_part) {
+void expect_rejected(const std::string& json, const std::string& message_part,
+                     Errc code = Errc::invalid_argument) {
   Result<Command> decoded = decode_command(json);
   ASSERT_FALSE(decoded.ok()) << json;
-  EXPECT_EQ(decoded.error().code, Errc::invalid_argument);
+  EXPECT_EQ(decoded.error().code, code) << decoded.error().message;
   EXPECT_NE(decoded.error().message.find(message_part), std::string::npos)
       << "message '" << decoded.error().message << "' lacks '" << message_part << "'";
 }
@@ -131,9 +134,14 @@ TEST(CommandCodec, RejectsNonJsonAndNonObjects) {
 
 TEST(CommandCodec, RejectsUnknownVersionAndType) {
   expect_rejected(R"({"type":"delete_track","track_id":"t"})", "'v'");
-  expect_rejected(R"({"v":2,"type":"delete_track","track_id":"t"})", "version");
+  // A newer writer's version or type is a conflict (the node stops on it),
+  // not garbage (which every node applies as a no-op).
+  expect_rejected(R"({"v":2,"type":"delete_track","track_id":"t"})", "newer than this binary",
+                  Errc::conflict);
+  expect_rejected(R"({"v":0,"type":"delete_track","track_id":"t"})", "version");
   expect_rejected(R"({"v":"1","type":"delete_track","track_id":"t"})", "version");
-  expect_rejected(R"({"v":1,"type":"drop_table","track_id":"t"})", "unknown command type 'drop_table'");
+  expect_rejected(R"({"v":1,"type":"drop_table","track_id":"t"})", "unknown command type 'drop_table'",
+                  Errc::conflict);
   expect_rejected(R"({"v":1,"type":7})", "'type'");
   expect_rejected(R"({"v":1})", "'type'");
 }

@@ -272,6 +272,13 @@ void visit_command_fields(T& c, F&& f) {
     f("join_token_hash", c.join_token_hash);
     f("sealed_hex", c.sealed_hex);
     f("origin", c.origin);
+  } else if constexpr (std::is_same_v<C, RenameUser>) {
+    f("user_id", c.user_id);
+    f("username", c.username);
+    f("origin", c.origin);
+  } else if constexpr (std::is_same_v<C, SetClusterLevel>) {
+    f("level", c.level);
+    f("at_ms", c.at_ms);
   } else {
     static_assert(std::is_same_v<C, RecordMemberPromoted>, "every command needs its fields listed");
     f("node_id", c.node_id);

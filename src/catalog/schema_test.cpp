@@ -115,6 +115,31 @@ TEST(Schema, NewerDatabaseIsRefused) {
   ASSERT_FALSE(catalog.ok());
   EXPECT_EQ(catalog.error().code, Errc::conflict);
   EXPECT_NE(catalog.error().message.find("newer"), std::string::npos);
+  EXPECT_NE(catalog.error().message.find(dir.file("c.db")), std::string::npos) << catalog.error().message;
+}
+
+// A snapshot from a newer binary is refused before it is copied over the
+// catalog, which stays as it was.
+TEST(Schema, NewerSnapshotIsRefusedBeforeItReplacesTheCatalog) {
+  TempDir dir;
+  { open_catalog(dir.file("newer.db")); }
+  {
+    auto db = Db::open(dir.file("newer.db"), {});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->exec("UPDATE schema_version SET version = 99").ok());
+  }
+  auto catalog = Catalog::open(dir.file("c.db"));
+  ASSERT_TRUE(catalog.ok());
+  auto restored = (*catalog)->restore_snapshot(dir.file("newer.db"));
+  ASSERT_FALSE(restored.ok());
+  EXPECT_EQ(restored.error().code, Errc::conflict);
+  EXPECT_NE(restored.error().message.find(dir.file("newer.db")), std::string::npos)
+      << restored.error().message;
+  auto db = Db::open(dir.file("c.db"), {});
+  ASSERT_TRUE(db.ok());
+  auto version = schema_version(**db);
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, schema_migrations().back().version);
 }
 
 TEST(Schema, UnopenablePathIsAnIoError) {

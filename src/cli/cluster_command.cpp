@@ -46,9 +46,12 @@ std::string text_of(const boost::json::value* v) {
 }
 
 void print_status(const boost::json::object& cluster) {
-  std::printf("cluster %s   leader %s   term %s   commit %s\n",
+  // A node from before feature levels reports none: its cluster is at level 1.
+  const auto* level = cluster.if_contains("cluster_level");
+  std::printf("cluster %s   level %s   leader %s   term %s   commit %s\n",
               text_of(cluster.if_contains("cluster_id")).c_str(),
-              text_of(cluster.if_contains("leader")).c_str(), text_of(cluster.if_contains("term")).c_str(),
+              level != nullptr ? text_of(level).c_str() : "1", text_of(cluster.if_contains("leader")).c_str(),
+              text_of(cluster.if_contains("term")).c_str(),
               text_of(cluster.if_contains("commit_index")).c_str());
   if (const auto* storage = cluster.if_contains("storage"); storage != nullptr && storage->is_object()) {
     const auto& st = storage->as_object();
@@ -59,8 +62,8 @@ void print_status(const boost::json::object& cluster) {
         text_of(st.if_contains("bytes")).c_str(), text_of(st.if_contains("under_replicated")).c_str(),
         text_of(st.if_contains("repair_tasks")).c_str(), text_of(st.if_contains("repair_bytes")).c_str());
   }
-  std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-7s %-22s %s\n", "NODE", "MEMBER", "ROLE",
-              "HEALTH", "TERM", "APPLIED", "LAG", "CONTACT (ms)", "BLOBS", "PEER", "API");
+  std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-7s %-6s %-22s %s\n", "NODE", "MEMBER", "ROLE",
+              "HEALTH", "TERM", "APPLIED", "LAG", "CONTACT (ms)", "BLOBS", "LEVEL", "PEER", "API");
   const auto* members = cluster.if_contains("members");
   if (members == nullptr || !members->is_array()) return;
   for (const auto& m : members->as_array()) {
@@ -74,12 +77,16 @@ void print_status(const boost::json::object& cluster) {
     const bool full =
         o.contains("storage_full") && o.at("storage_full").is_bool() && o.at("storage_full").as_bool();
     const char* health = !reachable ? "DOWN" : full ? "up,full" : "up";
-    std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-7s %-22s %s\n",
+    // LEVEL: the feature level the node's binary supports (1 when it says none).
+    const auto* node_level = s.if_contains("feature_level");
+    const std::string level_text = node_level != nullptr ? text_of(node_level) : reachable ? "1" : "";
+    std::printf("%-17s %-10s %-9s %-8s %-6s %-9s %-6s %-13s %-7s %-6s %-22s %s\n",
                 text_of(o.if_contains("node_id")).c_str(), text_of(o.if_contains("membership")).c_str(),
                 text_of(s.if_contains("role")).c_str(), health, text_of(s.if_contains("term")).c_str(),
                 text_of(s.if_contains("applied_index")).c_str(), text_of(o.if_contains("lag")).c_str(),
                 text_of(o.if_contains("last_contact_ms_ago")).c_str(),
-                text_of(o.if_contains("blobs")).c_str(), text_of(o.if_contains("peer_address")).c_str(),
+                text_of(o.if_contains("blobs")).c_str(), level_text.c_str(),
+                text_of(o.if_contains("peer_address")).c_str(),
                 text_of(o.if_contains("api_address")).c_str());
   }
 }

@@ -46,6 +46,10 @@ constexpr uint64_t kRevocationRefreshMs = 500;
 // A renewal waits this long for every member to know the new certificate.
 constexpr uint64_t kRenewalWaitMs = 8'000;  // under the CLI's 10 s
 constexpr uint64_t kRenewalCheckMs = 3600'000;
+// How often the leader asks the members which feature level they support
+// (one status request per member, only while the cluster is below this
+// binary's level): a rolling upgrade's last node raises the level within it.
+constexpr uint64_t kLevelCheckMs = 2'000;
 constexpr uint64_t kSecretFileBytesMax = 4096;
 
 std::string host_for_others(const std::string& host) {
@@ -195,6 +199,9 @@ Status ClusterNode::start_peer_port() {
   peer_thread_ = std::thread([this] { peer_server_->run(); });
   DISPOTIFY_TRY(runner_->start());
   log::info("peer port listening", {{"address", advertise_peer}, {"role", my_role}});
+  // Whatever the path below (founder, joiner, restart): whichever node
+  // leads later raises the level.
+  raise_cluster_level_in_background();
 
   if (fresh && my_role == kFounder) return create_cluster();
   // A joiner without a certificate has not been answered yet (or stopped
@@ -378,6 +385,20 @@ void ClusterNode::refresh_address_in_background() {
     while (!stop_requested()) {
       renew_if_expiring();
       sleep_unless_stopped(kRenewalCheckMs);
+    }
+  });
+}
+
+// The leader commits a higher cluster level once every member supports it
+// (cluster_service.h, raise_cluster_level); whichever node leads does it.
+void ClusterNode::raise_cluster_level_in_background() {
+  (void)cluster::advertised_feature_level();  // a bad test setting stops the node now, not later
+  level_thread_ = std::thread([this] {
+    while (!stop_requested()) {
+      sleep_unless_stopped(kLevelCheckMs);
+      if (stop_requested() || !runner_->is_leader()) continue;
+      auto raised = service_->raise_cluster_level();
+      if (!raised.ok()) log::warn("could not raise the cluster level", {{"error", raised.error().message}});
     }
   });
 }
@@ -579,6 +600,7 @@ void ClusterNode::hand_over_leadership() {
 void ClusterNode::stop() {
   if (stopping_.exchange(true)) return;
   if (refresh_thread_.joinable()) refresh_thread_.join();
+  if (level_thread_.joinable()) level_thread_.join();
   hand_over_leadership();
   if (runner_) runner_->stop();
   if (peer_server_) peer_server_->stop();

@@ -113,6 +113,7 @@ class ClusterNode {
   [[nodiscard]] Status accept_grant(const cluster::ProvenGrant& grant, const std::string& nonce,
                                     const std::string& private_key_pem);
   void refresh_address_in_background();
+  void raise_cluster_level_in_background();
   void record_self();
   void hand_over_leadership();
   bool stop_requested() const;
@@ -141,6 +142,7 @@ class ClusterNode {
   std::optional<cluster::PeerCredentials> credentials_;  // guarded by credentials_mutex_
   std::thread peer_thread_;
   std::thread refresh_thread_;
+  std::thread level_thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> peer_ready_{false};
   uint64_t started_unix_ms_ = 0;

@@ -4,15 +4,19 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <future>
 #include <map>
 #include <thread>
 
+#include "base/check.h"
 #include "base/clock.h"
 #include "base/hex.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "base/secret_box.h"
 #include "base/sha256.h"
+#include "catalog/feature_level.h"
 #include "cluster/join_proof.h"
 #include "cluster/node_id.h"
 
@@ -31,6 +35,17 @@ boost::json::array hex_ids(const std::vector<raft::NodeId>& ids) {
   boost::json::array out;
   for (raft::NodeId id : ids) out.emplace_back(node_id_hex(id));
   return out;
+}
+
+// What a member's GET /peer/v1/status says it supports: nothing when it did
+// not answer, the baseline when it answered without the field (a binary
+// from before feature levels).
+std::optional<int64_t> advertised_level_of(const boost::json::value& status) {
+  if (!status.is_object() || status.as_object().contains("error")) return std::nullopt;
+  const auto* level = status.as_object().if_contains("feature_level");
+  if (level == nullptr) return catalog::kFeatureLevelBaseline;
+  if (!level->is_int64()) return std::nullopt;
+  return level->as_int64();
 }
 
 boost::json::object status_object(const RaftStatus& s) {
@@ -246,6 +261,7 @@ boost::json::object ClusterService::local_status() const {
     std::lock_guard lock(local_storage_mutex_);
     storage_facts = local_storage_;
   }
+  status["feature_level"] = advertised_feature_level();
   if (storage_facts) {
     boost::system::error_code ec;
     boost::json::value storage = boost::json::parse(storage_facts(), ec);
@@ -255,6 +271,38 @@ boost::json::object ClusterService::local_status() const {
 }
 
 std::string ClusterService::local_status_json() const { return boost::json::serialize(local_status()); }
+
+int64_t advertised_feature_level() {
+  // Read once: a node advertises one level for its whole life.
+  static const int64_t level = [] {
+    const char* forced = std::getenv("DISPOTIFY_TEST_FEATURE_LEVEL");
+    if (forced == nullptr) return catalog::kFeatureLevelCurrent;
+    const int64_t wanted = std::atoll(forced);
+    DISPOTIFY_CHECK_MSG(wanted >= catalog::kFeatureLevelBaseline && wanted <= catalog::kFeatureLevelCurrent,
+                        "DISPOTIFY_TEST_FEATURE_LEVEL must be a level this binary knows");
+    log::warn("advertising a lower feature level (test setting)", {{"level", std::to_string(wanted)}});
+    return wanted;
+  }();
+  return level;
+}
+
+Result<std::optional<int64_t>> ClusterService::raise_cluster_level() {
+  DISPOTIFY_ASSIGN_OR_RETURN(const int64_t committed, catalog_.cluster_level());
+  if (committed >= advertised_feature_level()) return std::optional<int64_t>();  // nothing to ask
+  DISPOTIFY_ASSIGN_OR_RETURN(std::vector<catalog::Member> members, catalog_.members());
+  std::vector<std::optional<int64_t>> advertised;
+  for (const catalog::Member& m : members) {
+    advertised.push_back(m.node_id == self_.node_id
+                             ? std::optional(advertised_feature_level())
+                             : advertised_level_of(fetch_status(m.peer_address, peer_tls_)));
+  }
+  const std::optional<int64_t> next = catalog::next_cluster_level(committed, advertised);
+  if (!next) return next;
+  DISPOTIFY_TRY(proposer_.propose(catalog::SetClusterLevel{*next, now_unix_ms()}));
+  log::info("raised the cluster level: every member supports it",
+            {{"from", std::to_string(committed)}, {"to", std::to_string(*next)}});
+  return next;
+}
 
 Status ClusterService::wait_members_applied(uint64_t index, uint64_t timeout_ms) const {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -352,8 +400,10 @@ Result<std::string> ClusterService::cluster_status_json() const {
     }
     out.push_back(std::move(member));
   }
+  DISPOTIFY_ASSIGN_OR_RETURN(const int64_t cluster_level, catalog_.cluster_level());
   boost::json::object result{
       {"cluster_id", info ? info->cluster_id : ""},
+      {"cluster_level", cluster_level},
       {"node_id", self_.node_id},
       {"leader",
        local.leader.is_zero() ? boost::json::value(nullptr) : boost::json::value(node_id_hex(local.leader))},

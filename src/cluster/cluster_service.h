@@ -37,6 +37,11 @@ struct SelfInfo {
   std::string api_address;
 };
 
+// The feature level this node advertises: its binary's
+// (catalog::kFeatureLevelCurrent), or a lower one forced by the test-only
+// DISPOTIFY_TEST_FEATURE_LEVEL (a node that pretends to be older).
+int64_t advertised_feature_level();
+
 inline constexpr uint64_t kMembershipTimeoutMs = 5'000;
 inline constexpr uint64_t kStatusTimeoutMs = 500;  // per member asked for its status
 
@@ -80,6 +85,12 @@ class ClusterService {
   // (asked over the peer port every 200 ms); Errc::timeout naming those that
   // have not after timeout_ms.
   [[nodiscard]] Status wait_members_applied(uint64_t index, uint64_t timeout_ms) const;
+
+  // Leader, every few seconds (ClusterNode): once every member advertises a
+  // feature level above the committed one (GET /peer/v1/status,
+  // "feature_level"), commits the lowest of them (SetClusterLevel,
+  // catalog/feature_level.h). Returns the level it committed, if any.
+  [[nodiscard]] Result<std::optional<int64_t>> raise_cluster_level();
 
   // This node's view, as JSON (GET /peer/v1/status).
   std::string local_status_json() const;

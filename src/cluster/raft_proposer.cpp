@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "base/random.h"
+#include "catalog/feature_level.h"
 #include "cluster/catalog_entry.h"
 #include "cluster/propose_answer.h"
 
@@ -29,6 +30,13 @@ Status RaftProposer::propose(const catalog::Command& command) {
 
 Status RaftProposer::propose_with_id(const catalog::Command& command, const std::string& request_id,
                                      uint64_t timeout_ms) {
+  // A command of a feature level the cluster has not committed could reach
+  // a member that cannot decode it (a rolling upgrade in progress). Only
+  // such commands pay for the level read.
+  if (catalog::required_level(command) > catalog::kFeatureLevelBaseline) {
+    DISPOTIFY_ASSIGN_OR_RETURN(int64_t level, runner_.catalog().cluster_level());
+    DISPOTIFY_TRY(catalog::check_proposable(command, level));
+  }
   const std::string data = encode_catalog_entry(request_id, command);
   const auto deadline = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
   Error last = make_error(Errc::unavailable, "no leader could be reached");

@@ -4,6 +4,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "catalog/feature_level.h"
 #include "cluster/catalog_entry.h"
 #include "cluster/node_id.h"
 
@@ -279,6 +280,17 @@ Status RaftRunner::apply_entries(const std::vector<raft::Entry>& entries) {
   for (const raft::Entry& e : entries) {
     if (e.type == raft::EntryType::normal) {
       auto decoded = decode_catalog_entry(e.data);
+      // A command this binary does not know, or a cluster level above its
+      // own, was written by a newer binary: skipping it would misapply
+      // everything after it, so the node stops (nothing of this batch is
+      // applied) until its binary is upgraded (docs/DEPLOY.md, "Upgrades").
+      const Status appliable = decoded.ok() ? catalog::check_appliable(decoded->command)
+                               : decoded.error().code == Errc::conflict ? Status(decoded.error())
+                                                                        : ok_status();
+      if (!appliable.ok()) {
+        return make_error(Errc::conflict, "committed entry " + std::to_string(e.index.value()) +
+                                              " needs a newer binary: " + appliable.error().message);
+      }
       // Every node decodes the same bytes the same way: a malformed entry
       // (a proposer's bug) is a no-op everywhere and fails its proposer.
       if (decoded.ok()) {

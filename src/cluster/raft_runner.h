@@ -128,6 +128,8 @@ class RaftRunner {
   raft::NodeId self() const { return options_.self; }
   raft::NodeId leader() const { return raft::NodeId(leader_.load()); }
   bool is_leader() const { return leader_.load() == options_.self.value(); }
+  // The catalog this runner applies to, for reads (the proposers' level gate).
+  const catalog::Catalog& catalog() const { return catalog_; }
   // How long this node has known no leader (0 while it knows one): past a
   // couple of election timeouts it is cut off, and callers stop waiting.
   uint64_t leaderless_ms() const;

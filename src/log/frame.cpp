@@ -8,6 +8,9 @@
 
 namespace dispotify::raftlog {
 
+// frame_status_text names the version it reads.
+static_assert(kFrameVersion == 1, "update the text of FrameStatus::newer_version");
+
 size_t begin_frame(std::string& out) {
   const size_t start = out.size();
   out.append(kFrameHeaderBytes, '\0');
@@ -51,7 +54,7 @@ FrameDecode decode_frame(std::string_view bytes, size_t offset) {
   const uint8_t version = r.u8();
   const uint16_t reserved = r.u16();
   DISPOTIFY_CHECK(r.done());
-  if (magic != kFrameMagic || version != kFrameVersion || reserved != 0 || length > kFrameLengthMax) {
+  if (magic != kFrameMagic || version == 0 || reserved != 0 || length > kFrameLengthMax) {
     d.status = FrameStatus::bad_header;
     return d;
   }
@@ -59,6 +62,12 @@ FrameDecode decode_frame(std::string_view bytes, size_t offset) {
   if (bytes.size() - offset - kFrameHeaderBytes < length) return d;  // truncated
   if (crc32c_extend(0, bytes.data() + offset + 8, kFrameHeaderBytes - 8 + length) != crc) {
     d.status = FrameStatus::bad_checksum;
+    return d;
+  }
+  // Checked after the checksum: an intact record of a later version is a
+  // newer binary's, never damage, so it must not pass for a torn tail.
+  if (version > kFrameVersion) {
+    d.status = FrameStatus::newer_version;
     return d;
   }
   d.status = FrameStatus::ok;
@@ -84,6 +93,8 @@ const char* frame_status_text(FrameStatus status) {
     case FrameStatus::truncated: return "record truncated by the end of the file";
     case FrameStatus::bad_header: return "bad record header (magic, version or length)";
     case FrameStatus::bad_checksum: return "record checksum mismatch";
+    case FrameStatus::newer_version:
+      return "record written by a newer binary (format version above 1): run that binary or a newer one";
   }
   return "unknown";
 }

@@ -36,16 +36,17 @@ enum class FrameType : uint8_t {
 
 enum class FrameStatus {
   ok,
-  truncated,     // the input ends inside the header or the payload
-  bad_header,    // wrong magic, version or reserved bits, or length > max
-  bad_checksum,  // header plausible, crc32c mismatch
+  truncated,      // the input ends inside the header or the payload
+  bad_header,     // wrong magic, version or reserved bits, or length > max
+  bad_checksum,   // header plausible, crc32c mismatch
+  newer_version,  // intact, but of a version above kFrameVersion: a newer binary wrote it
 };
 
 struct FrameDecode {
   FrameStatus status = FrameStatus::truncated;
   uint8_t type = 0;
   std::string_view payload;  // valid when status == ok; points into the input
-  size_t end_offset = 0;     // offset after the frame; valid unless bad_header
+  size_t end_offset = 0;     // offset after the frame; valid unless bad_header or truncated
 };
 
 // Appends one frame holding `payload` to `out`.

@@ -111,7 +111,7 @@ Status replay_segment(Segment& segment, bool is_last, LogReplay& replay) {
   while (offset < bytes.size()) {
     const FrameDecode frame = decode_frame(bytes, offset);
     if (frame.status != FrameStatus::ok) {
-      if (!is_last || !is_torn_tail(bytes, offset)) {
+      if (frame.status == FrameStatus::newer_version || !is_last || !is_torn_tail(bytes, offset)) {
         return corrupt_at(segment.path, offset, frame_status_text(frame.status));
       }
       DISPOTIFY_TRY(cut_torn_tail(segment.path, offset, bytes.size(), frame.status));

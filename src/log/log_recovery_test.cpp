@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "base/test_dir.h"
+#include "log/crc32c.h"
 #include "log/frame.h"
 #include "log/log_store.h"
 #include "log/log_test_util.h"
@@ -275,6 +276,51 @@ TEST(LogRecovery, IntactRecordsThatBreakTheRulesAreCorruption) {
   expect_corrupt_at(f.scratch, "segment-", f.file_bytes);
   append_batch(make_hard_state(2, 0, 20), {});  // commit past the end
   EXPECT_EQ(LogStore::open(f.scratch).error().code, Errc::corrupt);
+}
+
+}  // namespace
+}  // namespace dispotify::raftlog
+
+namespace dispotify::raftlog {
+namespace {
+
+// Rewrites the frame at `offset` of `bytes` as format version `version`
+// with a checksum that matches, as a newer binary would write it.
+std::string with_frame_version(std::string bytes, uint64_t offset, uint8_t version) {
+  const FrameDecode frame = decode_frame(bytes, offset);
+  EXPECT_EQ(frame.status, FrameStatus::ok);
+  std::string rewritten;
+  append_frame(rewritten, static_cast<FrameType>(frame.type), frame.payload);
+  rewritten[13] = static_cast<char>(version);
+  const uint32_t crc = crc32c_extend(0, rewritten.data() + 8, rewritten.size() - 8);
+  for (int i = 0; i < 4; ++i) rewritten[4 + i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  return bytes.replace(offset, rewritten.size(), rewritten);
+}
+
+TEST(LogRecovery, LastRecordOfANewerFormatStopsTheNodeAndIsNotCutAsATornTail) {
+  Fixture f;
+  testing::copy_dir(f.dir, f.scratch);
+  const std::string bytes = with_frame_version(read_bytes(f.segment()), f.last_record_offset, 2);
+  ASSERT_EQ(decode_frame(bytes, f.last_record_offset).status, FrameStatus::newer_version);
+  write_bytes(f.scratch_segment(), bytes);
+  auto store = LogStore::open(f.scratch);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find(std::filesystem::path(f.segment()).filename().string()),
+            std::string::npos)
+      << store.error().message;
+  EXPECT_NE(store.error().message.find("newer binary"), std::string::npos) << store.error().message;
+  EXPECT_EQ(read_bytes(f.scratch_segment()), bytes);  // nothing was cut
+}
+
+TEST(LogRecovery, MetaOfANewerFormatStopsTheNode) {
+  Fixture f;
+  testing::copy_dir(f.dir, f.scratch);
+  const std::string meta = f.scratch + "/meta";
+  write_bytes(meta, with_frame_version(read_bytes(meta), 0, 7));
+  auto store = LogStore::open(f.scratch);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("meta"), std::string::npos) << store.error().message;
+  EXPECT_NE(store.error().message.find("newer binary"), std::string::npos) << store.error().message;
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "base/sha256.h"
+#include "storage/blob_layout.h"
 
 namespace dispotify::storage {
 namespace {
@@ -136,6 +137,8 @@ class LocalBlobWriter final : public BlobWriter {
 Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(LocalBlobStoreOptions options) {
   if (options.root.empty()) return make_error(Errc::invalid_argument, "blob store root is empty");
   std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(std::move(options)));
+  DISPOTIFY_TRY(fs::make_dirs(store->options_.root));
+  DISPOTIFY_TRY(check_blob_layout(store->options_.root));
   // All 256 fan-out directories up front: a commit then never mkdirs.
   for (int i = 0; i < 256; ++i) {
     DISPOTIFY_TRY(fs::make_dirs(store->options_.root + "/sha256/" + hex_byte(static_cast<uint8_t>(i))));

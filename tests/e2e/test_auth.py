@@ -1,11 +1,12 @@
 """Login, logout, API tokens, users and roles; 401 on every protected route."""
 
 import datetime
+import time
 
 import pytest
 import requests
 
-from helpers import ADMIN_PASSWORD, HTTP_TIMEOUT_S, USER_PASSWORD, assert_error, is_rfc3339_ms, metric
+from helpers import ADMIN_PASSWORD, HTTP_TIMEOUT_S, SLOW, USER_PASSWORD, assert_error, is_rfc3339_ms, metric
 
 
 def login_raw(server, body, **kw):
@@ -274,6 +275,33 @@ def test_patch_user_password_and_role(module_server):
     assert_error(login_raw(module_server, {"username": "eve-patch", "password": USER_PASSWORD}), 401)
     token = module_server.login("eve-patch", "new-password-9")
     assert module_server.get("/api/v1/users", token=token).status_code == 200
+
+
+def rename(server, user_id, username):
+    """PATCH username: feature level 2, which a new node commits within a few
+    seconds of its start (503 until then, DEPLOY.md "Upgrades")."""
+    deadline = time.time() + 15 * SLOW
+    while True:
+        r = server.patch("/api/v1/users/" + user_id, json={"username": username})
+        if r.status_code != 503 or time.time() > deadline:
+            return r
+        assert "needs cluster level 2" in r.text, r.text
+        time.sleep(0.2)
+
+
+def test_patch_username_renames_the_login_and_is_audited(module_server):
+    user = module_server.create_user("ren-before")
+    module_server.create_user("ren-taken")
+    r = rename(module_server, user["id"], "Ren-After")
+    assert r.status_code == 200, r.text
+    assert r.json()["username"] == "Ren-After"
+    assert module_server.login("ren-after", USER_PASSWORD)  # names compare ignoring case
+    assert_error(login_raw(module_server, {"username": "ren-before", "password": USER_PASSWORD}), 401)
+    assert_error(rename(module_server, user["id"], "REN-TAKEN"), 409, "conflict")
+    assert_error(rename(module_server, user["id"], "bad name!"), 400)
+    assert_error(rename(module_server, "no-such-user", "someone"), 404)
+    events = module_server.get("/api/v1/audit", params={"action": "user.renamed"}).json()["items"]
+    assert any(e["target"] == "Ren-After" and e["detail"]["from"] == "ren-before" for e in events), events
 
 
 def test_admin_cannot_demote_or_delete_self(module_server):

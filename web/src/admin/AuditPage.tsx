@@ -14,6 +14,7 @@ const kActions = [
   "user.deleted",
   "user.password_reset",
   "user.role_changed",
+  "user.renamed",
   "track.uploaded",
   "track.deleted",
   "playlist.deleted",
@@ -21,6 +22,7 @@ const kActions = [
   "member.promoted",
   "member.removed",
   "cluster.join_token_changed",
+  "cluster.level_raised",
 ];
 
 function describeDetail(detail: Record<string, unknown>): string {
