@@ -3,6 +3,7 @@
 # same blob files, same machine, same run.
 #
 #   bench/stream_bench.sh [--quick] [--conns "100 1000"] [--duration 15] [--nginx-workers "1 2"]
+#                         [--serve-flags "--io-threads 1"]
 #
 # Setup: 20 MP3 files of ~4.8 MB (5 min, 128 kbps; one ffmpeg encode, then 20
 # distinct ID3 tags so each has distinct bytes) uploaded to a fresh node; nginx
@@ -14,8 +15,8 @@
 #          20 ms and times connect + GET until the first response byte.
 #   range: wrk -t2 -cC -dD with "Range: bytes=0-0" on every request: the body
 #          is 1 byte, so wrk latency ~ TTFB of C concurrent requesters.
-# Dispotify runs with its defaults (1 I/O thread, --workers 16); nginx with
-# worker_processes 1 (matches our one I/O thread) and 2 (= cores).
+# Dispotify runs with its defaults (one I/O thread per core) plus
+# --serve-flags; nginx with worker_processes 1 and 2 (= cores).
 # Goal: Dispotify >= 90% of nginx.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -25,12 +26,14 @@ CONNS="100 1000"
 DURATION=15
 NGINX_WORKERS="1 2"
 NFILES=20
+SERVE_FLAGS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) CONNS="100"; DURATION=5; NGINX_WORKERS="1"; NFILES=8; shift ;;
     --conns) CONNS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --nginx-workers) NGINX_WORKERS="$2"; shift 2 ;;
+    --serve-flags) SERVE_FLAGS="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -38,7 +41,7 @@ for t in wrk nginx ffmpeg; do command -v $t >/dev/null || { echo "missing $t: ru
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 bench_init
 
-echo "# stream_bench: $NFILES files, conns {$CONNS}, ${DURATION}s per run, nginx workers {$NGINX_WORKERS}"
+echo "# stream_bench: $NFILES files, conns {$CONNS}, ${DURATION}s per run, nginx workers {$NGINX_WORKERS}, serve flags {$SERVE_FLAGS}"
 machine_line
 echo "wrk: $(wrk -v 2>&1 | head -1); nginx: $(nginx -v 2>&1); ulimit -n $(ulimit -n)"
 
@@ -50,7 +53,8 @@ ffmpeg -nostdin -loglevel error -y -f lavfi -i "sine=frequency=440:duration=300"
 
 # --- dispotify ----------------------------------------------------------------
 DATA="$BENCH_TMP/data"
-start_dispotify "$DATA"
+# shellcheck disable=SC2086 # flags are words
+start_dispotify "$DATA" $SERVE_FLAGS
 TOKEN=$(login "$DSP_URL")
 : >"$BENCH_TMP/paths-dsp"; : >"$BENCH_TMP/paths-nginx"
 for f in "$BENCH_TMP"/files/*/*.mp3; do

@@ -9,6 +9,7 @@
 #include "api/json_input.h"
 #include "api/routes.h"
 #include "api/serving.h"
+#include "api/track_cache.h"
 #include "api/track_stream.h"
 #include "base/fs.h"
 #include "base/sha256.h"
@@ -161,8 +162,19 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
 
 namespace {
 
-net::Response stream_track(ApiContext& ctx, Call& call) {
-  API_ASSIGN_OR_RESPOND(auto track, ctx.catalog.track(call.param(0)));
+// The track a stream asks for, from the cache when nothing was applied
+// since it was read (api/track_cache.h); null when the catalog has none.
+Result<TrackCache::Entry> find_track(ApiContext& ctx, TrackCache& tracks, const std::string& id) {
+  // Read before the lookup: the row is at least as fresh as this index.
+  const uint64_t index = ctx.catalog.applied_index();
+  if (auto hit = tracks.find(id, index)) return hit;
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::Track> track, ctx.catalog.track(id));
+  if (!track) return TrackCache::Entry();
+  return tracks.insert(index, std::move(*track));
+}
+
+net::Response stream_track(ApiContext& ctx, TrackCache& tracks, Call& call) {
+  API_ASSIGN_OR_RESPOND(auto track, find_track(ctx, tracks, call.param(0)));
   if (!track) {
     // Uploaded through another node a moment ago, and not applied here yet?
     // Catch up with the cluster once before answering 404 (the barrier
@@ -173,7 +185,7 @@ net::Response stream_track(ApiContext& ctx, Call& call) {
       return later;
     }
     if (ctx.proposer.read_barrier().ok()) {
-      API_ASSIGN_OR_RESPOND(track, ctx.catalog.track(call.param(0)));
+      API_ASSIGN_OR_RESPOND(track, find_track(ctx, tracks, call.param(0)));
     }
     if (!track) return error_response(Errc::not_found, "no track " + call.param(0));
   }
@@ -278,9 +290,10 @@ net::Response serve_cover(ApiContext& ctx, const net::Request& request, const st
 void add_stream_routes(Router& router, ApiContext& ctx) {
   // Streams and covers read this node's catalog as it is: a node cut off
   // from the majority still plays what it has.
+  auto tracks = std::make_shared<TrackCache>();
   router.add(
-      "GET", "/api/v1/tracks/{id}/stream", Permission::listen, [&](Call& c) { return stream_track(ctx, c); },
-      Consistency::local);
+      "GET", "/api/v1/tracks/{id}/stream", Permission::listen,
+      [&ctx, tracks](Call& c) { return stream_track(ctx, *tracks, c); }, Consistency::local);
   // A player whose own node went away goes on streaming from another one
   // (an <audio crossorigin> element fed through Web Audio needs CORS).
   router.allow_cross_origin_reads("/api/v1/tracks/{id}/stream");

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -42,6 +43,11 @@
 namespace dispotify::cli {
 namespace {
 
+// Bounds --io-threads: more I/O threads than this only add contention.
+constexpr int64_t kIoThreadsMax = 256;
+
+unsigned cores() { return std::max(1U, std::thread::hardware_concurrency()); }
+
 const std::vector<OptionSpec> kServeOptions = {
     {"config", "", "TOML file with any of these settings"},
     {"data-dir", "./dispotify-data", "where the catalog, blobs and caches live"},
@@ -76,6 +82,8 @@ const std::vector<OptionSpec> kServeOptions = {
     {"rebalance-rate", "64MiB", "bytes per second this node copies to repair or rebalance blobs"},
     {"rereplicate-after", "600", "seconds a node may be unreachable before its blobs are copied elsewhere"},
     {"garbage-grace", "60", "seconds an unused blob copy is kept before it is deleted"},
+    {"io-threads", std::to_string(cores()),
+     "threads that run connections: read requests, start streams, write answers (one per core)"},
     {"workers", "64",
      "request worker threads (writes hold one until committed: more threads, bigger group commits)"},
     {"web-dir", "", "the built web app to serve at / (default: web/ beside the binary, else ../web/dist)"},
@@ -314,6 +322,8 @@ int run_serve(const std::vector<std::string>& args) {
   if (!min_free.ok()) return fail(min_free.error());
   auto workers = options.get_int("workers", 1, 1024);
   if (!workers.ok()) return fail(workers.error());
+  auto io_threads = options.get_int("io-threads", 1, kIoThreadsMax);
+  if (!io_threads.ok()) return fail(io_threads.error());
   auto limits = parse_limit_options(options);
   if (!limits.ok()) return fail(limits.error());
   auto scrub_rate = options.get_bytes("scrub-rate");
@@ -477,18 +487,24 @@ int run_serve(const std::vector<std::string>& args) {
   server_options.host = listen->host;
   server_options.port = listen->port;
   server_options.worker_threads = static_cast<size_t>(*workers);
+  // One I/O thread per core: one thread took 1,000 busy connections in turn
+  // (docs/BENCHMARKS.md section 1). Sessions are strands, so any thread may run any.
+  server_options.io_threads = static_cast<size_t>(*io_threads);
   apply_limits(*limits, server_options);
   server_options.body_bytes_max = *upload_max + (1 << 20);  // room for multipart framing
-  // Starting a stream is two catalog point lookups and an open(2): cheaper
-  // than handing the request to a worker thread and back.
-  // A transcode (?format=) starts ffmpeg and waits for its first bytes: a
-  // worker's job.
+  // Starting a stream is two in-memory lookups (token, track) and an
+  // open(2): cheaper than handing the request to a worker thread and back.
+  // A transcode (?format=, or a ?max_bitrate= below the track's, or a
+  // ?time_offset=) starts ffmpeg and waits for its first bytes: a worker's job.
   server_options.run_inline = [](const net::Request& r) {
     return (r.method == "GET" || r.method == "HEAD") && r.path.starts_with("/api/v1/tracks/") &&
-           r.path.ends_with("/stream") && !r.query_param("format");
+           r.path.ends_with("/stream") && !r.query_param("format") && !r.query_param("max_bitrate") &&
+           !r.query_param("time_offset");
   };
   server_options.on_access = [&metrics](const net::AccessRecord& r) {
     metrics.observe(r);
+    // The fields cost five string copies: not for every request when unused.
+    if (log::level() > log::Level::debug) return;
     log::debug("request", {{"method", r.method},
                            {"path", r.path},
                            {"status", r.status},

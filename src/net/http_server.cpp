@@ -8,10 +8,9 @@
 // which posts a coroutine onto the session strand and blocks until it ends.
 #include "net/http_server.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <strings.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -71,6 +70,8 @@ constexpr uint64_t kBodyReadBackstopMs = 2'000;
 // does not reset the connection before the client has read our response.
 constexpr size_t kLingerBytesMax = 1 << 20;
 constexpr uint64_t kLingerTimeoutMs = 500;
+// Connections taken from the listen queue per wake-up of the accept loop.
+constexpr size_t kAcceptBatchMax = 64;
 
 std::chrono::milliseconds ms(uint64_t value) { return std::chrono::milliseconds(value); }
 
@@ -138,6 +139,7 @@ struct ServerState {
         workers(options.worker_threads) {}
 
   asio::awaitable<void> accept_loop();
+  void admit(tcp::socket socket);  // on the acceptor strand
   static void refuse(tcp::socket& socket, std::string_view message);
   bool at_capacity();
   bool register_session(Session* session);
@@ -224,7 +226,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                     asio::const_buffer c = {});
   asio::awaitable<WriteOutcome> write_file(const FileBody& file);
   asio::awaitable<WriteOutcome> write_file_copied(const FileBody& file);
-  void set_cork(bool on);
+  asio::awaitable<bool> write_file_head(std::string_view head, bool body_follows);
   asio::awaitable<WriteOutcome> write_chunks(ChunkSource& source, std::optional<uint64_t> declared_length);
   asio::awaitable<bool> wait_writable();
   asio::awaitable<void> linger_close();
@@ -464,15 +466,9 @@ asio::awaitable<WriteOutcome> Session::write_response(Response& response, bool h
     if (length_allowed) framing.content_length = file->length;
     const std::string head =
         format_response_head(response.status, response.headers, framing, keep_alive, date);
-    // Cork the socket (like nginx's tcp_nopush) so that the head and the
-    // first bytes of the file leave in one segment instead of two.
-    const bool cork = !no_body && file->length > 0;
-    if (cork) set_cork(true);
-    if (!co_await write_bytes(asio::buffer(head))) co_return WriteOutcome{0, false};
+    if (!co_await write_file_head(head, !no_body && file->length > 0)) co_return WriteOutcome{0, false};
     if (no_body) co_return WriteOutcome{};
-    const WriteOutcome outcome = co_await write_file(*file);
-    if (cork) set_cork(false);  // flushes what is left
-    co_return outcome;
+    co_return co_await write_file(*file);
   }
   auto& source = std::get<std::shared_ptr<ChunkSource>>(response.body);
   BodyFraming framing;
@@ -486,10 +482,25 @@ asio::awaitable<WriteOutcome> Session::write_response(Response& response, bool h
   co_return co_await write_chunks(*source, framing.content_length);
 }
 
-void Session::set_cork(bool on) {
-  const int value = on ? 1 : 0;
-  // Best effort: a failure only costs an extra segment.
-  (void)::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
+// Head and first body bytes should leave in one segment, as nginx's
+// tcp_nopush (TCP_CORK) does, but without its two setsockopt(2) calls per
+// response (18 % of the I/O thread's time on 1-byte ranges, perf in
+// docs/BENCHMARKS.md section 1): the head is sent with MSG_MORE, so the
+// kernel holds it until sendfile(2) adds the body. The socket is idle
+// between responses, so it nearly always takes the head whole; what it
+// does not take is written the usual way.
+asio::awaitable<bool> Session::write_file_head(std::string_view head, bool body_follows) {
+  if (body_follows && !stream_.is_tls()) {
+    const ssize_t n = ::send(stream_.socket().native_handle(), head.data(), head.size(),
+                             MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n == static_cast<ssize_t>(head.size())) co_return true;
+    if (n > 0) {
+      head.remove_prefix(static_cast<size_t>(n));
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      co_return false;
+    }
+  }
+  co_return co_await write_bytes(asio::buffer(head));
 }
 
 // Waits until the socket accepts more bytes, up to the write timeout.
@@ -674,44 +685,58 @@ void ServerState::refuse(tcp::socket& socket, std::string_view message) {
 }
 
 asio::awaitable<void> ServerState::accept_loop() {
+  beast::error_code ec;
+  // Non-blocking, so that the batch below stops when the queue is empty.
+  acceptor.non_blocking(true, ec);
   while (!stopping) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kAsTuple);
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) break;
-    if (ec) {
+    auto [accept_ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kAsTuple);
+    if (accept_ec == asio::error::operation_aborted || !acceptor.is_open()) break;
+    if (accept_ec) {
       // EMFILE and friends: back off briefly instead of spinning.
-      log::warn("accept failed", {{"error", ec.message()}});
+      log::warn("accept failed", {{"error", accept_ec.message()}});
       grace_timer.expires_after(std::chrono::milliseconds(50));
       co_await grace_timer.async_wait(kAsTuple);
       continue;
     }
-    beast::error_code endpoint_ec;
-    const auto remote = socket.remote_endpoint(endpoint_ec);
-    if (endpoint_ec) continue;
-    // A file response is a header write then sendfile(2): without NODELAY,
-    // Nagle holds the body until the client's delayed ACK of the header
-    // (up to 40 ms per response, measured in bench/stream_bench.sh).
-    socket.set_option(tcp::no_delay(true), endpoint_ec);
-    if (at_capacity()) {
-      tcp::socket plain(std::move(socket));
-      refuse(plain, "too many connections");
-      continue;
+    admit(std::move(socket));
+    // Every connection already waiting is taken now: one per turn of the
+    // event loop would leave new clients (a burst of 1,000) queued behind
+    // every busy connection's requests for seconds.
+    for (size_t i = 1; i < kAcceptBatchMax && !stopping; ++i) {
+      tcp::socket next(asio::make_strand(ioc));
+      if (acceptor.accept(next, ec); ec) break;  // would_block: the queue is empty
+      admit(std::move(next));
     }
-    auto address_slot = address_limiter.try_acquire(remote.address().to_string());
-    if (!address_slot.held()) {
-      tcp::socket plain(std::move(socket));
-      refuse(plain, "too many connections from this address");
-      continue;
-    }
-    // Only this loop registers sessions, so the capacity check still holds;
-    // a refusal here means stop() came in between (the destructor's
-    // unregister is then a no-op).
-    auto session =
-        std::make_shared<Session>(*this, std::move(socket), endpoint_text(remote),
-                                  options.tls ? options.tls->get() : nullptr, std::move(address_slot));
-    if (!register_session(session.get())) continue;
-    asio::co_spawn(
-        session->executor(), [session]() { return session->run(); }, asio::detached);
   }
+}
+
+// A new connection: refused (503) beyond the limits, else a session.
+void ServerState::admit(tcp::socket socket) {
+  beast::error_code endpoint_ec;
+  const auto remote = socket.remote_endpoint(endpoint_ec);
+  if (endpoint_ec) return;
+  // A file response is a header write then sendfile(2): without NODELAY,
+  // Nagle holds the body until the client's delayed ACK of the header
+  // (up to 40 ms per response, measured in bench/stream_bench.sh).
+  socket.set_option(tcp::no_delay(true), endpoint_ec);
+  if (at_capacity()) {
+    refuse(socket, "too many connections");
+    return;
+  }
+  auto address_slot = address_limiter.try_acquire(remote.address().to_string());
+  if (!address_slot.held()) {
+    refuse(socket, "too many connections from this address");
+    return;
+  }
+  // Only the accept loop registers sessions, so the capacity check still
+  // holds; a refusal here means stop() came in between (the destructor's
+  // unregister is then a no-op).
+  auto session =
+      std::make_shared<Session>(*this, std::move(socket), endpoint_text(remote),
+                                options.tls ? options.tls->get() : nullptr, std::move(address_slot));
+  if (!register_session(session.get())) return;
+  asio::co_spawn(
+      session->executor(), [session]() { return session->run(); }, asio::detached);
 }
 
 void ServerState::begin_shutdown() {
