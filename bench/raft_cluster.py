@@ -85,18 +85,22 @@ def req(method, port, path, body=None, headers=None, timeout=5.0):
         c.close()
 
 
-def peer_req(data_dir, port, path, timeout=5.0):
+def peer_req(data_dir, port, path, timeout=5.0, tls=True):
     """GET on a peer port, over mutual TLS with the certificate of the node
-    whose data dir this is, or of a sibling while it has none (docs/SECURITY.md)."""
+    whose data dir this is, or of a sibling while it has none (docs/SECURITY.md);
+    plain HTTP with tls=False (nodes started with --peer-tls off)."""
     root = os.path.dirname(data_dir)
     mine = os.path.join(data_dir, "cluster", "node.pem")
     pems = [mine] + sorted(os.path.join(root, d, "cluster", "node.pem") for d in os.listdir(root))
-    pem = next(p for p in pems if os.path.exists(p))
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    ctx.load_cert_chain(pem)
-    c = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=ctx)
+    pem = next((p for p in pems if os.path.exists(p)), None)
+    if pem is None or not tls:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    else:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.load_cert_chain(pem)
+        c = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=ctx)
     try:
         c.request("GET", path)
         r = c.getresponse()
@@ -160,6 +164,9 @@ class Node:
             cmd += ["--join", ",".join(self.join)]
         return cmd + self.extra
 
+    def peer_tls_off(self):
+        return any(a == "off" and b == "--peer-tls" for b, a in zip(self.extra, self.extra[1:]))
+
     def start(self, wait=True):
         self.proc = spawn(self.command(), self.log)
         if wait:
@@ -182,7 +189,8 @@ class Node:
             stop_proc(self.proc)
 
     def status(self, timeout=2.0):
-        st, body = peer_req(self.data, self.peer_port, "/peer/v1/status", timeout=timeout)
+        st, body = peer_req(self.data, self.peer_port, "/peer/v1/status", timeout=timeout,
+                            tls=not self.peer_tls_off())
         if st != 200:
             raise ValueError("status %d" % st)
         return json.loads(body)

@@ -42,6 +42,7 @@ def main():
     ap.add_argument("--entry-bytes", type=int, default=256)
     ap.add_argument("--playlists", type=int, default=256)
     ap.add_argument("--strace-seconds", type=int, default=4)
+    ap.add_argument("--peer-tls", choices=["on", "off"], default="on")
     ap.add_argument("--json-out")
     a = ap.parse_args()
     conns = [int(c) for c in a.conns.split()]
@@ -50,7 +51,7 @@ def main():
     value_bytes = a.entry_bytes - ETCD_KEY_BYTES
     assert name_bytes >= 1 and name_bytes <= 200, "playlist names are 1..200 bytes"
 
-    dsp = rc.DspCluster(a.binary, os.path.join(a.tmp, "dsp"))
+    dsp = rc.DspCluster(a.binary, os.path.join(a.tmp, "dsp"), extra=["--peer-tls", a.peer_tls])
     os.makedirs(os.path.join(a.tmp, "dsp"))
     etcd = rc.EtcdCluster(os.path.join(a.tmp, "etcd"))
     os.makedirs(os.path.join(a.tmp, "etcd"))
@@ -64,8 +65,8 @@ def main():
             f.write("\n".join(ids) + "\n")
         dsp_args = ["dispotify", ids_file, dsp.token, name_bytes]
         etcd_args = ["etcd", a.playlists, value_bytes]
-        print("dispotify: 3 nodes, PATCH /api/v1/playlists/{id} (rename; %d playlists), Raft entry data %d bytes"
-              % (a.playlists, DSP_ENTRY_FIXED + name_bytes))
+        print("dispotify: 3 nodes, --peer-tls %s, PATCH /api/v1/playlists/{id} (rename; %d playlists), "
+              "Raft entry data %d bytes" % (a.peer_tls, a.playlists, DSP_ENTRY_FIXED + name_bytes))
         print("etcd %s: 3 members, POST /v3/kv/put via the HTTP/JSON gateway, %d keys, key %d + value %d = %d bytes"
               % (etcd_version(), a.playlists, ETCD_KEY_BYTES, value_bytes, ETCD_KEY_BYTES + value_bytes))
         dsp_pids = lambda: [n.proc.pid for n in dsp.nodes if n.running()]  # noqa: E731

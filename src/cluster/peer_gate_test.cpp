@@ -27,6 +27,7 @@ TEST(PeerGate, WithoutACertificateOnlyJoinAndHello) {
        std::vector<std::pair<std::string, std::string>>{{"POST", "/peer/v1/raft"},
                                                         {"GET", "/peer/v1/status"},
                                                         {"POST", "/peer/v1/propose"},
+                                                        {"POST", "/peer/v1/propose-batch"},
                                                         {"POST", "/peer/v1/remove"},
                                                         {"POST", "/peer/v1/admit"},
                                                         {"PUT", "/peer/v1/blobs"},

@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "base/check.h"
 #include "base/json_escape.h"
 #include "base/log.h"
 #include "cluster/catalog_entry.h"
@@ -12,6 +13,7 @@
 #include "cluster/peer_client.h"
 #include "cluster/peer_transport.h"
 #include "cluster/propose_answer.h"
+#include "cluster/propose_batch.h"
 
 namespace dispotify::cluster {
 namespace {
@@ -63,23 +65,64 @@ Result<std::string> read_body(net::Request& request, size_t bytes_max) {
   }
 }
 
+// Forwarded writes parked on this node's peer workers (a single write or a
+// batch each): beyond kForwardedWritesInFlightMax they get 503, so Raft
+// traffic always finds a free worker.
+class ForwardedSlot {
+ public:
+  ForwardedSlot() { ++in_flight_; }
+  ~ForwardedSlot() { --in_flight_; }
+  ForwardedSlot(const ForwardedSlot&) = delete;
+  ForwardedSlot& operator=(const ForwardedSlot&) = delete;
+  bool over_limit() const { return in_flight_.load() > kForwardedWritesInFlightMax; }
+
+ private:
+  static inline std::atomic<int> in_flight_{0};
+};
+
 net::Response propose(ClusterService& service, net::Request& request) {
   constexpr const char* kRoute = "POST /peer/v1/propose";
   auto body = read_body(request, kProposeBodyBytesMax);
   if (!body.ok()) return error(body.error(), kRoute);
   if (auto decoded = decode_catalog_entry(*body); !decoded.ok()) return error(decoded.error(), kRoute);
   if (!service.runner().is_leader()) return error(make_error(Errc::unavailable, "not the leader"), kRoute);
-  static std::atomic<int> in_flight{0};
-  struct Slot {
-    Slot() { ++in_flight; }
-    ~Slot() { --in_flight; }
-  } slot;
-  if (in_flight.load() > kForwardedWritesInFlightMax) {
+  const ForwardedSlot slot;
+  if (slot.over_limit()) {
     return error(make_error(Errc::unavailable, "too many forwarded writes in flight"), kRoute);
   }
   auto committed = service.runner().propose(std::move(*body), kWriteTimeoutMs);
   if (!committed.ok()) return error(committed.error(), kRoute);
   return text(200, encode_propose_answer(*committed), kRoute);
+}
+
+// Many forwarded writes in one request (propose_batch.h): every entry is
+// checked, the valid ones are proposed together, each gets its own answer.
+net::Response propose_batch(ClusterService& service, net::Request& request) {
+  constexpr const char* kRoute = "POST /peer/v1/propose-batch";
+  auto body = read_body(request, kProposeBatchBytesMax + 4 * (kProposeBatchEntriesMax + 1));
+  if (!body.ok()) return error(body.error(), kRoute);
+  auto entries = decode_propose_batch(*body);
+  if (!entries.ok()) return error(entries.error(), kRoute);
+  if (!service.runner().is_leader()) return error(make_error(Errc::unavailable, "not the leader"), kRoute);
+  const ForwardedSlot slot;
+  if (slot.over_limit()) {
+    return error(make_error(Errc::unavailable, "too many forwarded writes in flight"), kRoute);
+  }
+  std::vector<Result<Committed>> answers(entries->size(), make_error(Errc::internal, "unanswered"));
+  std::vector<std::string> valid;
+  std::vector<size_t> positions;
+  for (size_t i = 0; i < entries->size(); ++i) {
+    if (auto decoded = decode_catalog_entry((*entries)[i]); !decoded.ok()) {
+      answers[i] = decoded.error();
+      continue;
+    }
+    valid.push_back(std::move((*entries)[i]));
+    positions.push_back(i);
+  }
+  std::vector<Result<Committed>> proposed = service.runner().propose_batch(std::move(valid), kWriteTimeoutMs);
+  DISPOTIFY_CHECK(proposed.size() == positions.size());
+  for (size_t i = 0; i < positions.size(); ++i) answers[positions[i]] = std::move(proposed[i]);
+  return text(200, encode_batch_answers(answers), kRoute);
 }
 
 // A JSON exchange of the join family: the body decoded, the service's
@@ -142,6 +185,7 @@ net::Handler make_peer_handler(ClusterService& service, AddressBook& addresses,
           [&service](std::vector<raft::Message> m) { service.runner().deliver(std::move(m)); });
     }
     if (post && request.path == "/peer/v1/propose") return propose(service, request);
+    if (post && request.path == kProposeBatchPath) return propose_batch(service, request);
     if (post && request.path == "/peer/v1/join") {
       return json_exchange(request, "POST /peer/v1/join", decode_proven_ask,
                            [&](const ProvenAsk& ask) { return service.join(ask); });

@@ -1,6 +1,7 @@
 // The node-to-node HTTP routes on the peer port (docs/API.md, "Peer port"):
 //   POST /peer/v1/raft       Raft messages (docs/formats/raft_messages.md)
 //   POST /peer/v1/propose    a catalog entry forwarded to the leader
+//   POST /peer/v1/propose-batch  many, answered each (propose_batch.h)
 //   POST /peer/v1/join       a joining node's proven ask (join_messages.h); no certificate needed
 //   POST /peer/v1/admit      a member asks the leader to record a member (join_messages.h)
 //   GET  /peer/v1/hello      {"cluster": bool}; no certificate needed

@@ -6,7 +6,6 @@
 #include "base/random.h"
 #include "catalog/feature_level.h"
 #include "cluster/catalog_entry.h"
-#include "cluster/propose_answer.h"
 
 namespace dispotify::cluster {
 namespace {
@@ -52,7 +51,7 @@ Status RaftProposer::propose_with_id(const catalog::Command& command, const std:
       if (committed.error().code != Errc::unavailable) return std::move(committed).error();
       last = std::move(committed).error();
     } else {
-      auto answer = forward(data, remaining_ms(deadline));
+      auto answer = forwarder_.forward(data, remaining_ms(deadline));
       if (answer.ok()) {
         // Read-your-writes: answer once this node shows the write too.
         DISPOTIFY_TRY(runner_.wait_applied(answer->index, std::max<uint64_t>(remaining_ms(deadline), 1)));
@@ -64,17 +63,6 @@ Status RaftProposer::propose_with_id(const catalog::Command& command, const std:
     std::this_thread::sleep_for(kRetryPause);
   }
   return make_error(Errc::unavailable, "the write could not be committed in time: " + last.message);
-}
-
-Result<Committed> RaftProposer::forward(const std::string& data, uint64_t timeout_ms) {
-  DISPOTIFY_ASSIGN_OR_RETURN(net::ClientResponse response,
-                             leader_.post("/peer/v1/propose", data, timeout_ms));
-  if (response.status == 503) return make_error(Errc::unavailable, "the leader is busy: " + response.body);
-  if (response.status != 200) {
-    return make_error(Errc::internal, "the leader refused a forwarded write (" +
-                                          std::to_string(response.status) + "): " + response.body);
-  }
-  return decode_propose_answer(response.body);
 }
 
 }  // namespace dispotify::cluster

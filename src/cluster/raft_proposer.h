@@ -1,8 +1,9 @@
 // The catalog's Proposer in a cluster: every command goes through the Raft
 // log. On the leader it is proposed directly; elsewhere it is forwarded to
-// the leader's peer port (POST /peer/v1/propose) and the answer waits until
-// this node has applied it too, so a client reads its own writes from the
-// node it wrote to.
+// the leader's peer port, with the other writes waiting there, in one
+// POST /peer/v1/propose-batch (forward_batcher.h), and the answer waits
+// until this node has applied it too, so a client reads its own writes from
+// the node it wrote to.
 //
 // Each command gets a request id that travels with it through every retry
 // (to a new leader, after a lost answer): the catalog applies an id once,
@@ -13,6 +14,7 @@
 #pragma once
 
 #include "catalog/proposer.h"
+#include "cluster/forward_batcher.h"
 #include "cluster/leader_client.h"
 #include "cluster/raft_runner.h"
 
@@ -25,7 +27,7 @@ inline constexpr uint64_t kReadTimeoutMs = 1'500;
 
 class RaftProposer final : public catalog::Proposer {
  public:
-  RaftProposer(RaftRunner& runner, LeaderClient& leader) : runner_(runner), leader_(leader) {}
+  RaftProposer(RaftRunner& runner, LeaderClient& leader) : runner_(runner), forwarder_(leader) {}
   Status propose(const catalog::Command& command) override;
   Status read_barrier() override { return runner_.read_barrier(kReadTimeoutMs); }
 
@@ -35,11 +37,8 @@ class RaftProposer final : public catalog::Proposer {
                                        uint64_t timeout_ms);
 
  private:
-  // Sends the entry to the leader's POST /peer/v1/propose.
-  [[nodiscard]] Result<Committed> forward(const std::string& data, uint64_t timeout_ms);
-
   RaftRunner& runner_;
-  LeaderClient& leader_;
+  ForwardBatcher forwarder_;
 };
 
 }  // namespace dispotify::cluster

@@ -1,5 +1,6 @@
 #include "cluster/raft_runner.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "base/clock.h"
@@ -373,19 +374,52 @@ void RaftRunner::fail_pending(const std::string& why) {
   conf_waiters_.clear();
 }
 
+void RaftRunner::propose_here(std::string data, std::shared_ptr<std::promise<Result<Committed>>> promise) {
+  auto index = node_->propose(std::move(data));
+  if (!index.ok()) {
+    promise->set_value(std::move(index).error());
+    return;
+  }
+  proposals_.emplace(index->value(), ProposalWaiter{node_->current_term(), std::move(promise)});
+}
+
 Result<Committed> RaftRunner::propose(std::string data, uint64_t timeout_ms) {
   auto promise = std::make_shared<std::promise<Result<Committed>>>();
   auto future = promise->get_future();
-  const bool posted = post([this, promise, data = std::move(data)]() mutable {
-    auto index = node_->propose(std::move(data));
-    if (!index.ok()) {
-      promise->set_value(std::move(index).error());
-      return;
-    }
-    proposals_.emplace(index->value(), ProposalWaiter{node_->current_term(), promise});
+  const bool posted = post([this, promise = std::move(promise), data = std::move(data)]() mutable {
+    propose_here(std::move(data), std::move(promise));
   });
   if (!posted) return unavailable("the node is shutting down");
   return wait_for(future, timeout_ms, "the write");
+}
+
+std::vector<Result<Committed>> RaftRunner::propose_batch(std::vector<std::string> entries,
+                                                         uint64_t timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::vector<std::shared_ptr<std::promise<Result<Committed>>>> promises;
+  std::vector<std::future<Result<Committed>>> futures;
+  promises.reserve(entries.size());
+  futures.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    promises.push_back(std::make_shared<std::promise<Result<Committed>>>());
+    futures.push_back(promises.back()->get_future());
+  }
+  const bool posted = post([this, promises = std::move(promises), entries = std::move(entries)]() mutable {
+    for (size_t i = 0; i < entries.size(); ++i) propose_here(std::move(entries[i]), std::move(promises[i]));
+  });
+  std::vector<Result<Committed>> answers;
+  answers.reserve(futures.size());
+  for (auto& future : futures) {
+    if (!posted) {
+      answers.emplace_back(Error{Errc::unavailable, "the node is shutting down"});
+      continue;
+    }
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    answers.emplace_back(
+        wait_for(future, static_cast<uint64_t>(std::max<int64_t>(left.count(), 0)), "the write"));
+  }
+  return answers;
 }
 
 Status RaftRunner::read_barrier(uint64_t timeout_ms) {

@@ -114,6 +114,11 @@ class RaftRunner {
   // not the leader (the message names the leader hint), when leadership is
   // lost before the entry commits, or when timeout_ms passes.
   [[nodiscard]] Result<Committed> propose(std::string data, uint64_t timeout_ms);
+  // The same for several entries at once (forwarded in one batch): they are
+  // proposed in one runner task, so they share a Ready (group commit). One
+  // answer per entry, in order, each bounded by timeout_ms.
+  [[nodiscard]] std::vector<Result<Committed>> propose_batch(std::vector<std::string> entries,
+                                                             uint64_t timeout_ms);
   // Linearizable read barrier (thesis §6.4): returns once this node has
   // applied everything committed before the call. Concurrent callers share
   // one ReadIndex round. Errc::unavailable without a reachable leader.
@@ -153,6 +158,8 @@ class RaftRunner {
   void send_messages(std::vector<raft::Message> messages);
   [[nodiscard]] Status apply_entries(const std::vector<raft::Entry>& entries);
   void install_snapshot(const raft::SnapshotMeta& meta);
+  // On the runner thread: appends one entry and registers its waiter.
+  void propose_here(std::string data, std::shared_ptr<std::promise<Result<Committed>>> promise);
   void answer_waiters(uint64_t applied);
   void start_read_round();
   void fail_pending(const std::string& why);

@@ -61,6 +61,36 @@ def test_three_nodes_agree_and_a_write_on_any_node_is_read_on_every_node(cluster
             assert all(not e["time"].startswith("1970") for e in events), events
 
 
+def test_concurrent_writes_through_a_follower_each_get_their_own_answer_and_are_read_back_there(cluster3):
+    # A follower sends the writes it receives meanwhile to the leader in
+    # batches (POST /peer/v1/propose-batch). Each request still gets its
+    # own answer; the same Idempotency-Key sent twice at once (often in one
+    # batch) is applied once; and every acknowledged write is read at once
+    # on the follower that took it, from its local copy (read-your-writes).
+    token = cluster3.token
+    follower = cluster3.followers()[0]
+    keys = ["batch-%02d" % i for i in range(32)]
+
+    def create(key):
+        r = follower.post("/api/v1/playlists", token=token, json={"name": key},
+                          headers={"Idempotency-Key": key}, timeout=10)
+        assert r.status_code in (200, 201), r.text
+        mine = follower.get("/api/v1/playlists/" + r.json()["id"] + "?consistency=stale", token=token)
+        assert mine.status_code == 200 and mine.json()["name"] == key, mine.text
+        return key, r.json()["id"]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(create, keys + keys))
+    ids = {}
+    for key, playlist_id in results:
+        assert ids.setdefault(key, playlist_id) == playlist_id, key
+    assert len(set(ids.values())) == len(keys)
+    cluster3.wait_applied_equal()
+    for node in cluster3.nodes:
+        names = playlist_names(node, token)
+        assert all(names.count(key) == 1 for key in keys), (node.name, names)
+
+
 def test_kill_9_of_the_leader_under_write_load_loses_no_acknowledged_write(cluster3):
     token = cluster3.token
     leader = cluster3.leader()

@@ -21,6 +21,7 @@ from peer_tls import client_context, credentials
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 
 MEMBER_ROUTES = [("GET", "/peer/v1/status"), ("POST", "/peer/v1/raft"), ("POST", "/peer/v1/propose"),
+                 ("POST", "/peer/v1/propose-batch"),
                  ("POST", "/peer/v1/remove"), ("POST", "/peer/v1/transfer"), ("POST", "/peer/v1/admit"),
                  ("PUT", "/peer/v1/blobs"), ("GET", "/peer/v1/blobs/" + "a" * 64)]
 
