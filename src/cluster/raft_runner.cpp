@@ -409,11 +409,11 @@ std::vector<Result<Committed>> RaftRunner::propose_batch(std::vector<std::string
   });
   std::vector<Result<Committed>> answers;
   answers.reserve(futures.size());
+  if (!posted) {
+    answers.resize(futures.size(), unavailable("the node is shutting down"));
+    return answers;
+  }
   for (auto& future : futures) {
-    if (!posted) {
-      answers.emplace_back(Error{Errc::unavailable, "the node is shutting down"});
-      continue;
-    }
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     answers.emplace_back(

@@ -194,7 +194,7 @@ std::vector<PeerProgress> RaftNode::peer_progress() const {
   std::vector<PeerProgress> out;
   for (const auto& [peer, progress] : progress_) {
     out.push_back(PeerProgress{peer, is_learner_in(conf_, peer), progress.match, progress.next,
-                               progress.state, progress.recent_active});
+                               progress.state, progress.recent_active || progress.active_last_round});
   }
   return out;
 }

@@ -33,9 +33,10 @@ struct Progress {
   LogIndex match;
   LogIndex next{1};
   State state = State::probe;
-  bool probe_sent = false;        // probe: one append outstanding, wait
-  std::deque<LogIndex> inflight;  // replicate: last index of each append in flight
-  bool recent_active = false;     // heard from within this election timeout (CheckQuorum)
+  bool probe_sent = false;         // probe: one append outstanding, wait
+  std::deque<LogIndex> inflight;   // replicate: last index of each append in flight
+  bool recent_active = false;      // heard from within this election timeout (CheckQuorum)
+  bool active_last_round = false;  // recent_active when the last CheckQuorum round ended
   LogIndex match_at_last_heartbeat;
   int stalled_heartbeats = 0;
   uint64_t read_round_acked = 0;  // highest ReadIndex heartbeat round it answered (thesis §6.4)

@@ -235,6 +235,34 @@ TEST(RaftNode, CheckQuorumLeaderStepsDownWithoutHearingFromAMajority) {
   EXPECT_EQ(node.current_term(), Term(1));
 }
 
+// A leader's status names the peers it heard from lately, also just after
+// a CheckQuorum round ended and before any heartbeat of the next one was
+// answered: a leader stopped on purpose picks its successor from it.
+TEST(RaftNode, PeerProgressRemembersPeersHeardFromInTheLastRound) {
+  RaftNode node(config_of(n1, false, /*check_quorum=*/true), {}, {});
+  elect(node);
+  drain(node);
+  const auto active = [&node](NodeId peer) {
+    for (const PeerProgress& p : node.peer_progress())
+      if (p.node == peer) return p.recent_active;
+    ADD_FAILURE() << "no progress for " << peer.value();
+    return false;
+  };
+  const LogIndex last = node.log().last_index();
+  node.step(append_response(n2, n1, node.current_term(), last));
+  node.step(append_response(n3, n1, node.current_term(), last));
+  for (int i = 0; i < 10; ++i) node.tick();  // the round ends; nobody answered in the new one yet
+  drain(node);
+  EXPECT_TRUE(active(n2));
+  EXPECT_TRUE(active(n3));
+  node.step(append_response(n2, n1, node.current_term(), last));
+  for (int i = 0; i < 10; ++i) node.tick();  // a whole round without n3
+  drain(node);
+  ASSERT_EQ(node.role(), Role::leader);
+  EXPECT_TRUE(active(n2));
+  EXPECT_FALSE(active(n3));
+}
+
 // Thesis §4.2.3: "if a server receives a RequestVote request within the
 // minimum election timeout of hearing from a current leader, it does not
 // update its term or grant its vote."

@@ -37,6 +37,7 @@ bool RaftNode::quorum_active() {
   size_t active = is_voter(config_.id) ? 1 : 0;
   for (auto& [peer, progress] : progress_) {
     if (progress.recent_active && is_voter(peer)) ++active;  // learners do not count (thesis §4.2.1)
+    progress.active_last_round = progress.recent_active;
     progress.recent_active = false;
   }
   return active >= quorum_size();

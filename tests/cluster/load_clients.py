@@ -1,7 +1,8 @@
 """Clients that load a cluster while it is restarted, moved or cut:
 writers that retry within a budget, and a player that resumes a stream on
-another node. Used by tests/cluster/test_orchestrator.py and by
-bench/multihost_bench.py."""
+another node; and what a rolling restart or upgrade checks with them once
+it is over. Used by tests/cluster/test_orchestrator.py,
+tests/upgrade/test_rolling_upgrade.py and bench/multihost_bench.py."""
 
 import hashlib
 import random
@@ -12,7 +13,7 @@ import time
 import requests
 import requests.adapters
 
-from netns_cluster import create_playlist
+from netns_cluster import create_playlist, playlist_names
 
 
 class Writer(threading.Thread):
@@ -118,3 +119,52 @@ class Player(threading.Thread):
                     if time.time() - last_byte > self.stall_give_up_s:
                         return  # given up: the test reports the stall
             self.plays.append(hashlib.sha256(got).hexdigest())
+
+
+def wait_caught_up(cluster, node, timeout_s):
+    """`node` is a voter of the leader's configuration and has applied what
+    the leader had committed when it came back."""
+    def caught_up():
+        leader = cluster.leader()
+        target = leader.raft_status()["commit_index"]
+        return node.node_id() in leader.raft_status()["voters"] and node.raft_status()["applied_index"] >= target
+    cluster.wait(caught_up, timeout_s, "%s caught up" % node.name)
+
+
+def stop_load(writers, player, retry_budget_s, play_end_s):
+    """Stops the clients (the play under way ends first) and checks that no
+    write failed beyond its retry budget; the acknowledged writes' names."""
+    for t in writers + [player]:
+        t.stopping.set()
+    for t in writers:
+        t.join(timeout=retry_budget_s + 5)
+    player.join(timeout=play_end_s)
+    assert not player.is_alive(), "the last play did not end"
+    failed = [name for w in writers for name in w.failed]
+    acknowledged = [name for w in writers for name in w.acknowledged]
+    assert not failed, "writes failed beyond the retry budget: %s" % failed
+    assert len(acknowledged) > 20, "too few writes to mean anything: %d" % len(acknowledged)
+    return acknowledged
+
+
+def assert_nothing_lost(cluster, token, acknowledged):
+    """Every acknowledged write is on every node (call once they caught up)."""
+    for n in cluster.nodes:
+        missing = set(acknowledged) - set(playlist_names(n, token, stale=True))
+        assert not missing, "%s lost acknowledged writes: %s" % (n.name, sorted(missing))
+
+
+def assert_played_through(player, content_hash, stall_max_s):
+    """Whole plays with the right bytes, at least one of them resumed on
+    another node after a restart, and no wait for a byte above stall_max_s."""
+    assert player.plays, "the track never played to the end (errors: %s)" % player.errors[-5:]
+    assert player.resumes >= 1, "no restart ever interrupted the stream"
+    assert set(player.plays) == {content_hash}, "a play had wrong bytes"
+    assert player.stall_max_s < stall_max_s, "playback stalled %.1f s (errors: %s)" % (
+        player.stall_max_s, player.errors[-5:])
+
+
+def summary(what, writers, player):
+    return "%s: %d writes, longest %.2f s; %d plays, %d resumes, longest stall %.2f s" % (
+        what, sum(len(w.acknowledged) for w in writers), max(w.longest_s for w in writers), len(player.plays),
+        player.resumes, player.stall_max_s)

@@ -31,7 +31,8 @@ import requests
 from helpers import SLOW, write_big_wav
 import netns
 from netns import net  # noqa: F401 (a fixture)
-from load_clients import Player, Writer
+from load_clients import (Player, Writer, assert_nothing_lost, assert_played_through, stop_load, summary,
+                          wait_caught_up)
 from netns_cluster import NetCluster, create_playlist, playlist_names
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root")
@@ -60,17 +61,6 @@ def named_cluster(tmp_path, net, clusters, size=3, join_name=None):
     c = NetCluster(tmp_path / "c", size, net, join=join, by_name=True)
     clusters.append(c)
     return c
-
-
-def wait_caught_up(cluster, node, timeout=CATCH_UP_S):
-    """`node` is a voter of the leader's configuration and has applied what
-    the leader had committed when it came back."""
-    def caught_up():
-        leader = cluster.leader()
-        target = leader.raft_status()["commit_index"]
-        view = node.raft_status()
-        return node.node_id() in leader.raft_status()["voters"] and view["applied_index"] >= target
-    cluster.wait(caught_up, timeout, "%s caught up" % node.name)
 
 
 def caught_up_ready(node):
@@ -121,7 +111,7 @@ def test_a_node_back_on_a_new_ip_is_found_again_through_its_name(tmp_path, net, 
     assert create_playlist(others[0], token, "while-away").status_code == 201
     moved.start()
     assert moved.host.ip != old_ip
-    wait_caught_up(c, moved)
+    wait_caught_up(c, moved, CATCH_UP_S)
     # It leads again: the others must reach it at its new address to
     # forward writes and to answer its heartbeats.
     r = others[0].post("/api/v1/cluster/transfer-leader", token=token, json={"node_id": moved.node_id()})
@@ -150,7 +140,7 @@ def test_a_node_that_advertises_its_ip_records_its_new_one(tmp_path, net, cluste
     def recorded():
         return all(members_by_name(c, token)[moved.name]["peer_address"] == new_address for _ in c.running())
     c.wait(recorded, CATCH_UP_S, "the new address of %s in the member list" % moved.name)
-    wait_caught_up(c, moved)
+    wait_caught_up(c, moved, CATCH_UP_S)
     assert create_playlist(moved, token, "through-the-moved-node").status_code == 201
     c.wait_applied_equal()
     assert "through-the-moved-node" in playlist_names(c.leader(), token, stale=True)
@@ -178,33 +168,16 @@ def test_a_rolling_restart_keeps_writes_going_and_the_music_playing(tmp_path, ne
         node.start()
         # What a Kubernetes readiness probe waits for before the next pod.
         c.wait(lambda: caught_up_ready(node) == 200, CATCH_UP_S, "%s ready and caught up" % node.name)
-        wait_caught_up(c, node)
+        wait_caught_up(c, node, CATCH_UP_S)
         time.sleep(0.5)
     time.sleep(1)
-    for t in writers + [player]:
-        t.stopping.set()
-    for t in writers:
-        t.join(timeout=WRITE_RETRY_BUDGET_S + 5)
-    player.join(timeout=30 * SLOW)  # the play under way ends first
-    assert not player.is_alive(), "the last play did not end"
-    failed = [name for w in writers for name in w.failed]
-    acknowledged = [name for w in writers for name in w.acknowledged]
-    assert not failed, "writes failed beyond the retry budget: %s" % failed
-    assert len(acknowledged) > 20, "too few writes to mean anything: %d" % len(acknowledged)
+    acknowledged = stop_load(writers, player, WRITE_RETRY_BUDGET_S, 30 * SLOW)
     c.wait_applied_equal()
-    for n in c.nodes:
-        missing = set(acknowledged) - set(playlist_names(n, token, stale=True))
-        assert not missing, "%s lost acknowledged writes: %s" % (n.name, sorted(missing))
-    assert player.plays, "the track never played to the end (errors: %s)" % player.errors[-5:]
+    assert_nothing_lost(c, token, acknowledged)
     # It plays from n0 first, and n0 is restarted first: playing on through
     # restarts is what this test is about.
-    assert player.resumes >= 1, "no restart ever interrupted the stream"
-    assert set(player.plays) == {track["content_hash"]}, "a play had wrong bytes"
-    assert player.stall_max_s < STALL_MAX_S, "playback stalled %.1f s (errors: %s)" % (
-        player.stall_max_s, player.errors[-5:])
-    print("rolling restart: %d writes, longest %.2f s; %d plays, %d resumes, longest stall %.2f s" % (
-        len(acknowledged), max(w.longest_s for w in writers), len(player.plays), player.resumes,
-        player.stall_max_s))
+    assert_played_through(player, track["content_hash"], STALL_MAX_S)
+    print(summary("rolling restart", writers, player))
 
 
 def test_a_bootstrap_host_that_lost_its_volume_joins_the_running_cluster(tmp_path, net, clusters):

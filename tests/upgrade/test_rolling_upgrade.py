@@ -13,22 +13,14 @@ import time
 
 from conftest import OLD_BIN
 from helpers import BIN, SLOW, write_big_wav
-from load_clients import Player, Writer
-from netns_cluster import playlist_names
+from load_clients import (Player, Writer, assert_nothing_lost, assert_played_through, stop_load, summary,
+                          wait_caught_up)
 from versioned_nodes import VersionedCluster, cluster_level
 
 CATCH_UP_S = 15 * SLOW
 WRITE_RETRY_BUDGET_S = 10 * SLOW
 STALL_MAX_S = 5 * SLOW
 LEVEL_CHECK_S = 2.0  # the leader asks the members this often
-
-
-def wait_caught_up(c, node):
-    def caught_up():
-        leader = c.leader()
-        target = leader.raft_status()["commit_index"]
-        return node.node_id() in leader.raft_status()["voters"] and node.raft_status()["applied_index"] >= target
-    c.wait(caught_up, CATCH_UP_S, "%s caught up" % node.name)
 
 
 def test_a_rolling_upgrade_keeps_writes_going_and_the_music_playing(tmp_path):
@@ -55,7 +47,7 @@ def test_a_rolling_upgrade_keeps_writes_going_and_the_music_playing(tmp_path):
             node.binary = BIN
             time.sleep(0.5)
             node.start()
-            wait_caught_up(c, node)
+            wait_caught_up(c, node, CATCH_UP_S)
             if i < len(c.nodes) - 1:
                 # An old node is still a member: level 1, and the level-2
                 # command is refused by the new nodes.
@@ -68,33 +60,17 @@ def test_a_rolling_upgrade_keeps_writes_going_and_the_music_playing(tmp_path):
         c.wait(lambda: all(cluster_level(n, token) == 2 for n in c.nodes), 10 + 3 * LEVEL_CHECK_S,
                "cluster level 2 on every node once the last old node is gone")
         time.sleep(1)
-        for t in writers + [player]:
-            t.stopping.set()
-        for t in writers:
-            t.join(timeout=WRITE_RETRY_BUDGET_S + 5)
-        player.join(timeout=30 * SLOW)
-        assert not player.is_alive(), "the last play did not end"
-        failed = [name for w in writers for name in w.failed]
-        acknowledged = [name for w in writers for name in w.acknowledged]
-        assert not failed, "writes failed beyond the retry budget: %s" % failed
-        assert len(acknowledged) > 20, "too few writes to mean anything: %d" % len(acknowledged)
+        acknowledged = stop_load(writers, player, WRITE_RETRY_BUDGET_S, 30 * SLOW)
         # The feature of level 2, through every node.
         for n in c.nodes:
             r = n.patch("/api/v1/users/%s" % user_id, token=token, json={"username": "ana-" + n.name})
             assert r.status_code == 200, (n.name, r.text)
         c.wait_applied_equal()
+        assert_nothing_lost(c, token, acknowledged)
         for n in c.nodes:
-            missing = set(acknowledged) - set(playlist_names(n, token, stale=True))
-            assert not missing, "%s lost acknowledged writes: %s" % (n.name, sorted(missing))
             r = n.get("/api/v1/users/%s" % user_id, token=token)
             assert r.json()["username"] == "ana-n2", (n.name, r.text)
-        assert player.plays, "the track never played to the end (errors: %s)" % player.errors[-5:]
-        assert player.resumes >= 1, "no restart ever interrupted the stream"
-        assert set(player.plays) == {track["content_hash"]}, "a play had wrong bytes"
-        assert player.stall_max_s < STALL_MAX_S, "playback stalled %.1f s (errors: %s)" % (
-            player.stall_max_s, player.errors[-5:])
-        print("rolling upgrade: %d writes, longest %.2f s; %d plays, %d resumes, longest stall %.2f s" % (
-            len(acknowledged), max(w.longest_s for w in writers), len(player.plays), player.resumes,
-            player.stall_max_s))
+        assert_played_through(player, track["content_hash"], STALL_MAX_S)
+        print(summary("rolling upgrade", writers, player))
     finally:
         c.close()

@@ -9,7 +9,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bytesOf, makeAudio } from "./support/audio";
-import { activeAudio, launch, screenshot } from "./support/browser";
+import { activeAudio, launch, screenshot, signIn } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
 const node = new DispotifyNode();
@@ -78,10 +78,7 @@ beforeAll(async () => {
     },
     { silentMax: kSilentSampleMax },
   );
-  await page.goto(`${node.url}/`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, `${node.url}/`, adminPassword);
   await page.getByRole("link", { name: "Continuous" }).first().click();
 });
 

@@ -9,7 +9,7 @@ import { createInterface } from "node:readline";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bytesOf, makeAudio } from "./support/audio";
-import { screenshot } from "./support/browser";
+import { screenshot, signIn } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
 const node = new DispotifyNode();
@@ -61,10 +61,7 @@ beforeAll(async () => {
     env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: busAddress },
   });
   page = await (await browser.newContext()).newPage();
-  await page.goto(`${node.url}/`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, `${node.url}/`, adminPassword);
   await page.getByRole("link", { name: "Media Keys" }).first().click();
 });
 

@@ -3,7 +3,7 @@
 // audit log, with the listener's failed and good sign-ins in it.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, screenshot } from "./support/browser";
+import { launch, screenshot, signIn } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
 const node = new DispotifyNode();
@@ -27,19 +27,16 @@ afterAll(async () => {
   await node.stop();
 });
 
-async function signIn(username: string, password: string): Promise<Page> {
+async function signInAs(username: string, password: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(`${node.url}/albums`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, `${node.url}/albums`, password, username);
   return page;
 }
 
 describe("roles", () => {
   it("shows a listener neither Upload nor the admin pages", async () => {
-    const page = await signIn("lisa", "not-her-password");
+    const page = await signInAs("lisa", "not-her-password");
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("Wrong username or password");
     await page.getByLabel("Password").fill("lisa-password-1");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -57,7 +54,7 @@ describe("roles", () => {
   });
 
   it("lists the audit log for an admin, a page at a time", async () => {
-    const page = await signIn("admin", adminPassword);
+    const page = await signInAs("admin", adminPassword);
     await page.getByRole("link", { name: "Audit" }).click();
     const table = page.getByRole("table", { name: "Audit events" });
     await table.getByRole("row", { name: /login\.failed.*lisa/ }).waitFor();

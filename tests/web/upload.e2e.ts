@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bytesOf, makeAudio, scratchDir } from "./support/audio";
-import { launch, screenshot } from "./support/browser";
+import { launch, screenshot, signIn } from "./support/browser";
 import { adminPassword, DispotifyNode } from "./support/node";
 
 const node = new DispotifyNode();
@@ -27,10 +27,7 @@ beforeAll(async () => {
   writeFileSync(join(folder, ".DS_Store"), "junk");
   browser = await launch();
   page = await (await browser.newContext()).newPage();
-  await page.goto(`${node.url}/upload`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, `${node.url}/upload`, adminPassword);
 });
 
 afterAll(async () => {

@@ -39,13 +39,18 @@ export async function activeAudio(page: Page): Promise<{ currentTime: number; pa
   });
 }
 
+// Opens `url` (any page of the app: the sign-in form comes first) and signs in.
+export async function signIn(page: Page, url: string, password: string, username = "admin"): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
 // Signs in as admin on the node at `url`, opens `album` and plays it; returns
 // once the audio has advanced.
 export async function signInAndPlayAlbum(page: Page, url: string, password: string, album: string): Promise<void> {
-  await page.goto(`${url}/`);
-  await page.getByLabel("Username").fill("admin");
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, `${url}/`, password);
   await page.getByRole("link", { name: album }).first().click();
   await page.getByRole("button", { name: "Play album", exact: true }).click();
   await expect.poll(async () => (await activeAudio(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(0.5);
