@@ -10,6 +10,13 @@ FUZZ_LONG_SECONDS ?= 3600
 JOBS       ?= $(shell nproc)
 # Debian's interpreter, which has python3-pytest, whatever else is first on PATH.
 PYTHON     ?= /usr/bin/python3
+# pytest-xdist workers for the black-box suites. Their tests mostly wait
+# (child processes starting, elections, timeouts: the cluster suite keeps
+# 2 cores about a third busy), so more workers than cores pay off; fewer
+# under the sanitizers, whose processes are CPU-bound. Ports: each worker
+# has its own block (tests/e2e/helpers.py free_port).
+XDIST      ?= -n 3
+XDIST_ASAN ?= -n 2
 # ccache hits across clones of the repo (CI builds a fresh clone): paths
 # under the clone are hashed relative to it, and the working directory is
 # left out of the hash, which ccache otherwise adds whenever -g is on (all
@@ -22,7 +29,7 @@ export CCACHE_MAXSIZE ?= 10G
 DEB_PACKAGES := cmake ninja-build g++ pkg-config ccache git curl \
   libboost1.81-dev libsqlite3-dev libtag1-dev libssl-dev libsodium-dev \
   libgtest-dev libbenchmark-dev libcpptoml-dev \
-  python3 python3-pytest python3-requests python3-yaml ffmpeg clang-format clang-tidy iproute2 chromium openssl \
+  python3 python3-pytest python3-pytest-xdist python3-requests python3-yaml ffmpeg clang-format clang-tidy iproute2 chromium openssl \
   clang-14 libclang-rt-14-dev \
   sublime-music dbus-daemon playerctl
 # sublime-music: tests/subsonic drives a real Subsonic app's client code (its adapter) against our nodes.
@@ -99,13 +106,13 @@ unit-test: build build-asan
 
 # Black-box tests of the real binary, once optimized and once under sanitizers.
 e2e-test: build build-asan
-	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q tests/e2e
-	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify $(PYTHON) -m pytest -q -x tests/e2e
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q $(XDIST) tests/e2e
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify $(PYTHON) -m pytest -q -x $(XDIST_ASAN) tests/e2e
 
 # Clusters of real processes on loopback: replication, failover, restarts.
 cluster-test: build build-asan
-	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q tests/cluster
-	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify DISPOTIFY_E2E_SLOW=3 $(PYTHON) -m pytest -q -x tests/cluster
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD)/dispotify $(PYTHON) -m pytest -q $(XDIST) tests/cluster
+	DISPOTIFY_BIN=$(CURDIR)/$(BUILD_ASAN)/dispotify DISPOTIFY_E2E_SLOW=3 $(PYTHON) -m pytest -q -x $(XDIST_ASAN) tests/cluster
 
 # The Subsonic API with a spec-following client: auth, every endpoint in XML
 # and JSON, streaming raw and transcoded (ffprobe), a 3-node cluster.

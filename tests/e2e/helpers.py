@@ -41,10 +41,32 @@ def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+# Ports for the servers of the e2e and cluster suites: below the kernel's
+# ephemeral range (32768-60999 by default), where a port the OS hands out
+# (bind to 0, or any outgoing connection of any process) could be taken
+# between our check and the server's bind: that happened ("Address already
+# in use" at a node's start). Each pytest-xdist worker has its own block, and
+# a run starts at a place of its own in it (another clone's run may share
+# the machine); the subsonic (5200-5299) and web (5100-5199) suites have
+# their own ranges.
+PORT_BLOCK_FIRST, PORT_BLOCK_SIZE = 20000, 1500
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").lstrip("gw") or 0)
+_block_first = PORT_BLOCK_FIRST + (_WORKER % 8) * PORT_BLOCK_SIZE
+_next_port = random.Random(os.getpid()).randrange(PORT_BLOCK_SIZE)
+
+
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    global _next_port
+    for _ in range(PORT_BLOCK_SIZE):
+        port = _block_first + _next_port % PORT_BLOCK_SIZE
+        _next_port += 1
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in %d-%d" % (_block_first, _block_first + PORT_BLOCK_SIZE - 1))
 
 
 def child_env():
