@@ -5,8 +5,12 @@
 // --server node's own, .../join-token: the cluster's).
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/options.h"
@@ -21,6 +25,7 @@ const std::vector<OptionSpec> kClusterOptions = {
     {"token", "", "an admin's API or session token"},
     {"ca-file", "", "PEM certificate authority of an https:// --server (besides the system's)"},
     {"json", "", "print the raw JSON", true},
+    {"wait", "30", "seconds remove and transfer-leader retry while the cluster answers 503 (no leader yet)"},
 };
 
 constexpr const char* kUsage =
@@ -91,6 +96,27 @@ void print_status(const boost::json::object& cluster) {
   }
 }
 
+// remove and transfer-leader, retried while the answer is 503: a pre-stop
+// hook or a script runs them at any moment, also during an election (both
+// are idempotent: removing a node that is gone, or moving leadership to the
+// leader, succeeds).
+Result<net::ClientResponse> call_until_led(const Options& options, const std::string& path,
+                                           const std::string& body, int64_t wait_s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_s);
+  for (;;) {
+    auto response = call(options, "POST", path, body);
+    if (!response.ok() || response->status != 503 || std::chrono::steady_clock::now() >= deadline) {
+      return response;
+    }
+    int64_t pause_ms = 1000;
+    if (auto after = response->header("Retry-After")) {
+      pause_ms = std::clamp<int64_t>(std::atoll(std::string(*after).c_str()) * 1000, 200, 2000);
+    }
+    std::fprintf(stderr, "dispotify cluster: %s: HTTP 503, retrying\n", path.c_str());
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+  }
+}
+
 int report_failure(const std::string& what, const Result<net::ClientResponse>& response) {
   if (!response.ok()) {
     std::fprintf(stderr, "dispotify cluster %s: %s\n", what.c_str(), response.error().message.c_str());
@@ -135,8 +161,13 @@ int run_cluster(const std::vector<std::string>& args) {
     return 0;
   }
   if ((action == "remove" || action == "transfer-leader") && options.positional.size() == 2) {
+    auto wait_s = options.get_int("wait", 0, 3600);
+    if (!wait_s.ok()) {
+      std::fprintf(stderr, "dispotify cluster: %s\n", wait_s.error().message.c_str());
+      return 2;
+    }
     const std::string body = boost::json::serialize(boost::json::object{{"node_id", options.positional[1]}});
-    auto response = call(options, "POST", "/api/v1/cluster/" + action, body);
+    auto response = call_until_led(options, "/api/v1/cluster/" + action, body, *wait_s);
     if (!response.ok() || response->status != 204) return report_failure(action, response);
     std::printf("%s %s: done\n", action.c_str(), options.positional[1].c_str());
     return 0;

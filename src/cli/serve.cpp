@@ -116,8 +116,13 @@ Status configure_logging(const Options& options) {
 // the cluster: a crash (or a refused flag) between creating the cluster
 // and committing the account must not leave a cluster nobody can log in
 // to. An account made meanwhile by another node is a conflict, and fine.
+// A cluster that has no leader for a moment (its second voter was just
+// promoted and is slow) is waited out, not a reason to stop the node; the
+// retries carry one request id, so an attempt that committed unseen is not
+// applied twice (and a generated password is still printed).
 Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, const Options& options,
-                    bool created_cluster) {
+                    bool created_cluster, const std::atomic<bool>& stop_requested) {
+  constexpr int kAttemptsMax = 30;
   DISPOTIFY_ASSIGN_OR_RETURN(auto users, catalog.users());
   if (!users.empty()) return {};
   if (!created_cluster) {
@@ -139,9 +144,16 @@ Status ensure_admin(catalog::Catalog& catalog, catalog::Proposer& proposer, cons
   DISPOTIFY_ASSIGN_OR_RETURN(admin.password_hash, hash_password(password));
   admin.role = catalog::kRoleAdmin;
   admin.created_at_ms = now_unix_ms();
-  if (auto created = proposer.propose(catalog::CreateUser{admin}); !created.ok()) {
+  for (int attempt = 1;; ++attempt) {
+    catalog::RequestIdScope one_request("create-admin-" + admin.id);
+    Status created = proposer.propose(catalog::CreateUser{admin});
+    if (created.ok()) break;
     if (created.error().code == Errc::conflict) return {};
-    return std::move(created).error();
+    if (created.error().code != Errc::unavailable || attempt == kAttemptsMax || stop_requested.load()) {
+      return std::move(created).error();
+    }
+    log::warn("cannot create the admin account yet; retrying", {{"error", created.error().message}});
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   if (generated) {
     std::printf("Created the admin account.\n  username: admin\n  password: %s\n(shown only this once)\n",
@@ -382,7 +394,9 @@ int run_serve(const std::vector<std::string>& args) {
   cluster_key = load_or_create_cluster_key(data_dir);
   if (!cluster_key.ok()) return fail(cluster_key.error());
   catalog::Proposer& proposer = (*cluster)->proposer();
-  if (auto s = ensure_admin(**catalog, proposer, options, (*cluster)->created_cluster()); !s.ok()) {
+  if (auto s = ensure_admin(**catalog, proposer, options, (*cluster)->created_cluster(),
+                            signal_watcher.stop_requested);
+      !s.ok()) {
     return fail(s.error());
   }
 

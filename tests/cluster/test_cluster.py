@@ -3,6 +3,7 @@ minority that refuses in bounded time, membership changes."""
 
 import concurrent.futures
 import subprocess
+import threading
 import time
 
 import requests
@@ -226,6 +227,36 @@ def test_cluster_cli_transfers_leadership_and_removes_a_member(cluster3):
     assert removed_id not in target.raft_status()["voters"]
     # Two voters remain and still commit.
     assert create_user(target, token, "after-remove").status_code == 201
+
+
+def test_cluster_cli_remove_waits_out_a_cluster_without_leader(cluster3):
+    """A pre-stop hook runs `cluster remove` whenever the orchestrator stops a
+    node, also while the cluster has no leader: the command retries its 503s
+    (--wait) and succeeds once a majority is back, instead of failing the
+    hook and leaving a dead voter behind."""
+    token = cluster3.token
+    survivor, down, removed = cluster3.nodes
+    removed_id = removed.raft_status()["node_id"]
+    down.kill()
+    removed.kill()
+    remove = subprocess.Popen([BIN, "cluster", "remove", removed_id, "--server", survivor.base, "--token", token,
+                               "--wait", str(int(60 * SLOW))],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env())
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(remove.stderr), daemon=True)
+    reader.start()
+    try:
+        cluster3.wait(lambda: any("HTTP 503, retrying" in line for line in lines), 20, "a 503 retried")
+        assert remove.poll() is None, "it gave up while the cluster had no leader"
+        down.start()
+        remove.wait(timeout=60 * SLOW)
+    finally:
+        if remove.poll() is None:
+            remove.kill()
+    reader.join(timeout=5)
+    assert remove.returncode == 0, "".join(lines)
+    assert removed_id not in {m["node_id"] for m in survivor.status(token)["members"]}
+    assert removed_id not in survivor.raft_status()["voters"]
 
 
 def test_a_new_node_catches_up_through_a_snapshot_and_restarts_from_one(cluster_factory):

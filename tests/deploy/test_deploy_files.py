@@ -13,7 +13,7 @@ without them:
 - the exact command lines and environment of each file start a working
   3-node cluster of real processes, each in a network namespace with the
   host name the orchestrator would give it, names resolved as its DNS
-  would (Compose service names and a shared alias; Swarm task names and
+  would (Compose service names; Swarm task names and
   tasks.NAME; Kubernetes pod DNS names and the headless Service);
 - the StatefulSet's preStop hook, run as written: a pod leaves the cluster
   only when annotated dispotify.io/leave=true.
@@ -198,8 +198,7 @@ def compose_nodes(tmp_path):
     for name, s in services.items():
         env = {k: secrets.get(k, v) for k, v in s["environment"].items()}
         nodes.append((name, s["hostname"], s["command"], env))
-    names = lambda ips: dict(ips, peers=list(ips.values()))  # noqa: E731 - the network alias of every node
-    return nodes, names
+    return nodes, dict  # service names only (every node joins through the list of them)
 
 
 def secret_files(tmp_path):
