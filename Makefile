@@ -42,7 +42,7 @@ NPM ?= npm
 WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) \
   web/index.html web/vite.config.ts web/tsconfig.json web/package.json
 
-.PHONY: all deps build build-asan fuzz-build fuzz-test fuzz-long test unit-test e2e-test cluster-test subsonic-test web web-test demo format format-check tidy clean bench image image-test deploy-test upgrade-test upgrade-fixture
+.PHONY: all deps build build-asan fuzz-build fuzz-test fuzz-long test unit-test e2e-test cluster-test subsonic-test web web-test demo format format-check tidy clean bench image image-test compose-test deploy-test upgrade-test upgrade-fixture
 
 all: build
 
@@ -157,6 +157,13 @@ image: web
 # cores here; later builds reuse a ccache mount).
 image-test: image
 	DISPOTIFY_IMAGE=$(IMAGE) $(PYTHON) -m pytest -q tests/deploy/test_image.py
+
+# deploy/compose.yml as docs/DEPLOY.md runs it, with Debian's podman-compose
+# (installed here): 3 containers, their network and volumes; a track from
+# every node, a rolling restart, a container re-created on a new IP.
+compose-test: image
+	@command -v podman-compose >/dev/null || { echo "compose-test: apt-get install podman-compose"; exit 1; }
+	DISPOTIFY_IMAGE=$(IMAGE) $(PYTHON) -m pytest -q -s tests/deploy/test_compose.py
 
 # Rolling upgrade from an older build (docs/DEPLOY.md, "Upgrades"): a
 # 3-node cluster of the binary of UPGRADE_BASE, with writes going and a
