@@ -1,10 +1,11 @@
 """deploy/compose.yml run for real, as docs/DEPLOY.md tells an operator to,
-with Debian 12's podman-compose (Docker Compose has no Debian package): 3
-containers of the image on the file's own network, each with its named
-volume and published port, found by their service names through the
-engine's DNS. `make compose-test` builds the image first; skipped when
-podman-compose or the image is missing. Not part of `make test` (the first
-image build compiles the server from scratch).
+once with Debian 12's podman-compose and once with its docker-compose
+(Compose v1) on Docker Engine (docker.io): 3 containers of the image on the
+file's own network, each with its named volume and published port, found by
+their service names through the engine's DNS. `make compose-test` builds
+the image (and loads it into Docker when dockerd runs); each tool is
+skipped when it, its engine or the image is missing. Not part of `make
+test` (the first image build compiles the server from scratch).
 
 What it checks: the cluster forms (3 voters, the bootstrap host founds it),
 a track uploaded through one node plays with the right bytes from every
@@ -41,48 +42,66 @@ PORTS = {"node1": 5331, "node2": 5332, "node3": 5333}
 READY_TIMEOUT_S = 120
 
 
-def engine_setting(expression):
-    """A value computed by deploy/engine.sh (the flags this host needs)."""
-    r = subprocess.run(["sh", "-c", '. "%s" && %s' % (ENGINE_SH, expression)], capture_output=True, text=True,
-                       timeout=30)
+def engine_setting(engine, expression):
+    """A value computed by deploy/engine.sh for `engine` (the flags this host needs)."""
+    r = subprocess.run(["sh", "-c", 'ENGINE=%s; . "%s" && %s' % (engine, ENGINE_SH, expression)],
+                       capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
     return r.stdout.strip()
 
 
 class Compose:
-    def __init__(self, workdir, project):
-        self.workdir, self.project = workdir, project
-        engine = engine_setting('echo "$ENGINE"')
-        self.podman_args = engine_setting('echo "$PODMAN_FLAGS"') if engine == "podman" else ""
-        # The host's flags for `run`, but the file's network instead of the host's.
-        run_flags = engine_setting("engine_run_flags").split()
-        if "--network" in run_flags:
-            i = run_flags.index("--network")
-            del run_flags[i:i + 2]
-        self.run_args = " ".join(run_flags)
+    """One Compose implementation: "podman-compose" (with the flags this host
+    needs, from deploy/engine.sh) or "docker-compose" (Compose v1, Debian's,
+    on a running Docker Engine)."""
+
+    def __init__(self, tool, workdir, project):
+        self.tool, self.workdir, self.project = tool, workdir, project
+        self.engine = ["docker"]
+        self.tool_args = []
+        if tool == "podman-compose":
+            podman_args = engine_setting("podman", 'echo "$PODMAN_FLAGS"')
+            # The host's flags for `run`, but the file's network instead of the host's.
+            run_flags = engine_setting("podman", "engine_run_flags").split()
+            if "--network" in run_flags:
+                i = run_flags.index("--network")
+                del run_flags[i:i + 2]
+            self.engine = ["podman", *podman_args.split()]
+            self.tool_args = ["--podman-args", podman_args, "--podman-run-args", " ".join(run_flags)]
 
     def __call__(self, *args, timeout=300, check=True):
-        command = ["podman-compose", "--podman-args", self.podman_args, "--podman-run-args", self.run_args,
-                   "-p", self.project, "-f", str(self.workdir / "compose.yml"), *args]
+        command = [self.tool, *self.tool_args, "-p", self.project, "-f", str(self.workdir / "compose.yml"), *args]
         r = subprocess.run(command, cwd=self.workdir, capture_output=True, text=True, timeout=timeout)
         if check and r.returncode != 0:
             raise AssertionError("%s -> %d\n%s\n%s" % (" ".join(args), r.returncode, r.stdout[-3000:],
                                                         r.stderr[-3000:]))
         return r
 
-    def podman(self, *args, check=True):
-        r = subprocess.run(["podman", *self.podman_args.split(), *args], capture_output=True, text=True, timeout=120)
+    def run_engine(self, *args, check=True):
+        r = subprocess.run([*self.engine, *args], capture_output=True, text=True, timeout=120)
         if check and r.returncode != 0:
-            raise AssertionError("podman %s -> %d\n%s" % (" ".join(args), r.returncode, r.stderr))
+            raise AssertionError("%s -> %d\n%s" % (" ".join(self.engine + list(args)), r.returncode, r.stderr))
         return r
 
     def logs(self, service):
-        """What the node wrote (to stderr: podman logs passes it through there)."""
-        r = self.podman("logs", self.container(service), check=False)
+        """What the node wrote (to stderr: the engine passes it through there)."""
+        r = self.run_engine("logs", self.container(service), check=False)
         return r.stdout + r.stderr
 
     def container(self, service):
-        return "%s_%s_1" % (self.project, service)
+        return "%s_%s_1" % (self.project, service)  # both tools' naming
+
+
+def tool_ready(tool):
+    """None when `tool` can run here, else why not."""
+    if not shutil.which(tool):
+        return "%s is not installed" % tool
+    engine = "podman" if tool == "podman-compose" else "docker"
+    if not shutil.which(engine):
+        return "%s is not installed" % engine
+    if engine == "docker" and subprocess.run(["docker", "info"], capture_output=True, timeout=30).returncode != 0:
+        return "no Docker Engine is running"
+    return None
 
 
 def base(service):
@@ -104,7 +123,9 @@ def wait(predicate, timeout, what):
 
 
 def ready(service):
-    return requests.get(base(service) + "/readyz", timeout=5).status_code == 200
+    """Serving, and caught up with a leader (what a client of it needs; the
+    StatefulSet's readiness probe asks the same)."""
+    return requests.get(base(service) + "/readyz?caught_up=1", timeout=5).status_code == 200
 
 
 def login(service):
@@ -139,14 +160,16 @@ def create_playlist(service, token, name):
                          timeout=30).status_code
 
 
-@pytest.fixture
-def compose(tmp_path):
-    if not shutil.which("podman-compose"):
-        pytest.skip("podman-compose is not installed (apt-get install podman-compose)")
+@pytest.fixture(params=["podman-compose", "docker-compose"])
+def compose(request, tmp_path):
+    why_not = tool_ready(request.param)
+    if why_not:
+        pytest.skip(why_not)
     run_id = "".join(random.choice(string.ascii_lowercase) for _ in range(6))
-    c = Compose(tmp_path, "dspcompose" + run_id)
-    if c.podman("image", "inspect", IMAGE, check=False).returncode != 0:
-        pytest.skip("no image %s: run make image" % IMAGE)
+    c = Compose(request.param, tmp_path, "dspcompose" + run_id)
+    if c.run_engine("image", "inspect", IMAGE, check=False).returncode != 0:
+        pytest.skip("no image %s in %s: run make image (for Docker also: podman save %s | docker load)"
+                    % (IMAGE, c.engine[0], IMAGE))
     # As the guide says: the file, and a .env beside it with both secrets.
     shutil.copy(COMPOSE_FILE, tmp_path / "compose.yml")
     (tmp_path / ".env").write_text(
@@ -157,8 +180,8 @@ def compose(tmp_path):
     logs = {s: c.logs(s)[-4000:] for s in SERVICES}
     c("down", "-v", check=False)
     for s in SERVICES:  # podman-compose 1.0.3's down -v leaves named volumes of a failed up behind
-        c.podman("volume", "rm", "-f", "%s_%s-data" % (c.project, s), check=False)
-    c.podman("network", "rm", "-f", "%s_cluster" % c.project, check=False)
+        c.run_engine("volume", "rm", "-f", "%s_%s-data" % (c.project, s), check=False)
+    c.run_engine("network", "rm", "%s_cluster" % c.project, check=False)
     print("\n".join("--- %s ---\n%s" % (s, text) for s, text in logs.items()))
 
 
@@ -199,13 +222,13 @@ def test_compose_file_runs_a_cluster_that_survives_a_rolling_restart(compose, tm
     # node3's container re-created from its volume: a new container, likely a
     # new IP, the same node (its id lives in the volume).
     before = sorted(voters("node1", token))
-    old_ip = compose.podman("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+    old_ip = compose.run_engine("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
                             compose.container("node3")).stdout.strip()
     compose("stop", "node3")
-    compose.podman("rm", "-f", compose.container("node3"))
+    compose.run_engine("rm", "-f", compose.container("node3"))
     compose("up", "-d", "node3")
     wait(lambda: ready("node3"), READY_TIMEOUT_S, "node3 ready after being re-created")
-    new_ip = compose.podman("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+    new_ip = compose.run_engine("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
                             compose.container("node3")).stdout.strip()
     print("node3: %s -> %s" % (old_ip, new_ip))
     wait(lambda: sorted(voters("node1", token)) == before, READY_TIMEOUT_S, "the same 3 voters")
