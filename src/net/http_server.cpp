@@ -259,7 +259,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;                                // a request is being handled or answered
   bool expect_continue_ = false;                     // send 100 Continue before the first body read
   std::optional<Error> body_failed_;                 // the body stream is broken; no keep-alive
-  // The last finished body read, for reuse; used by the handler's thread only.
+  // The last finished body read, reused by the next one of the same request:
+  // touched by the handler's thread while it runs, dropped after it.
   std::shared_ptr<PendingRead> spare_read_;
 };
 
@@ -390,6 +391,9 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
         server_.workers, [&]() -> asio::awaitable<Response> { co_return call_handler(handler, request); },
         asio::use_awaitable);
   }
+  // The handler is done with the body: an idle keep-alive connection keeps
+  // no read buffer (up to kBodyReadBytesMax) around.
+  spare_read_.reset();
 
   const bool body_consumed = parser_->is_done() && !body_failed_;
   const bool keep_alive = parser_->keep_alive() && body_consumed && !server_.stopping;
