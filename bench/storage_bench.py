@@ -90,30 +90,55 @@ def holders(cluster, content_hash):
             if os.path.exists(os.path.join(n.data, "blobs", "sha256", content_hash[:2], content_hash))]
 
 
-def bench_upload_and_stream(binary, tmp, wav, size):
-    print("## 1. upload at R=3/W=2 against three local copies (cp + sync)")
-    base = os.path.join(tmp, "cp")
+def copy_three(wav, base):
+    """Three local copies of the file and one sync, from cold caches; -> seconds."""
     os.makedirs(base)
     drop_caches()
     start = time.monotonic()
     for i in range(3):
         shutil.copyfile(wav, os.path.join(base, "copy%d" % i))
     subprocess.run(["sync"], check=True)
-    cp_s = time.monotonic() - start
+    took = time.monotonic() - start
     shutil.rmtree(base)
-    print("three local copies: %.2f s, %.0f MB/s of file" % (cp_s, mbps(size, cp_s)))
-    os.makedirs(os.path.join(tmp, "r3"))
-    cluster = rc.DspCluster(binary, os.path.join(tmp, "r3"), size=3,
+    return took
+
+
+def upload_once(binary, tmp, wav):
+    """One upload to a fresh 3-node cluster at R=3/W=2; -> seconds."""
+    if os.path.exists(tmp):
+        shutil.rmtree(tmp)
+    os.makedirs(tmp)
+    cluster = rc.DspCluster(binary, tmp, size=3,
                             extra=["--max-upload-size", "4GiB", "--scrub-interval", "86400"]).start()
     try:
-        token = cluster.token
         drop_caches()
-        status, track, up_s = upload(cluster.nodes[0], token, wav)
+        status, track, took = upload(cluster.nodes[0], cluster.token, wav)
         assert status == 201, (status, track)
-        print("upload through n0: %.2f s, %.0f MB/s  -> %.2f of cp+sync" % (up_s, mbps(size, up_s), cp_s / up_s))
+        return took
     finally:
         cluster.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
+
+def bench_upload(binary, tmp, wav, size, runs, baseline=None):
+    """`baseline`: another binary whose upload runs right after each one of
+    `binary`, against the same cp + sync, for an A/B on a busy machine."""
+    print("## 1. upload at R=3/W=2 against three local copies (cp + sync)")
+    for run in range(runs):
+        cp_s = copy_three(wav, os.path.join(tmp, "cp"))
+        print("three local copies: %.2f s, %.0f MB/s of file" % (cp_s, mbps(size, cp_s)))
+        tried = [("upload through n0", binary)]
+        if baseline:
+            tried.append(("baseline upload through n0", baseline))
+            if run % 2:
+                tried.reverse()
+        for label, exe in tried:
+            up_s = upload_once(exe, os.path.join(tmp, "r3"), wav)
+            print("%s: %.2f s, %.0f MB/s  -> %.2f of cp+sync (load %s)"
+                  % (label, up_s, mbps(size, up_s), cp_s / up_s, open("/proc/loadavg").read().split()[0]))
+
+
+def bench_stream(binary, tmp, wav, size):
     print("\n## 2. streaming through a node without a copy against a local read")
     os.makedirs(os.path.join(tmp, "r2"))
     cluster = rc.DspCluster(binary, os.path.join(tmp, "r2"), size=3,
@@ -196,13 +221,19 @@ def main():
     ap.add_argument("--tmp", required=True)
     ap.add_argument("--file-mb", type=int, default=512)
     ap.add_argument("--rereplicate-mb", type=int, default=1024)
+    ap.add_argument("--upload-only", action="store_true", help="section 1 only")
+    ap.add_argument("--runs", type=int, default=1, help="alternating cp+sync / upload pairs in section 1")
+    ap.add_argument("--baseline-binary", help="section 1 also uploads with this binary, alternating")
     args = ap.parse_args()
     wav = os.path.join(args.tmp, "big.wav")
     seconds = max(10, int(args.file_mb * 1e6 / 176400))
     size = make_wav(wav, seconds, 440)
     print("file: %.0f MB WAV" % (size / 1e6))
     try:
-        bench_upload_and_stream(args.binary, args.tmp, wav, size)
+        bench_upload(args.binary, args.tmp, wav, size, args.runs, args.baseline_binary)
+        if args.upload_only:
+            return
+        bench_stream(args.binary, args.tmp, wav, size)
         os.unlink(wav)
         bench_rereplication(args.binary, args.tmp, args.rereplicate_mb << 20)
     finally:

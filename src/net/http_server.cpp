@@ -35,7 +35,9 @@
 #include <condition_variable>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <unordered_set>
 
@@ -56,8 +58,13 @@ using namespace asio::experimental::awaitable_operators;
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
-// Largest slice of request body moved from the socket per BodyReader::read.
-constexpr size_t kBodyReadBytesMax = 64 * 1024;
+// Largest slice of request body handed to the handler per BodyReader::read.
+// Each read is a round trip between the worker and the I/O thread: an
+// upload at hundreds of MB/s wants few of them (docs/BENCHMARKS.md 6).
+constexpr size_t kBodyReadBytesMax = 256 * 1024;
+// Beast reads at most this much per system call (its own cap) and at most
+// the buffer's free capacity (512 bytes when it is fresh).
+constexpr size_t kSocketReadBytes = 64 * 1024;
 // Bytes asked of a ChunkSource per read, and so the largest chunk we send.
 constexpr size_t kChunkSourceBytes = 64 * 1024;
 // Largest single sendfile(2) call, so one response cannot hog the I/O thread.
@@ -168,9 +175,15 @@ struct ServerState {
 
 // One pending BodyReader::read: filled on the session strand, waited on by
 // the worker. Shared so that a worker that gave up can leave it behind.
+// A session keeps its last one for the next read (no allocation per slice).
 struct PendingRead {
-  explicit PendingRead(size_t capacity) : bytes(capacity) {}
-  std::vector<char> bytes;
+  explicit PendingRead(size_t capacity)
+      : bytes(std::make_unique_for_overwrite<char[]>(capacity)), capacity(capacity) {}
+  std::span<char> slice() { return {bytes.get(), wanted}; }
+
+  std::unique_ptr<char[]> bytes;  // not zeroed: only what a read filled is copied out
+  const size_t capacity;
+  size_t wanted = 0;  // this read's size, at most capacity
   std::mutex mutex;
   std::condition_variable done_cv;
   std::optional<Result<size_t>> result;  // guarded by mutex
@@ -219,6 +232,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<void> answer_header_error(const beast::error_code& ec, Clock::time_point start);
   asio::awaitable<void> read_body(std::shared_ptr<PendingRead> pending);
   asio::awaitable<Result<size_t>> read_body_some(std::span<char> buffer);
+  bool body_bytes_waiting();
   asio::awaitable<WriteOutcome> write_response(Response& response, bool head_only, bool keep_alive);
   // Up to three buffers, gathered; takes no initializer_list because GCC 12
   // miscompiles braced temporaries inside co_await expressions.
@@ -245,6 +259,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;                                // a request is being handled or answered
   bool expect_continue_ = false;                     // send 100 Continue before the first body read
   std::optional<Error> body_failed_;                 // the body stream is broken; no keep-alive
+  // The last finished body read, reused by the next one of the same request:
+  // touched by the handler's thread while it runs, dropped after it.
+  std::shared_ptr<PendingRead> spare_read_;
 };
 
 // The BodyReader handed to the handler: forwards to the session.
@@ -374,6 +391,9 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
         server_.workers, [&]() -> asio::awaitable<Response> { co_return call_handler(handler, request); },
         asio::use_awaitable);
   }
+  // The handler is done with the body: an idle keep-alive connection keeps
+  // no read buffer (up to kBodyReadBytesMax) around.
+  spare_read_.reset();
 
   const bool body_consumed = parser_->is_done() && !body_failed_;
   const bool keep_alive = parser_->keep_alive() && body_consumed && !server_.stopping;
@@ -385,7 +405,10 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
 
 Result<size_t> Session::read_body_blocking(std::span<char> buffer) {
   if (buffer.empty()) return make_error(Errc::invalid_argument, "BodyReader::read with an empty buffer");
-  auto pending = std::make_shared<PendingRead>(std::min(buffer.size(), kBodyReadBytesMax));
+  const size_t wanted = std::min(buffer.size(), kBodyReadBytesMax);
+  std::shared_ptr<PendingRead> pending = std::move(spare_read_);
+  if (!pending || pending->capacity < wanted) pending = std::make_shared<PendingRead>(wanted);
+  pending->wanted = wanted;
   asio::co_spawn(executor(), read_body(pending), asio::detached);
   std::unique_lock lock(pending->mutex);
   const auto backstop = ms(server_.options.body_read_timeout_ms + kBodyReadBackstopMs);
@@ -393,7 +416,10 @@ Result<size_t> Session::read_body_blocking(std::span<char> buffer) {
     return make_error(Errc::timeout, "request body read timed out");
   }
   Result<size_t> result = std::move(*pending->result);
-  if (result.ok()) std::memcpy(buffer.data(), pending->bytes.data(), result.value());
+  if (result.ok()) std::memcpy(buffer.data(), pending->bytes.get(), result.value());
+  // Finished: the strand no longer touches it.
+  pending->result.reset();
+  spare_read_ = std::move(pending);
   return result;
 }
 
@@ -414,28 +440,43 @@ asio::awaitable<void> Session::read_body(std::shared_ptr<PendingRead> pending) {
       co_return;
     }
   }
-  auto result = co_await read_body_some(pending->bytes);
+  auto result = co_await read_body_some(pending->slice());
   if (!result.ok()) body_failed_ = result.error();
   pending->finish(std::move(result));
 }
 
-// Returns at least one body byte, or 0 at the end of the body.
+// Returns at least one body byte, or 0 at the end of the body. Goes on
+// filling `buffer` while more bytes are already waiting, so that a fast
+// upload costs one hand-off to the worker per slice, not per socket read;
+// it never waits for more than the first byte.
 asio::awaitable<Result<size_t>> Session::read_body_some(std::span<char> buffer) {
-  // Beast reads at most the buffer's free capacity per system call (512
-  // bytes when it is fresh), so uploads need room for a whole slice.
-  buffer_.reserve(kBodyReadBytesMax);
-  while (!parser_->is_done()) {
+  buffer_.reserve(kSocketReadBytes);
+  size_t got = 0;
+  while (!parser_->is_done() && got < buffer.size()) {
+    if (got > 0 && !body_bytes_waiting()) break;
     auto& body = parser_->get().body();
-    body.data = buffer.data();
-    body.size = buffer.size();
+    body.data = buffer.data() + got;
+    body.size = buffer.size() - got;
     stream_.expires_after(ms(server_.options.body_read_timeout_ms));
     auto [ec, n] = co_await http::async_read_some(stream_, buffer_, *parser_, kAsTuple);
-    const size_t got = buffer.size() - body.size;
+    got = buffer.size() - body.size;
     body.data = nullptr;
-    if (ec && ec != http::error::need_buffer) co_return body_error(ec);
-    if (got > 0) co_return got;
+    if (ec && ec != http::error::need_buffer) {
+      if (got == 0) co_return body_error(ec);
+      body_failed_ = body_error(ec);  // the next read reports it; these bytes are good
+      break;
+    }
   }
-  co_return size_t{0};
+  co_return got;
+}
+
+// Body bytes that a read would take without waiting: left in Beast's
+// buffer, or in the socket (for TLS: ciphertext, close enough).
+bool Session::body_bytes_waiting() {
+  if (buffer_.size() > 0) return true;
+  beast::error_code ec;
+  const size_t in_socket = stream_.socket().available(ec);
+  return !ec && in_socket > 0;
 }
 
 asio::awaitable<bool> Session::write_bytes(asio::const_buffer a, asio::const_buffer b, asio::const_buffer c) {

@@ -208,6 +208,32 @@ TEST(HttpServer, LargeUploadIsStreamedInBoundedChunks) {
   std::filesystem::remove(path);
 }
 
+// A handler that asks for more than a slice (256 KiB) gets at most a slice
+// per read, filled from what is already waiting, and every byte in order.
+TEST(HttpServer, LargeReadsGetAtMostOneSliceOfTheBody) {
+  constexpr size_t kUploadBytes = 6 << 20;
+  std::string content(kUploadBytes, '\0');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 7919) >> 5);
+  uint64_t expected = Drained{}.checksum;
+  for (const char c : content) expected = (expected ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  const std::string path = temp_file_with(content);
+
+  RunningServer server(small_options(), [](Request& request) {
+    const Drained drained = drain(*request.body, 1 << 20);
+    if (drained.error) return text_response(500, drained.error->message);
+    return text_response(
+        200, std::to_string(drained.bytes) + " " + std::to_string(drained.checksum) + " " +
+                 (drained.largest_read <= 256 * 1024 ? "bounded" : std::to_string(drained.largest_read)));
+  });
+  ClientRequest upload{.method = "PUT", .port = server.port(), .target = "/upload"};
+  upload.body = FileUpload{path};
+  auto response = request(upload);
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 200) << response->body;
+  EXPECT_EQ(response->body, std::to_string(kUploadBytes) + " " + std::to_string(expected) + " bounded");
+  std::filesystem::remove(path);
+}
+
 TEST(HttpServer, ChunkedUploadIsDecoded) {
   RunningServer server(small_options(), [](Request& request) {
     const Drained drained = drain(*request.body, 3);

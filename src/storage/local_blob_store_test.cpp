@@ -51,6 +51,26 @@ TEST(LocalBlobStore, StoresUnderTheSha256OfTheContent) {
   EXPECT_TRUE(store->open(info.hash).ok());
 }
 
+// Past the write-behind interval (8 MiB) pages go to the disk while the
+// blob is written; the bytes, their hash and the file must not change.
+TEST(LocalBlobStore, ABlobLargerThanTheWriteBehindIntervalIsStoredWhole) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  std::string content(20 * 1024 * 1024 + 123, '\0');
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i * 131 + (i >> 12));
+  auto writer = store->begin_write();
+  ASSERT_TRUE(writer.ok());
+  for (size_t i = 0; i < content.size(); i += 256 * 1024) {
+    ASSERT_TRUE(
+        (*writer)->write({content.data() + i, std::min<size_t>(256 * 1024, content.size() - i)}).ok());
+  }
+  auto info = (*writer)->commit();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->hash, sha256_hex(content));
+  EXPECT_EQ(info->size_bytes, content.size());
+  EXPECT_EQ(fs::read_file(store->blob_path(info->hash), content.size() + 1).value(), content);
+}
+
 TEST(LocalBlobStore, AnInterruptedCopyResumesWhereItStopped) {
   TestDir dir;
   auto store = open_store(dir.path());
