@@ -7,6 +7,20 @@
 
 namespace dispotify {
 
+namespace {
+
+// The digest fetched from the provider once. EVP_sha256() makes every
+// EVP_DigestInit_ex fetch it again, under a lock: 1.0 us per hash of a
+// token instead of 0.27 us (OpenSSL 3 on this machine), paid by every
+// authenticated request. Never freed: it lives as long as the process.
+const EVP_MD* sha256_md() {
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  DISPOTIFY_CHECK(md != nullptr);
+  return md;
+}
+
+}  // namespace
+
 struct Sha256::Ctx {
   EVP_MD_CTX* md = nullptr;
   ~Ctx() { EVP_MD_CTX_free(md); }
@@ -15,7 +29,7 @@ struct Sha256::Ctx {
 Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
   ctx_->md = EVP_MD_CTX_new();
   DISPOTIFY_CHECK(ctx_->md != nullptr);
-  DISPOTIFY_CHECK(EVP_DigestInit_ex(ctx_->md, EVP_sha256(), nullptr) == 1);
+  DISPOTIFY_CHECK(EVP_DigestInit_ex(ctx_->md, sha256_md(), nullptr) == 1);
 }
 
 Sha256::~Sha256() = default;
@@ -38,9 +52,11 @@ std::string Sha256::finish_hex() {
 }
 
 std::string sha256_hex(std::string_view bytes) {
-  Sha256 h;
-  h.update({bytes.data(), bytes.size()});
-  return h.finish_hex();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  DISPOTIFY_CHECK(EVP_Digest(bytes.data(), bytes.size(), digest, &length, sha256_md(), nullptr) == 1);
+  DISPOTIFY_CHECK(length == 32);
+  return to_hex({digest, length});
 }
 
 bool is_sha256_hex(std::string_view s) {

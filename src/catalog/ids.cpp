@@ -1,9 +1,6 @@
 #include "catalog/ids.h"
 
-#include <openssl/evp.h>
-
-#include "base/check.h"
-#include "base/hex.h"
+#include "base/sha256.h"
 #include "catalog/normalize.h"
 
 namespace dispotify::catalog {
@@ -12,11 +9,7 @@ namespace {
 constexpr char kSeparator = '\x1f';
 
 std::string short_sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_length = 0;
-  int ok = EVP_Digest(bytes.data(), bytes.size(), digest, &digest_length, EVP_sha256(), nullptr);
-  DISPOTIFY_CHECK(ok == 1 && digest_length == 32);
-  return to_hex(std::span<const unsigned char>(digest, kDerivedIdLength / 2));
+  return sha256_hex(bytes).substr(0, kDerivedIdLength);
 }
 
 }  // namespace

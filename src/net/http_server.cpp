@@ -487,7 +487,7 @@ asio::awaitable<bool> Session::write_bytes(asio::const_buffer a, asio::const_buf
 }
 
 asio::awaitable<WriteOutcome> Session::write_response(Response& response, bool head_only, bool keep_alive) {
-  const std::string date = format_http_date(std::chrono::system_clock::now());
+  const std::string date = http_date_now();
   const bool no_body = head_only || status_forbids_body(response.status);
   const bool length_allowed = !(response.status >= 100 && response.status < 200) && response.status != 204;
   if (auto* text = std::get_if<std::string>(&response.body)) {
@@ -717,7 +717,7 @@ void ServerState::refuse(tcp::socket& socket, std::string_view message) {
   const auto response = error_response(503, "unavailable", message);
   const auto& body = std::get<std::string>(response.body);
   std::string bytes = format_response_head(503, response.headers, BodyFraming{body.size(), false}, false,
-                                           format_http_date(std::chrono::system_clock::now()));
+                                           http_date_now());
   bytes += body;
   [[maybe_unused]] const auto sent =
       ::send(socket.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);

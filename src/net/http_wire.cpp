@@ -32,6 +32,18 @@ std::string format_http_date(std::chrono::system_clock::time_point when) {
   return text;
 }
 
+std::string http_date_now() {
+  thread_local std::time_t formatted_second = -1;
+  thread_local std::string formatted;
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t second = std::chrono::system_clock::to_time_t(now);
+  if (second != formatted_second) {
+    formatted = format_http_date(now);
+    formatted_second = second;
+  }
+  return formatted;
+}
+
 std::string_view status_reason(int status) {
   switch (status) {
     case 100: return "Continue";

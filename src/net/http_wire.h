@@ -23,6 +23,10 @@ struct BodyFraming {
 
 // IMF-fixdate (RFC 9110 section 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT".
 std::string format_http_date(std::chrono::system_clock::time_point when);
+// The Date header for a response sent now: formatted once a second per
+// thread, as nginx does (gmtime_r and snprintf cost about a microsecond,
+// a few percent of a small response).
+std::string http_date_now();
 
 // "OK", "Not Found", ...; "Unknown" for codes we never send.
 std::string_view status_reason(int status);

@@ -2,12 +2,29 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace dispotify::net {
 namespace {
 
 TEST(HttpWire, DateIsImfFixdate) {
   const auto when = std::chrono::system_clock::time_point(std::chrono::seconds(784111777));
   EXPECT_EQ(format_http_date(when), "Sun, 06 Nov 1994 08:49:37 GMT");
+}
+
+TEST(HttpWire, DateNowFollowsTheClockAcrossASecond) {
+  // Formatted once a second: after the clock's second changes, the next
+  // call must not hand back the previous second's text.
+  const std::string first = http_date_now();
+  std::string clock = format_http_date(std::chrono::system_clock::now());
+  for (int i = 0; i < 300 && clock == first; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    clock = format_http_date(std::chrono::system_clock::now());
+  }
+  ASSERT_NE(clock, first);
+  const std::string now = http_date_now();
+  const std::string after = format_http_date(std::chrono::system_clock::now());
+  EXPECT_TRUE(now == clock || now == after) << now << " / " << clock;
 }
 
 TEST(HttpWire, ResponseHeadOwnsFramingAndDropsInjection) {
