@@ -98,23 +98,26 @@ bool status_forbids_body(int status) {
 
 std::string format_response_head(int status, const std::vector<Header>& headers, const BodyFraming& framing,
                                  bool keep_alive, std::string_view date) {
-  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + std::string(status_reason(status)) + "\r\n";
-  head += "Server: dispotify\r\nDate: ";
-  head += date;
-  head += "\r\n";
+  // Appended in place into one allocation: this runs for every response.
+  size_t size = 128 + date.size();
+  for (const auto& h : headers) size += h.name.size() + h.value.size() + 4;
+  std::string head;
+  head.reserve(size);
+  head.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(status_reason(status));
+  head.append("\r\nServer: dispotify\r\nDate: ").append(date).append("\r\n");
   for (const auto& h : headers) {
     if (h.name.empty() || is_server_owned_header(h.name)) continue;
     if (has_forbidden_byte(h.name) || has_forbidden_byte(h.value) || h.name.find(':') != std::string::npos)
       continue;
-    head += h.name + ": " + h.value + "\r\n";
+    head.append(h.name).append(": ").append(h.value).append("\r\n");
   }
   if (framing.chunked) {
-    head += "Transfer-Encoding: chunked\r\n";
+    head.append("Transfer-Encoding: chunked\r\n");
   } else if (framing.content_length) {
-    head += "Content-Length: " + std::to_string(*framing.content_length) + "\r\n";
+    head.append("Content-Length: ").append(std::to_string(*framing.content_length)).append("\r\n");
   }
-  if (!keep_alive) head += "Connection: close\r\n";
-  head += "\r\n";
+  if (!keep_alive) head.append("Connection: close\r\n");
+  head.append("\r\n");
   return head;
 }
 
