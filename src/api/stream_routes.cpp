@@ -46,6 +46,7 @@ struct BlobBytes {
   uint64_t size = 0;
   UniqueFd fd;                                  // valid: a local replica
   std::optional<storage::BlobLocation> remote;  // otherwise
+  bool verified = false;  // the local replica was found good and is unchanged since
 };
 
 storage::BlobLocation location_of(const catalog::BlobRecord& record) {
@@ -53,7 +54,7 @@ storage::BlobLocation location_of(const catalog::BlobRecord& record) {
 }
 
 // The hot path (a local copy already verified and unchanged) costs an
-// open and two fstats; the catalog is read only to check a copy not yet
+// open and one fstat; the catalog is read only to check a copy not yet
 // vouched for, or to find the other holders.
 Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
   auto fd = ctx.blobs.open(hash);
@@ -61,8 +62,8 @@ Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
     struct stat st {};
     if (::fstat(fd->get(), &st) != 0) return make_error(Errc::io_error, "cannot stat blob " + hash);
     const auto size = static_cast<uint64_t>(st.st_size);
-    if (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(fd->get(), hash)) {
-      return BlobBytes{size, std::move(*fd), std::nullopt};
+    if (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(st, hash)) {
+      return BlobBytes{size, std::move(*fd), std::nullopt, true};
     }
     DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::BlobRecord> record, ctx.catalog.blob(hash));
     // Size 0 in the catalog: not recorded (covers of tracks added before
@@ -85,10 +86,7 @@ Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
 
 Result<net::Body> body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, uint64_t first,
                           uint64_t length, net::Response& response) {
-  if (bytes.fd.valid() &&
-      (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(bytes.fd.get(), hash))) {
-    return net::Body(net::FileBody{std::move(bytes.fd), first, length});
-  }
+  if (bytes.fd.valid() && bytes.verified) return net::Body(net::FileBody{std::move(bytes.fd), first, length});
   // Streamed as it is read (and, for a local copy not vouched for yet,
   // after hashing it on the worker thread): the length is known, so the
   // client sees a plain Content-Length body, not chunks.

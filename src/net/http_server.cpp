@@ -558,7 +558,8 @@ asio::awaitable<WriteOutcome> Session::write_file(const FileBody& file) {
   if (stream_.is_tls()) co_return co_await write_file_copied(file);
   WriteOutcome outcome;
   beast::error_code ec;
-  stream_.socket().native_non_blocking(true, ec);
+  // The getter reads asio's own flag; the setter is an ioctl(2) every time.
+  if (!stream_.socket().native_non_blocking()) stream_.socket().native_non_blocking(true, ec);
   if (ec) co_return WriteOutcome{0, false};
   const int socket_fd = stream_.socket().native_handle();
   auto offset = static_cast<off_t>(file.offset);

@@ -33,19 +33,30 @@ Result<std::pair<std::string, uint64_t>> hash_file(int fd) {
   return std::pair<std::string, uint64_t>{hasher.finish_hex(), offset};
 }
 
+BlobVerifier::Identity BlobVerifier::identity_of(const struct stat& st) {
+  Identity identity;
+  identity.inode = static_cast<uint64_t>(st.st_ino);
+  identity.size = static_cast<uint64_t>(st.st_size);
+  identity.mtime_ns = ns(st.st_mtim);
+  identity.ctime_ns = ns(st.st_ctim);
+  return identity;
+}
+
 bool BlobVerifier::identity_of(int fd, Identity& out) {
   struct stat st {};
   if (::fstat(fd, &st) != 0) return false;
-  out.inode = static_cast<uint64_t>(st.st_ino);
-  out.size = static_cast<uint64_t>(st.st_size);
-  out.mtime_ns = ns(st.st_mtim);
-  out.ctime_ns = ns(st.st_ctim);
+  out = identity_of(st);
   return true;
 }
 
 bool BlobVerifier::known_good(int fd, const std::string& hash) const {
-  Identity now;
-  if (!identity_of(fd, now)) return false;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return false;
+  return known_good(st, hash);
+}
+
+bool BlobVerifier::known_good(const struct stat& st, const std::string& hash) const {
+  const Identity now = identity_of(st);
   std::lock_guard lock(mutex_);
   auto it = verified_.find(hash);
   return it != verified_.end() && it->second == now;
