@@ -46,7 +46,7 @@ struct BlobBytes {
   uint64_t size = 0;
   UniqueFd fd;                                  // valid: a local replica
   std::optional<storage::BlobLocation> remote;  // otherwise
-  bool verified = false;  // the local replica was found good and is unchanged since
+  bool verified = false;                        // the local replica was found good and is unchanged since
 };
 
 storage::BlobLocation location_of(const catalog::BlobRecord& record) {

@@ -8,9 +8,7 @@ namespace {
 
 constexpr char kSeparator = '\x1f';
 
-std::string short_sha256_hex(std::string_view bytes) {
-  return sha256_hex(bytes).substr(0, kDerivedIdLength);
-}
+std::string short_sha256_hex(std::string_view bytes) { return sha256_hex(bytes).substr(0, kDerivedIdLength); }
 
 }  // namespace
 

@@ -717,8 +717,8 @@ void ServerState::unregister_session(Session* session) {
 void ServerState::refuse(tcp::socket& socket, std::string_view message) {
   const auto response = error_response(503, "unavailable", message);
   const auto& body = std::get<std::string>(response.body);
-  std::string bytes = format_response_head(503, response.headers, BodyFraming{body.size(), false}, false,
-                                           http_date_now());
+  std::string bytes =
+      format_response_head(503, response.headers, BodyFraming{body.size(), false}, false, http_date_now());
   bytes += body;
   [[maybe_unused]] const auto sent =
       ::send(socket.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
