@@ -50,13 +50,15 @@ bool BlobVerifier::identity_of(int fd, Identity& out) {
 }
 
 bool BlobVerifier::known_good(int fd, const std::string& hash) const {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) return false;
-  return known_good(st, hash);
+  Identity now;
+  return identity_of(fd, now) && remembered(hash, now);
 }
 
 bool BlobVerifier::known_good(const struct stat& st, const std::string& hash) const {
-  const Identity now = identity_of(st);
+  return remembered(hash, identity_of(st));
+}
+
+bool BlobVerifier::remembered(const std::string& hash, const Identity& now) const {
   std::lock_guard lock(mutex_);
   auto it = verified_.find(hash);
   return it != verified_.end() && it->second == now;

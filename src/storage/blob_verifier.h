@@ -48,6 +48,8 @@ class BlobVerifier {
   };
   static Identity identity_of(const struct stat& st);
   static bool identity_of(int fd, Identity& out);
+  // True when `hash` was found good as the file `now` describes.
+  bool remembered(const std::string& hash, const Identity& now) const;
 
   mutable std::mutex mutex_;
   std::map<std::string, Identity> verified_;  // guarded by mutex_
