@@ -79,7 +79,7 @@ Result<net::ClientResponse> PeerClient::call(const std::vector<std::string>& add
       const uint64_t delay_ms = std::min(backoff.next_delay_ms(jitter()), ms_until(deadline));
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     }
-  } while (ms_until(deadline) > 0);
+  } while (ms_until(deadline) >= std::max<uint64_t>(policy.min_attempt_ms, 1));
   return give_up(std::move(last), attempt);
 }
 

@@ -45,6 +45,11 @@ struct RetryPolicy {
   // True when repeating the request is harmless: also retry after timeouts
   // and broken connections.
   bool idempotent = false;
+  // A retry starts only with at least this much of the deadline left. An
+  // attempt cut to a millisecond or two can only time out, and for a request
+  // that is not idempotent that timeout (an unknown outcome) would replace
+  // the clear answer of the attempt before it, e.g. a 503 with Retry-After.
+  uint64_t min_attempt_ms = 20;
 };
 
 inline constexpr size_t kPeerClientIdleConnectionsMax = 8;

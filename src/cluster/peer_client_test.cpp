@@ -149,6 +149,18 @@ TEST(PeerClient, ReturnsTheLast503WhenThePeerStaysBusy) {
   EXPECT_GE(busy.requests(), 2u);
 }
 
+// A busy answer that arrives with too little of the deadline left for
+// another attempt is the answer: a retry cut to a few milliseconds would only
+// time out, and for a POST that timeout would hide the 503.
+TEST(PeerClient, StartsNoAttemptItHasNoTimeFor) {
+  ScriptedServer busy({503}, 90);
+  PeerClient client(9);
+  auto response = client.call({busy.address()}, get_request(), quick_policy(100));
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(busy.requests(), 1u);
+}
+
 TEST(PeerClient, RetriesATimeoutOnlyWhenIdempotent) {
   ScriptedServer slow({200}, 200);
   net::ClientRequest request = get_request();
