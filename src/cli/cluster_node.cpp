@@ -147,6 +147,12 @@ Status ClusterNode::start_peer_port() {
   // bounded by their own routes.
   server_options.body_bytes_max = std::max<uint64_t>(64ULL << 20, options_.blob_bytes_max);
   server_options.tls = server_tls_;
+  // A Raft message batch only goes into the runner's queue (deliver() never
+  // blocks long): cheaper on the I/O thread than handed to a worker and
+  // back, and it cannot queue behind forwarded writes parked on workers.
+  server_options.run_inline = [](const net::Request& r) {
+    return r.method == "POST" && r.path == cluster::kRaftPostTarget;
+  };
   // The service needs the bound port for its own address: the server
   // answers 503 until the service exists.
   auto handler = [this](net::Request& r) -> net::Response {

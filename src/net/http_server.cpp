@@ -6,6 +6,8 @@
 // runs on the worker pool while its session coroutine is suspended awaiting
 // it; the only session state the worker touches is through BodyReader::read,
 // which posts a coroutine onto the session strand and blocks until it ends.
+// Small bodies (up to kSmallBodyBytesMax, with a Content-Length) are read on
+// the strand before the handler runs, and the handler reads them from memory.
 #include "net/http_server.h"
 
 #include <strings.h>
@@ -62,6 +64,9 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 // Each read is a round trip between the worker and the I/O thread: an
 // upload at hundreds of MB/s wants few of them (docs/BENCHMARKS.md 6).
 constexpr size_t kBodyReadBytesMax = 256 * 1024;
+// A body of at most this many bytes, with a declared length, is read on the
+// I/O thread before the handler runs (Session::read_small_body).
+constexpr uint64_t kSmallBodyBytesMax = 64 * 1024;
 // Beast reads at most this much per system call (its own cap) and at most
 // the buffer's free capacity (512 bytes when it is fresh).
 constexpr size_t kSocketReadBytes = 64 * 1024;
@@ -231,6 +236,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<bool> serve_request(Clock::time_point start);
   asio::awaitable<void> answer_header_error(const beast::error_code& ec, Clock::time_point start);
   asio::awaitable<void> read_body(std::shared_ptr<PendingRead> pending);
+  asio::awaitable<std::string> read_small_body(uint64_t length);
   asio::awaitable<Result<size_t>> read_body_some(std::span<char> buffer);
   bool body_bytes_waiting();
   asio::awaitable<WriteOutcome> write_response(Response& response, bool head_only, bool keep_alive);
@@ -275,6 +281,32 @@ class SessionBodyReader final : public BodyReader {
  private:
   std::shared_ptr<Session> session_;
   std::optional<uint64_t> length_;
+};
+
+// A body the session read whole before the handler ran. A read error met
+// after some bytes comes after them, as with SessionBodyReader.
+class SmallBodyReader final : public BodyReader {
+ public:
+  SmallBodyReader(std::string bytes, std::optional<Error> failure, uint64_t length)
+      : bytes_(std::move(bytes)), failure_(std::move(failure)), length_(length) {}
+  Result<size_t> read(std::span<char> buffer) override {
+    if (buffer.empty()) return make_error(Errc::invalid_argument, "BodyReader::read with an empty buffer");
+    if (offset_ < bytes_.size()) {
+      const size_t n = std::min(buffer.size(), bytes_.size() - offset_);
+      std::memcpy(buffer.data(), bytes_.data() + offset_, n);
+      offset_ += n;
+      return n;
+    }
+    if (failure_) return *failure_;
+    return size_t{0};
+  }
+  std::optional<uint64_t> content_length() const override { return length_; }
+
+ private:
+  std::string bytes_;
+  std::optional<Error> failure_;
+  uint64_t length_;
+  size_t offset_ = 0;
 };
 
 asio::awaitable<void> Session::run() {
@@ -371,13 +403,25 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
   std::optional<uint64_t> length;
   if (parser_->content_length()) length = *parser_->content_length();
   if (parser_->is_done()) length = 0;  // no body at all
-  SessionBodyReader reader(shared_from_this(), length);
-  request.body = &reader;
+  // A small body is read here, before the handler runs: the handler then
+  // copies it from memory instead of making a round trip to this thread
+  // per read (two thread hand-offs), and the request may run inline. A
+  // client that asked for 100 Continue waits for the handler's verdict.
+  SessionBodyReader streamed(shared_from_this(), length);
+  std::optional<SmallBodyReader> small;
+  if (length && *length > 0 && *length <= kSmallBodyBytesMax && !expect_continue_) {
+    std::string bytes = co_await read_small_body(*length);
+    small.emplace(std::move(bytes), body_failed_, *length);
+    request.body = &*small;
+  } else {
+    request.body = &streamed;
+  }
 
   const Handler& handler = server_.handler;
   Response response;
-  // A cheap request without a body is answered right here: the two thread
-  // hand-offs to and from the pool cost more than the handler itself.
+  // A cheap request whose body (if any) is already read is answered right
+  // here: the two thread hand-offs to and from the pool cost more than the
+  // handler itself.
   const auto& run_inline = server_.options.run_inline;
   bool on_worker = true;
   if (run_inline && parser_->is_done() && run_inline(request)) {
@@ -443,6 +487,25 @@ asio::awaitable<void> Session::read_body(std::shared_ptr<PendingRead> pending) {
   auto result = co_await read_body_some(pending->slice());
   if (!result.ok()) body_failed_ = result.error();
   pending->finish(std::move(result));
+}
+
+// On the strand: the whole body of `length` bytes, or what came of it
+// before an error (then in body_failed_).
+asio::awaitable<std::string> Session::read_small_body(uint64_t length) {
+  std::string bytes(length, '\0');
+  size_t got = 0;
+  while (got < length && !body_failed_) {
+    auto result = co_await read_body_some(std::span<char>(bytes.data() + got, length - got));
+    if (!result.ok()) {
+      body_failed_ = result.error();
+    } else if (*result == 0) {
+      break;
+    } else {
+      got += *result;
+    }
+  }
+  bytes.resize(got);
+  co_return bytes;
 }
 
 // Returns at least one body byte, or 0 at the end of the body. Goes on

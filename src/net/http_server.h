@@ -38,10 +38,12 @@ struct ServerOptions {
   uint64_t write_timeout_ms = 60'000;      // client not reading for this long: closed
   uint64_t shutdown_grace_ms = 5'000;
   std::function<void(const AccessRecord&)> on_access;  // optional, any thread
-  // Optional: requests (without a body) for which it returns true run the
-  // handler on the I/O thread instead of the worker pool. Only for handlers
-  // that never block for long (point lookups), since the I/O thread serves
-  // every other connection meanwhile.
+  // Optional: requests for which it returns true run the handler on the I/O
+  // thread instead of the worker pool, if their body is already read (none,
+  // or a small one with a Content-Length, read before the handler runs).
+  // Only for handlers that never block for long (point lookups, handing a
+  // message to a queue), since the I/O thread serves every other connection
+  // meanwhile.
   std::function<bool(const Request&)> run_inline;
   // TLS on every connection when set, with the slot's context at accept
   // time (so a replaced certificate applies to new connections only). The

@@ -573,5 +573,66 @@ TEST(HttpServer, RunInlineHandlesMatchingRequestsOnTheIoThread) {
   EXPECT_EQ(handled_on["/inline"], server.run_thread_id());
 }
 
+// A small body with a Content-Length is read before the handler runs, so
+// such a request may run inline too, and the handler gets the whole body
+// even when it came in pieces; a larger one streams from a worker as before.
+TEST(HttpServer, RunInlineTakesRequestsWhoseSmallBodyIsAlreadyRead) {
+  std::mutex mutex;
+  std::map<uint64_t, std::pair<std::thread::id, Drained>> seen;  // by body size
+  ServerOptions options = small_options();
+  options.run_inline = [](const Request& r) { return r.path == "/inline"; };
+  RunningServer server(options, [&](Request& request) {
+    const Drained drained = drain(*request.body, 128 * 1024);
+    std::lock_guard lock(mutex);
+    seen[drained.bytes] = {std::this_thread::get_id(), drained};
+    return text_response(200, std::to_string(drained.bytes));
+  });
+  const std::string small(1000, 's');
+  const std::string large(64 * 1024 + 1, 'l');
+  {
+    RawSocket socket(server.port());
+    ASSERT_TRUE(socket.send("POST /inline HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n" +
+                            small.substr(0, 10)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(socket.send(small.substr(10)));
+    EXPECT_EQ(body_of(socket.read_response()), "1000");
+  }
+  {
+    RawSocket socket(server.port());
+    ASSERT_TRUE(socket.send("POST /inline HTTP/1.1\r\nHost: t\r\nContent-Length: 65537\r\n\r\n" + large));
+    EXPECT_EQ(body_of(socket.read_response()), "65537");
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1000].first, server.run_thread_id());
+  EXPECT_EQ(seen[1000].second.largest_read, 1000u);  // one read: it was all there
+  EXPECT_FALSE(seen[1000].second.error);
+  EXPECT_NE(seen[65537].first, server.run_thread_id());
+  EXPECT_FALSE(seen[65537].second.error);
+}
+
+// A small body cut short: the handler (on a worker, since the body is not
+// complete) gets the bytes that came, then the error, and nothing inline.
+TEST(HttpServer, SmallBodyCutShortReachesTheHandlerAsAnError) {
+  std::promise<std::pair<uint64_t, std::optional<Errc>>> seen;
+  ServerOptions options = small_options();
+  options.run_inline = [](const Request&) { return true; };
+  RunningServer server(options, [&](Request& request) {
+    const Drained drained = drain(*request.body, 100);
+    seen.set_value({drained.bytes, drained.error ? std::optional(drained.error->code) : std::nullopt});
+    return text_response(400, "short");
+  });
+  {
+    RawSocket socket(server.port());
+    ASSERT_TRUE(socket.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 50\r\n\r\n0123456789"));
+  }  // closed after 10 of the 50 bytes
+  auto future = seen.get_future();
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  const auto [bytes, error] = future.get();
+  EXPECT_EQ(bytes, 10u);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_NE(*error, Errc::timeout);
+}
+
 }  // namespace
 }  // namespace dispotify::net
