@@ -56,7 +56,11 @@ Result<Committed> ForwardBatcher::forward(std::string entry, uint64_t timeout_ms
       lock.unlock();
       std::vector<Result<Committed>> answers = send_batch(batch, remaining_ms(deadline));
       lock.lock();
-      --batches_in_flight_;
+      --batches_in_flight_;  // the next batch may leave while this one is applied here
+      lock.unlock();
+      answered_.notify_all();
+      wait_until_applied_here(answers, remaining_ms(deadline));
+      lock.lock();
       DISPOTIFY_CHECK(answers.size() == batch.size());
       for (size_t i = 0; i < batch.size(); ++i) batch[i]->answer.emplace(std::move(answers[i]));
       answered_.notify_all();
@@ -70,6 +74,16 @@ Result<Committed> ForwardBatcher::forward(std::string entry, uint64_t timeout_ms
     }
   }
   return std::move(*pending->answer);
+}
+
+void ForwardBatcher::wait_until_applied_here(const std::vector<Result<Committed>>& answers,
+                                             uint64_t timeout_ms) {
+  uint64_t last = 0;
+  for (const auto& answer : answers) {
+    if (answer.ok()) last = std::max(last, answer->index);
+  }
+  // Too slow is no failure here: each writer then waits on its own.
+  if (last > 0 && timeout_ms > 0) (void)wait_applied_(last, timeout_ms);
 }
 
 ForwardBatcher::Batch ForwardBatcher::take_batch_locked() {

@@ -7,6 +7,11 @@
 // entry its answer; the others wait. Under load batches grow by themselves:
 // what arrives while one batch is on the way leaves with the next.
 //
+// The carrier also waits, once for the whole batch, until this node has
+// applied the entries the leader committed, so that its writers find them
+// applied (read-your-writes, raft_proposer.h) without a wait of their own
+// each.
+//
 // A leader that does not know the batch route (an older version during a
 // rolling upgrade: 404) gets single POST /peer/v1/propose requests for a
 // while (kSingleForwardsAfterRefusalMs), then batches are tried again.
@@ -18,6 +23,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,7 +47,10 @@ inline constexpr uint64_t kSingleForwardsAfterRefusalMs = 10'000;
 
 class ForwardBatcher {
  public:
-  explicit ForwardBatcher(LeaderClient& leader) : leader_(leader) {}
+  // Blocks until this node has applied `index` or timeout_ms passes.
+  using WaitAppliedFn = std::function<Status(uint64_t index, uint64_t timeout_ms)>;
+  ForwardBatcher(LeaderClient& leader, WaitAppliedFn wait_applied)
+      : leader_(leader), wait_applied_(std::move(wait_applied)) {}
 
   // Sends `entry` (an encoded catalog entry) to the leader and returns its
   // answer: committed and applied there (with the catalog's verdict), or
@@ -61,10 +70,13 @@ class ForwardBatcher {
   Batch take_batch_locked();
   // Without mutex_: one request to the leader, one answer per entry.
   std::vector<Result<Committed>> send_batch(const Batch& batch, uint64_t timeout_ms);
+  // Without mutex_: until this node has applied every committed answer.
+  void wait_until_applied_here(const std::vector<Result<Committed>>& answers, uint64_t timeout_ms);
   [[nodiscard]] Result<Committed> forward_alone(const std::string& entry, uint64_t timeout_ms);
   bool batches_refused() const;
 
   LeaderClient& leader_;
+  WaitAppliedFn wait_applied_;
   std::mutex mutex_;
   std::condition_variable answered_;               // an answer arrived or a batch slot freed
   std::deque<std::shared_ptr<Pending>> queue_;     // guarded by mutex_
