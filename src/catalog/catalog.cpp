@@ -126,14 +126,14 @@ Result<std::vector<Status>> Catalog::apply_batch(uint64_t first_index, std::span
         continue;
       }
     }
-    DISPOTIFY_TRY(db.exec("SAVEPOINT apply_one"));
+    DISPOTIFY_TRY(db.exec_cached("SAVEPOINT apply_one"));
     Status outcome = apply_command(db, commands[i]);
     if (!outcome.ok()) {
       // A local failure must not be recorded as applied: give up the batch.
       if (is_local_failure(outcome.error().code)) return std::move(outcome).error();
-      DISPOTIFY_TRY(db.exec("ROLLBACK TO apply_one"));
+      DISPOTIFY_TRY(db.exec_cached("ROLLBACK TO apply_one"));
     }
-    DISPOTIFY_TRY(db.exec("RELEASE apply_one"));
+    DISPOTIFY_TRY(db.exec_cached("RELEASE apply_one"));
     if (!request_id.empty()) DISPOTIFY_TRY(record_request_outcome(db, request_id, first_index + i, outcome));
     outcomes.push_back(std::move(outcome));
   }

@@ -85,9 +85,13 @@ Result<Statement> Db::prepare(std::string_view sql) {
   return Statement(stmt, /*owned=*/true);
 }
 
+Status Db::exec_cached(std::string_view sql) {
+  DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt, prepare_cached(sql));
+  return stmt.run();
+}
+
 Result<Statement> Db::prepare_cached(std::string_view sql) {
-  std::string key(sql);
-  auto it = cache_.find(key);
+  auto it = cache_.find(sql);
   if (it != cache_.end()) {
     // Two live handles on one cached statement would step over each other.
     DISPOTIFY_CHECK_MSG(!sqlite3_stmt_busy(it->second), sql);
@@ -99,7 +103,7 @@ Result<Statement> Db::prepare_cached(std::string_view sql) {
                               nullptr);
   if (rc != SQLITE_OK) return sqlite_error(db_, rc, sql);
   DISPOTIFY_CHECK_MSG(stmt != nullptr, sql);
-  cache_.emplace(std::move(key), stmt);
+  cache_.emplace(std::string(sql), stmt);
   return Statement(stmt, /*owned=*/false);
 }
 

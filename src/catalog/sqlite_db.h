@@ -35,6 +35,11 @@ class Db {
 
   // Runs one or more statements that return no rows.
   [[nodiscard]] Status exec(std::string_view sql);
+  // One statement that returns no rows, prepared once per connection and
+  // kept in the cache: for the transaction control on every read and write
+  // (BEGIN, COMMIT, ROLLBACK, SAVEPOINT), which exec() would parse each time.
+  // The SQL must be a constant text.
+  [[nodiscard]] Status exec_cached(std::string_view sql);
   // A statement owned by the caller, finalized when it goes out of scope.
   [[nodiscard]] Result<Statement> prepare(std::string_view sql);
   // A statement from this connection's cache: reset and unbound when the
@@ -50,7 +55,12 @@ class Db {
   Status apply_pragmas(const DbOptions& options);
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  // Looked up by string_view, without building a std::string per lookup.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>()(sql); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 // Maps a SQLite result code to an Error: every failure of the database
