@@ -39,14 +39,22 @@ Result<std::vector<std::string>> track_ids_field(const boost::json::object& body
   return ids;
 }
 
+// Another user's playlist is reported as absent: its existence is private.
+Error no_such_playlist(const Call& call) { return make_error(Errc::not_found, "no playlist " + call.param(0)); }
+
 // The playlist, if the caller may see and change it.
 Result<catalog::PlaylistDetail> owned_playlist(ApiContext& ctx, const Call& call) {
   DISPOTIFY_ASSIGN_OR_RETURN(auto detail, ctx.catalog.playlist(call.param(0)));
-  // Another user's playlist is reported as absent: its existence is private.
-  if (!detail || detail->playlist.owner_id != call.user->id) {
-    return make_error(Errc::not_found, "no playlist " + call.param(0));
-  }
+  if (!detail || detail->playlist.owner_id != call.user->id) return no_such_playlist(call);
   return std::move(*detail);
+}
+
+// The same check without reading the playlist, before a change that does
+// not need it.
+Status check_owned_playlist(ApiContext& ctx, const Call& call) {
+  DISPOTIFY_ASSIGN_OR_RETURN(std::optional<std::string> owner, ctx.catalog.playlist_owner(call.param(0)));
+  if (!owner || *owner != call.user->id) return no_such_playlist(call);
+  return ok_status();
 }
 
 net::Response playlist_reply(ApiContext& ctx, const Call& call, int status) {
@@ -86,13 +94,13 @@ net::Response rename_playlist(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"name"}));
   API_ASSIGN_OR_RESPOND(auto name, required_string(body, "name"));
   API_TRY(validate_name(name));
-  API_TRY(owned_playlist(ctx, call));
+  API_TRY(check_owned_playlist(ctx, call));
   API_TRY(ctx.proposer.propose(catalog::RenamePlaylist{call.param(0), call.user->id, name, now_unix_ms()}));
   return playlist_reply(ctx, call, 200);
 }
 
 net::Response delete_playlist(ApiContext& ctx, Call& call) {
-  API_TRY(owned_playlist(ctx, call));
+  API_TRY(check_owned_playlist(ctx, call));
   API_TRY(ctx.proposer.propose(
       catalog::DeletePlaylist{call.param(0), call.user->id, origin_of(call.request, call.user->id)}));
   return json_reply(200, {{"ok", true}});
@@ -104,7 +112,7 @@ net::Response add_tracks(ApiContext& ctx, Call& call) {
   if (track_ids.empty())
     return error_response(Errc::invalid_argument, "field \"track_ids\" must not be empty");
   API_ASSIGN_OR_RESPOND(auto position, optional_int(body, "position"));
-  API_TRY(owned_playlist(ctx, call));
+  API_TRY(check_owned_playlist(ctx, call));
   API_TRY(ctx.proposer.propose(catalog::AddPlaylistTracks{call.param(0), call.user->id, track_ids,
                                                           position.value_or(-1), now_unix_ms()}));
   return playlist_reply(ctx, call, 200);
@@ -128,7 +136,7 @@ net::Response move_track(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto from, optional_int(body, "from"));
   API_ASSIGN_OR_RESPOND(auto to, optional_int(body, "to"));
   if (!from || !to) return error_response(Errc::invalid_argument, "fields \"from\" and \"to\" are required");
-  API_TRY(owned_playlist(ctx, call));
+  API_TRY(check_owned_playlist(ctx, call));
   API_TRY(ctx.proposer.propose(
       catalog::MovePlaylistTrack{call.param(0), call.user->id, *from, *to, now_unix_ms()}));
   return playlist_reply(ctx, call, 200);

@@ -98,6 +98,15 @@ TEST_F(ApplyPlaylists, Move) {
   EXPECT_EQ((**catalog_->playlist("p1")).playlist.updated_at_ms, 23);
 }
 
+TEST_F(ApplyPlaylists, OwnerAloneFollowsCreateAndDelete) {
+  EXPECT_EQ(catalog_->playlist_owner("p1").value(), std::optional<std::string>("u1"));
+  EXPECT_EQ(catalog_->playlist_owner("nope").value(), std::nullopt);
+  apply_ok(CreatePlaylist{make_playlist("p2", "u2", "Bob's")});
+  EXPECT_EQ(catalog_->playlist_owner("p2").value(), std::optional<std::string>("u2"));
+  apply_ok(DeletePlaylist{"p1", "u1"});
+  EXPECT_EQ(catalog_->playlist_owner("p1").value(), std::nullopt);
+}
+
 TEST_F(ApplyPlaylists, RenameAndDelete) {
   apply_ok(RenamePlaylist{"p1", "u1", "Road trip", 30});
   Playlist p = (**catalog_->playlist("p1")).playlist;

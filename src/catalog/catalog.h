@@ -121,6 +121,9 @@ class Catalog {
 
   [[nodiscard]] Result<std::vector<Playlist>> playlists_of(std::string_view owner_id) const;
   [[nodiscard]] Result<std::optional<PlaylistDetail>> playlist(std::string_view id) const;
+  // The owner's user id alone (nullopt: no such playlist): the check before
+  // a change, without reading the playlist's tracks.
+  [[nodiscard]] Result<std::optional<std::string>> playlist_owner(std::string_view id) const;
 
   [[nodiscard]] Result<Counts> counts() const;
 

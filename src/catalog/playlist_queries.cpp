@@ -57,4 +57,15 @@ Result<std::optional<PlaylistDetail>> Catalog::playlist(std::string_view id) con
   });
 }
 
+Result<std::optional<std::string>> Catalog::playlist_owner(std::string_view id) const {
+  return impl_->read([&](Db& db) -> Result<std::optional<std::string>> {
+    DISPOTIFY_ASSIGN_OR_RETURN(Statement stmt,
+                               db.prepare_cached("SELECT owner_id FROM playlists WHERE id = ?1"));
+    stmt.bind(1, id);
+    DISPOTIFY_ASSIGN_OR_RETURN(bool row, stmt.step());
+    if (!row) return std::optional<std::string>();
+    return std::optional<std::string>(stmt.column_string(0));
+  });
+}
+
 }  // namespace dispotify::catalog
