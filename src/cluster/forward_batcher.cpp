@@ -57,23 +57,41 @@ Result<Committed> ForwardBatcher::forward(std::string entry, uint64_t timeout_ms
       std::vector<Result<Committed>> answers = send_batch(batch, remaining_ms(deadline));
       lock.lock();
       --batches_in_flight_;  // the next batch may leave while this one is applied here
+      wake_next_carrier_locked();
       lock.unlock();
-      answered_.notify_all();
       wait_until_applied_here(answers, remaining_ms(deadline));
       lock.lock();
       DISPOTIFY_CHECK(answers.size() == batch.size());
-      for (size_t i = 0; i < batch.size(); ++i) batch[i]->answer.emplace(std::move(answers[i]));
-      answered_.notify_all();
+      for (size_t i = 0; i < batch.size(); ++i) {
+        batch[i]->answer.emplace(std::move(answers[i]));
+        batch[i]->answered.notify_one();
+      }
       continue;
     }
-    if ((!may_carry || answered_.wait_until(lock, deadline) == std::cv_status::timeout) && !pending->answer) {
+    bool timed_out = !may_carry;
+    if (may_carry) {
+      pending->waiting = true;
+      timed_out = pending->answered.wait_until(lock, deadline) == std::cv_status::timeout;
+      pending->waiting = false;
+    }
+    if (timed_out && !pending->answer) {
       // Still queued: it never leaves. On the way: its carrier fills an
       // answer nobody reads; the caller's retry (same request id) is safe.
       std::erase(queue_, pending);
+      wake_next_carrier_locked();  // in case it was the one woken to carry
       return unavailable("the write was not answered by the leader in time");
     }
   }
   return std::move(*pending->answer);
+}
+
+void ForwardBatcher::wake_next_carrier_locked() {
+  if (batches_in_flight_ >= kForwardBatchesInFlightMax) return;
+  for (const auto& queued : queue_) {
+    if (!queued->waiting) continue;
+    queued->answered.notify_one();
+    return;
+  }
 }
 
 void ForwardBatcher::wait_until_applied_here(const std::vector<Result<Committed>>& answers,

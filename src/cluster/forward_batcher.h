@@ -63,11 +63,19 @@ class ForwardBatcher {
     explicit Pending(std::string e) : entry(std::move(e)) {}
     const std::string entry;
     std::optional<Result<Committed>> answer;  // guarded by mutex_
+    // Wakes this writer alone: its answer arrived, or it is the oldest
+    // queued and a batch may leave (waking every writer at each answer
+    // cost more than the forwarding itself under load).
+    std::condition_variable answered;
+    bool waiting = false;  // guarded by mutex_: its thread waits on `answered` (is not carrying)
   };
   using Batch = std::vector<std::shared_ptr<Pending>>;
 
   // Under mutex_: the oldest queued entries, within a batch's limits.
   Batch take_batch_locked();
+  // Under mutex_: if a batch may leave, wakes the oldest queued writer
+  // that waits, to carry it.
+  void wake_next_carrier_locked();
   // Without mutex_: one request to the leader, one answer per entry.
   std::vector<Result<Committed>> send_batch(const Batch& batch, uint64_t timeout_ms);
   // Without mutex_: until this node has applied every committed answer.
@@ -78,7 +86,6 @@ class ForwardBatcher {
   LeaderClient& leader_;
   WaitAppliedFn wait_applied_;
   std::mutex mutex_;
-  std::condition_variable answered_;               // an answer arrived or a batch slot freed
   std::deque<std::shared_ptr<Pending>> queue_;     // guarded by mutex_
   size_t batches_in_flight_ = 0;                   // guarded by mutex_
   std::atomic<int64_t> batches_refused_at_ms_{0};  // steady ms of the last 404; 0 = never
