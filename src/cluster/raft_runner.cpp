@@ -200,6 +200,10 @@ void RaftRunner::handle_ready() {
     const Status cut = keeps_suffix ? log_.compact(meta.index, meta.term) : log_.reset(meta.index, meta.term);
     DISPOTIFY_CHECK_MSG(cut.ok(), "cannot cut the raft log at a snapshot: " + cut.error().message);
   }
+  // The leader's new entries leave for the followers while it writes them
+  // to its own disk (thesis §10.2.1), so the followers' fsyncs overlap its
+  // own instead of following it.
+  send_messages(take_early_messages(ready));
   // A node that cannot persist must not vote, acknowledge or apply: stop
   // loudly rather than risk a lost acknowledged write.
   const Status saved = log_.save(ready.hard_state, ready.entries);
@@ -247,6 +251,29 @@ uint64_t RaftRunner::leaderless_ms() const {
   if (lost_at == 0) return 0;  // never had one yet (starting): not cut off
   const int64_t now = steady_now_ms();
   return now > lost_at ? static_cast<uint64_t>(now - lost_at) : 0;
+}
+
+// Safe for AppendEntries only, and only when the term and vote on disk are
+// already this Ready's: a vote, an acknowledgement or an election's message
+// must never precede the state it promises (§5.1). For the leader's own
+// copy: the core counts it toward a commit when a follower's answer is
+// stepped, and answers are stepped on this thread, after the save below
+// has returned; a crash before it leaves the entries on followers only,
+// which Raft handles like any entry a leader did not keep.
+std::vector<raft::Message> RaftRunner::take_early_messages(raft::Ready& ready) const {
+  std::vector<raft::Message> early;
+  if (ready.snapshot || !ready.snapshot_chunks.empty()) return early;
+  const raft::HardState& stored = log_.hard_state();
+  if (ready.hard_state && (ready.hard_state->current_term != stored.current_term ||
+                           ready.hard_state->voted_for != stored.voted_for)) {
+    return early;
+  }
+  auto late = std::stable_partition(ready.messages.begin(), ready.messages.end(), [](const raft::Message& m) {
+    return std::holds_alternative<raft::AppendEntries>(m.payload);
+  });
+  early.assign(std::make_move_iterator(ready.messages.begin()), std::make_move_iterator(late));
+  ready.messages.erase(ready.messages.begin(), late);
+  return early;
 }
 
 void RaftRunner::send_messages(std::vector<raft::Message> messages) {

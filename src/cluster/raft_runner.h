@@ -4,6 +4,7 @@
 // contract requires:
 //   1. write a received snapshot chunk, persist hard state and entries
 //      (LogStore::save: one fsync for the whole Ready, i.e. group commit);
+//      a leader's AppendEntries leave before that save (take_early_messages);
 //   2. send messages (filling InstallSnapshot chunks from the snapshot file);
 //   3. install a received snapshot into the catalog, apply committed
 //      entries to the catalog (one SQLite transaction per Ready), answer the
@@ -156,6 +157,8 @@ class RaftRunner {
   void run();
   void handle_ready();
   void send_messages(std::vector<raft::Message> messages);
+  // Moves out of `ready` the messages that may leave before its save.
+  std::vector<raft::Message> take_early_messages(raft::Ready& ready) const;
   [[nodiscard]] Status apply_entries(const std::vector<raft::Entry>& entries);
   void install_snapshot(const raft::SnapshotMeta& meta);
   // On the runner thread: appends one entry and registers its waiter.

@@ -40,7 +40,11 @@
 //      machine has applied up to its index;
 // then call advance() with that same Ready. (Step 1 must precede step 2: a
 // vote or an acknowledgement must never be sent for state that a crash could
-// lose, §5.1 / thesis §3.8.) After a restart the caller discards any partial
+// lose, §5.1 / thesis §3.8. One exception, thesis §10.2.1: a leader's
+// AppendEntries may be sent before its entries are persisted, if the Ready
+// does not change the term or vote, provided the caller steps no answer to
+// them before that persist completes; the leader counts its own log toward
+// a commit when it steps a follower's answer.) After a restart the caller discards any partial
 // snapshot file and passes its current snapshot's meta to the constructor;
 // a log that a crash left between 1b's rename and its log rewrite is
 // repaired by the constructor, which uses entries_after_snapshot()
