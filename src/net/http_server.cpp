@@ -6,8 +6,9 @@
 // runs on the worker pool while its session coroutine is suspended awaiting
 // it; the only session state the worker touches is through BodyReader::read,
 // which posts a coroutine onto the session strand and blocks until it ends.
-// Small bodies (up to kSmallBodyBytesMax, with a Content-Length) are read on
-// the strand before the handler runs, and the handler reads them from memory.
+// Small bodies (up to kSmallBodyBytesMax, with a Content-Length) that have
+// already arrived are read on the strand before the handler runs, and the
+// handler reads them from memory.
 #include "net/http_server.h"
 
 #include <strings.h>
@@ -64,8 +65,9 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 // Each read is a round trip between the worker and the I/O thread: an
 // upload at hundreds of MB/s wants few of them (docs/BENCHMARKS.md 6).
 constexpr size_t kBodyReadBytesMax = 256 * 1024;
-// A body of at most this many bytes, with a declared length, is read on the
-// I/O thread before the handler runs (Session::read_small_body).
+// A body of at most this many bytes, with a declared length, that has
+// arrived whole is read on the I/O thread before the handler runs
+// (Session::read_small_body).
 constexpr uint64_t kSmallBodyBytesMax = 64 * 1024;
 // Beast reads at most this much per system call (its own cap) and at most
 // the buffer's free capacity (512 bytes when it is fresh).
@@ -239,6 +241,7 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<std::string> read_small_body(uint64_t length);
   asio::awaitable<Result<size_t>> read_body_some(std::span<char> buffer);
   bool body_bytes_waiting();
+  bool body_bytes_received(uint64_t length);
   asio::awaitable<WriteOutcome> write_response(Response& response, bool head_only, bool keep_alive);
   // Up to three buffers, gathered; takes no initializer_list because GCC 12
   // miscompiles braced temporaries inside co_await expressions.
@@ -403,13 +406,18 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
   std::optional<uint64_t> length;
   if (parser_->content_length()) length = *parser_->content_length();
   if (parser_->is_done()) length = 0;  // no body at all
-  // A small body is read here, before the handler runs: the handler then
+  // A small body that has already arrived whole (in our buffer or the
+  // socket's) is read here, before the handler runs: the handler then
   // copies it from memory instead of making a round trip to this thread
-  // per read (two thread hand-offs), and the request may run inline. A
-  // client that asked for 100 Continue waits for the handler's verdict.
+  // per read (two thread hand-offs), and the request may run inline. One
+  // still on its way is read by the handler as before, under the handler's
+  // own deadlines (a trickled JSON body gets 408 after 10 s): waiting for
+  // it here would wait without them. A client that asked for 100 Continue
+  // waits for the handler's verdict.
   SessionBodyReader streamed(shared_from_this(), length);
   std::optional<SmallBodyReader> small;
-  if (length && *length > 0 && *length <= kSmallBodyBytesMax && !expect_continue_) {
+  if (length && *length > 0 && *length <= kSmallBodyBytesMax && !expect_continue_ &&
+      body_bytes_received(*length)) {
     std::string bytes = co_await read_small_body(*length);
     small.emplace(std::move(bytes), body_failed_, *length);
     request.body = &*small;
@@ -531,6 +539,18 @@ asio::awaitable<Result<size_t>> Session::read_body_some(std::span<char> buffer) 
     }
   }
   co_return got;
+}
+
+// At least `length` bytes received and not yet parsed: in Beast's buffer,
+// or in the socket. For TLS the socket holds ciphertext, a little more than
+// the plaintext it carries: a read may then still wait for the rest of a
+// record the client is sending, bounded by the body read timeout, on this
+// coroutine alone.
+bool Session::body_bytes_received(uint64_t length) {
+  if (buffer_.size() >= length) return true;
+  beast::error_code ec;
+  const size_t in_socket = stream_.socket().available(ec);
+  return !ec && buffer_.size() + in_socket >= length;
 }
 
 // Body bytes that a read would take without waiting: left in Beast's

@@ -40,7 +40,8 @@ struct ServerOptions {
   std::function<void(const AccessRecord&)> on_access;  // optional, any thread
   // Optional: requests for which it returns true run the handler on the I/O
   // thread instead of the worker pool, if their body is already read (none,
-  // or a small one with a Content-Length, read before the handler runs).
+  // or a small one with a Content-Length that had arrived whole by the time
+  // the header was read).
   // Only for handlers that never block for long (point lookups, handing a
   // message to a queue), since the I/O thread serves every other connection
   // meanwhile.
