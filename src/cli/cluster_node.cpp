@@ -565,9 +565,16 @@ bool ClusterNode::stop_requested() const {
 }
 
 void ClusterNode::sleep_unless_stopped(uint64_t ms) const {
+  // stop() wakes the wait at once; the signal flag, which nothing notifies,
+  // is looked at every kSignalCheckMs (it matters only before stop()).
+  constexpr auto kSignalCheckMs = std::chrono::milliseconds(100);
   const auto until = SteadyClock::now() + std::chrono::milliseconds(ms);
-  while (SteadyClock::now() < until && !stop_requested())
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::unique_lock lock(stop_mutex_);
+  while (!stop_requested()) {
+    const auto now = SteadyClock::now();
+    if (now >= until) return;
+    stop_cv_.wait_until(lock, std::min(until, now + kSignalCheckMs));
+  }
 }
 
 bool ClusterNode::is_leader() const { return runner_ != nullptr && runner_->is_leader(); }
@@ -604,7 +611,11 @@ void ClusterNode::hand_over_leadership() {
 }
 
 void ClusterNode::stop() {
-  if (stopping_.exchange(true)) return;
+  {
+    std::lock_guard lock(stop_mutex_);  // a pause between its check and its wait misses no wake-up
+    if (stopping_.exchange(true)) return;
+  }
+  stop_cv_.notify_all();
   if (refresh_thread_.joinable()) refresh_thread_.join();
   if (level_thread_.joinable()) level_thread_.join();
   hand_over_leadership();

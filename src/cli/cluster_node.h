@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -144,6 +145,9 @@ class ClusterNode {
   std::thread refresh_thread_;
   std::thread level_thread_;
   std::atomic<bool> stopping_{false};
+  // Wakes the background loops' pauses (sleep_unless_stopped) at stop().
+  mutable std::mutex stop_mutex_;
+  mutable std::condition_variable stop_cv_;
   std::atomic<bool> peer_ready_{false};
   uint64_t started_unix_ms_ = 0;
 };
