@@ -40,7 +40,9 @@ Result<std::vector<std::string>> track_ids_field(const boost::json::object& body
 }
 
 // Another user's playlist is reported as absent: its existence is private.
-Error no_such_playlist(const Call& call) { return make_error(Errc::not_found, "no playlist " + call.param(0)); }
+Error no_such_playlist(const Call& call) {
+  return make_error(Errc::not_found, "no playlist " + call.param(0));
+}
 
 // The playlist, if the caller may see and change it.
 Result<catalog::PlaylistDetail> owned_playlist(ApiContext& ctx, const Call& call) {

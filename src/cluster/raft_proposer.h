@@ -28,8 +28,7 @@ inline constexpr uint64_t kReadTimeoutMs = 1'500;
 class RaftProposer final : public catalog::Proposer {
  public:
   RaftProposer(RaftRunner& runner, LeaderClient& leader)
-      : runner_(runner),
-        forwarder_(leader, [&runner](uint64_t index, uint64_t timeout_ms) {
+      : runner_(runner), forwarder_(leader, [&runner](uint64_t index, uint64_t timeout_ms) {
           return runner.wait_applied(index, timeout_ms);
         }) {}
   Status propose(const catalog::Command& command) override;

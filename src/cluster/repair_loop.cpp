@@ -170,8 +170,8 @@ void RepairLoop::walk_local_files() {
   size_t seen = 0;
   const int64_t now_ms = now_unix_ms();
   if (walk_fan_out_ % kFanOutDirs == 0) blobs_.local().forget_stale_resumes(kResumeKeepMs, now_ms);
-  const size_t dirs_per_round =
-      std::clamp<size_t>((kFanOutDirs * options_.interval_ms + kWalkSweepMs - 1) / kWalkSweepMs, 1, kFanOutDirs);
+  const size_t dirs_per_round = std::clamp<size_t>(
+      (kFanOutDirs * options_.interval_ms + kWalkSweepMs - 1) / kWalkSweepMs, 1, kFanOutDirs);
   for (size_t dirs = 0; dirs < dirs_per_round && seen < kWalkFilesPerRound && !stopping(); ++dirs) {
     const size_t i = walk_fan_out_++ % kFanOutDirs;
     const std::string dir = root + hex_byte(static_cast<uint8_t>(i));
