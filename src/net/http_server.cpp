@@ -555,12 +555,7 @@ bool Session::body_bytes_received(uint64_t length) {
 
 // Body bytes that a read would take without waiting: left in Beast's
 // buffer, or in the socket (for TLS: ciphertext, close enough).
-bool Session::body_bytes_waiting() {
-  if (buffer_.size() > 0) return true;
-  beast::error_code ec;
-  const size_t in_socket = stream_.socket().available(ec);
-  return !ec && in_socket > 0;
-}
+bool Session::body_bytes_waiting() { return body_bytes_received(1); }
 
 asio::awaitable<bool> Session::write_bytes(asio::const_buffer a, asio::const_buffer b, asio::const_buffer c) {
   const std::array<asio::const_buffer, 3> buffers{a, b, c};
