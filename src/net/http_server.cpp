@@ -542,15 +542,16 @@ asio::awaitable<Result<size_t>> Session::read_body_some(std::span<char> buffer) 
 }
 
 // At least `length` bytes received and not yet parsed: in Beast's buffer,
-// or in the socket. For TLS the socket holds ciphertext, a little more than
-// the plaintext it carries: a read may then still wait for the rest of a
-// record the client is sending, bounded by the body read timeout, on this
-// coroutine alone.
+// the TLS connection's or the socket. For TLS those last two hold
+// ciphertext, a little more than the plaintext it carries: a read may then
+// still wait for the rest of a record the client is sending, bounded by the
+// body read timeout, on this coroutine alone.
 bool Session::body_bytes_received(uint64_t length) {
-  if (buffer_.size() >= length) return true;
+  const size_t held = buffer_.size() + stream_.buffered_bytes();
+  if (held >= length) return true;
   beast::error_code ec;
   const size_t in_socket = stream_.socket().available(ec);
-  return !ec && buffer_.size() + in_socket >= length;
+  return !ec && held + in_socket >= length;
 }
 
 // Body bytes that a read would take without waiting: left in Beast's

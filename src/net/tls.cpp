@@ -1,9 +1,13 @@
 #include "net/tls.h"
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <cstring>
 
 #include "base/hex.h"
 #include "net/tls_stream.h"
@@ -41,6 +45,9 @@ Status restrict_versions(ssl::context& context, bool tls13_only) {
   // a client's identity past a revocation.
   SSL_CTX_set_options(native, SSL_OP_NO_TICKET);
   SSL_CTX_set_num_tickets(native, 0);
+  // No TLS 1.2 renegotiation: it would make a read produce output that
+  // TlsConnection only sends with the next write (tls_connection.h).
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
   return ok_status();
 }
 
@@ -118,6 +125,106 @@ Result<std::shared_ptr<TlsContext>> make_client_tls(const TlsClientSettings& set
 }
 
 namespace detail {
+
+namespace {
+
+TlsBuffers* buffers_of(BIO* bio) { return static_cast<TlsBuffers*>(BIO_get_data(bio)); }
+
+int bio_write(BIO* bio, const char* data, size_t length, size_t* written) {
+  TlsBuffers* b = buffers_of(bio);
+  // `out` must not move while a socket write reads it.
+  (b->sending ? b->out_later : b->out).append(data, length);
+  *written = length;
+  return 1;
+}
+
+int bio_read(BIO* bio, char* data, size_t length, size_t* read) {
+  TlsBuffers* b = buffers_of(bio);
+  BIO_clear_retry_flags(bio);
+  const size_t n = std::min(length, b->unread());
+  if (n == 0) {
+    BIO_set_retry_read(bio);  // SSL_ERROR_WANT_READ: the caller reads the socket
+    *read = 0;
+    return 0;
+  }
+  std::memcpy(data, b->in.data() + b->in_begin, n);
+  b->in_begin += n;
+  *read = n;
+  return 1;
+}
+
+long bio_ctrl(BIO* bio, int command, long, void*) {
+  switch (command) {
+    case BIO_CTRL_FLUSH: return 1;  // sent by the write that follows
+    case BIO_CTRL_PENDING: return static_cast<long>(buffers_of(bio)->unread());
+    case BIO_CTRL_WPENDING:
+      return static_cast<long>(buffers_of(bio)->out.size() + buffers_of(bio)->out_later.size());
+    default: return 0;
+  }
+}
+
+int bio_create(BIO* bio) {
+  BIO_set_init(bio, 1);
+  return 1;
+}
+
+const BIO_METHOD* buffers_bio_method() {
+  static const BIO_METHOD* method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "dispotify TLS buffers");
+    DISPOTIFY_CHECK(m != nullptr);
+    DISPOTIFY_CHECK(BIO_meth_set_write_ex(m, bio_write) == 1 && BIO_meth_set_read_ex(m, bio_read) == 1 &&
+                    BIO_meth_set_ctrl(m, bio_ctrl) == 1 && BIO_meth_set_create(m, bio_create) == 1);
+    return m;
+  }();
+  return method;
+}
+
+}  // namespace
+
+boost::asio::mutable_buffer TlsBuffers::receive_space() {
+  if (in_begin == in_end) {
+    in_begin = in_end = 0;
+  } else if (in_begin > 0) {
+    std::memmove(in.data(), in.data() + in_begin, unread());
+    in_end -= in_begin;
+    in_begin = 0;
+  }
+  if (in_end == in.size())
+    in.resize(in.size() * 2);  // OpenSSL left a whole buffer: cannot be, but never 0 bytes
+  return boost::asio::buffer(in.data() + in_end, in.size() - in_end);
+}
+
+void TlsBuffers::received(size_t n) {
+  DISPOTIFY_CHECK(in_end + n <= in.size());
+  const bool filled = in_end + n == in.size();
+  in_end += n;
+  if (filled && in.size() < kReceiveBytesMax) in.resize(std::min(in.size() * 2, kReceiveBytesMax));
+}
+
+SslPtr make_tls_session(SSL_CTX* context, TlsBuffers* buffers) {
+  SslPtr ssl(SSL_new(context));
+  DISPOTIFY_CHECK(ssl != nullptr);
+  // Idle connections give OpenSSL's record buffers back, as Asio's engine did.
+  SSL_set_mode(ssl.get(), SSL_MODE_RELEASE_BUFFERS);
+  BIO* bio = BIO_new(buffers_bio_method());
+  DISPOTIFY_CHECK(bio != nullptr);
+  BIO_set_data(bio, buffers);
+  SSL_set_bio(ssl.get(), bio, bio);  // one reference, owned by the session
+  return ssl;
+}
+
+std::optional<boost::system::error_code> tls_call_error(SSL* ssl, int result) {
+  switch (SSL_get_error(ssl, result)) {
+    case SSL_ERROR_WANT_READ: return std::nullopt;
+    case SSL_ERROR_ZERO_RETURN: return boost::asio::error::eof;  // the peer's close_notify
+    case SSL_ERROR_SSL:
+      if (const unsigned long reason = ERR_get_error(); reason != 0) {
+        return boost::system::error_code(static_cast<int>(reason), boost::asio::error::get_ssl_category());
+      }
+      [[fallthrough]];
+    default: return boost::asio::ssl::error::unspecified_system_error;
+  }
+}
 
 std::optional<PeerCertificate> peer_certificate_of(SSL* ssl) {
   if (ssl == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return std::nullopt;

@@ -6,10 +6,8 @@
 
 #include <openssl/ssl.h>
 
-#include <boost/asio/ssl/stream_base.hpp>
-#include <boost/beast/core/stream_traits.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -18,6 +16,7 @@
 #include "base/check.h"
 #include "net/http.h"
 #include "net/tls.h"
+#include "net/tls_connection.h"
 
 namespace dispotify::net {
 
@@ -35,23 +34,25 @@ std::optional<PeerCertificate> peer_certificate_of(SSL* ssl);
 class DualStream {
  public:
   using executor_type = boost::beast::tcp_stream::executor_type;
-  using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
   explicit DualStream(boost::beast::tcp_stream plain) : plain_(std::move(plain)) {}
   // Keeps `context` alive as long as the connection.
   DualStream(boost::beast::tcp_stream plain, std::shared_ptr<TlsContext> context)
       : context_(std::move(context)) {
     DISPOTIFY_CHECK(context_ != nullptr);
-    tls_.emplace(std::move(plain), context_->impl().context);
+    tls_.emplace(std::move(plain), context_->impl().context.native_handle());
   }
 
   executor_type get_executor() { return tcp().get_executor(); }
-  boost::beast::tcp_stream& tcp() { return tls_ ? boost::beast::get_lowest_layer(*tls_) : *plain_; }
+  boost::beast::tcp_stream& tcp() { return tls_ ? tls_->tcp() : *plain_; }
   boost::asio::ip::tcp::socket& socket() { return tcp().socket(); }
   void expires_after(std::chrono::milliseconds timeout) { tcp().expires_after(timeout); }
   void expires_at(std::chrono::steady_clock::time_point when) { tcp().expires_at(when); }
   bool is_tls() const { return tls_.has_value(); }
-  TlsStream& tls() {
+  // Received bytes a read would take without waiting for the socket (TLS
+  // only: plain TCP keeps nothing back).
+  size_t buffered_bytes() const { return tls_ ? tls_->buffered_bytes() : 0; }
+  TlsConnection& tls() {
     DISPOTIFY_CHECK(tls_.has_value());
     return *tls_;
   }
@@ -70,7 +71,7 @@ class DualStream {
  private:
   std::shared_ptr<TlsContext> context_;
   std::optional<boost::beast::tcp_stream> plain_;
-  std::optional<TlsStream> tls_;
+  std::optional<TlsConnection> tls_;
 };
 
 }  // namespace detail
