@@ -184,14 +184,21 @@ asio::awaitable<void> HttpConnection::Impl::attempt(const ClientRequest& request
     co_return;
   }
   const std::string head = format_request_head(request, body->size);
+  // A text body goes with the head in one write: the server then finds the
+  // whole request in one read (and may run it at once, http_server.h).
+  const auto* text = std::get_if<std::string>(&request.body);
+  const std::array<asio::const_buffer, 2> head_and_text = {
+      asio::buffer(head), text != nullptr ? asio::buffer(*text) : asio::const_buffer()};
   stream->expires_after(ms(request.io_timeout_ms));
-  auto [ec, n] = co_await asio::async_write(*stream, asio::buffer(head), kAsTuple);
+  auto [ec, n] = co_await asio::async_write(*stream, head_and_text, kAsTuple);
   // Plain statements around co_await: GCC 12 mishandles co_await inside a
   // conditional expression.
   bool got_bytes = false;
+  Status written = ok_status();
+  if (!ec && text == nullptr) written = co_await write_body(request, body.value());
   if (ec) {
     out.result.emplace(socket_error("write request", ec));
-  } else if (auto written = co_await write_body(request, body.value()); !written.ok()) {
+  } else if (!written.ok()) {
     out.result.emplace(std::move(written).error());
   } else {
     auto response = co_await read_response(request, got_bytes);
