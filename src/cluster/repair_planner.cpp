@@ -20,7 +20,10 @@ RepairPlan plan_repairs(const RepairPlanInput& input) {
   catalog::AssignRepairs plan;
   std::vector<catalog::RepairTask> open;
   for (const catalog::RepairTask& t : input.tasks) {
-    if (t.lease_expires_ms <= input.now_ms || view.member(t.target_node) == nullptr) {
+    // A target down past --rereplicate-after will not do the copy: its
+    // lease would hold the blob short of copies until it ran out.
+    if (t.lease_expires_ms <= input.now_ms || view.member(t.target_node) == nullptr ||
+        input.down.contains(t.target_node)) {
       plan.cancelled_task_ids.push_back(t.task_id);
     } else {
       open.push_back(t);

@@ -78,6 +78,23 @@ TEST(RepairPlanner, TasksOfRemovedMembersAreCancelled) {
   EXPECT_EQ(plan.assign->cancelled_task_ids, std::vector<std::string>{"gone"});
 }
 
+// A task given to a node that then went down (a new leader's first plan,
+// before it knew) is cancelled once the node counts as down, and its copy
+// goes to a live node at once rather than when the lease runs out.
+TEST(RepairPlanner, TasksOfDownNodesAreCancelledAndReassigned) {
+  auto view = storage::make_storage_view(node(0), members(4), 3, 2);
+  const auto b = blob("x", {node(0), node(1)});
+  auto in = input_for(*view, {b});
+  in.tasks = {catalog::RepairTask{"stuck", b.hash, node(3), 900, 100'000}};
+  EXPECT_TRUE(plan_repairs(in).empty()) << "node(3) is up: its task stands";
+  in.down = {node(3)};
+  auto plan = plan_repairs(in);
+  ASSERT_TRUE(plan.assign.has_value());
+  EXPECT_EQ(plan.assign->cancelled_task_ids, std::vector<std::string>{"stuck"});
+  ASSERT_EQ(plan.assign->tasks.size(), 1U);
+  EXPECT_EQ(plan.assign->tasks[0].target_node, node(2));
+}
+
 TEST(RepairPlanner, AtMostTheInFlightLimitIsAssigned) {
   auto view = storage::make_storage_view(node(0), members(5), 3, 2);
   std::vector<catalog::BlobRecord> blobs;
