@@ -56,6 +56,10 @@ Result<std::unique_ptr<BlobWriter>> ReplicatedBlobStore::begin_write(std::string
     DISPOTIFY_CHECK(member != nullptr);
     auto stream = open_blob_upload(member->peer_address, timeouts_);
     if (!stream.ok()) {
+      // The next member takes the copy; the repair loop moves it to this
+      // owner later. Said, so that an operator sees why copies move.
+      log::warn("an owner cannot take an upload; the next member will",
+                {{"node", node}, {"error", stream.error().message}});
       failures += (failures.empty() ? "" : "; ") + node + ": " + stream.error().message;
       continue;
     }
