@@ -35,6 +35,7 @@
 #include "catalog/catalog.h"
 #include "catalog/proposer.h"
 #include "fuzz/string_body.h"
+#include "fuzz/temp_dir.h"
 #include "net/http_server.h"
 #include "net/http_wire.h"
 #include "storage/local_blob_store.h"
@@ -47,12 +48,6 @@ namespace http = boost::beast::http;
 // Bytes of a chunked response body read before it is dropped (a transcode
 // would otherwise run for the whole track).
 constexpr size_t kChunkedBodyBytesMax = 256 * 1024;
-
-std::string make_temp_dir() {
-  char templ[] = "/tmp/dispotify-fuzz-http-XXXXXX";
-  DISPOTIFY_CHECK(::mkdtemp(templ) != nullptr);
-  return templ;
-}
 
 // A 16-bit mono WAV of a few milliseconds: a valid upload.
 std::string tiny_wav() {
@@ -80,7 +75,7 @@ std::string make_web_dir(const std::string& dir) {
 
 struct Node {
   Node()
-      : dir(make_temp_dir()),
+      : dir(fuzz::make_temp_dir("/tmp/dispotify-fuzz-http-")),
         catalog(std::move(catalog::Catalog::open(dir + "/catalog.db",
                                                  catalog::CatalogOptions{.sync = catalog::SyncMode::off}))
                     .value()),

@@ -13,17 +13,14 @@
 #include <string>
 
 #include "base/check.h"
+#include "fuzz/temp_dir.h"
 #include "media/cover.h"
 #include "media/probe.h"
 
 namespace {
 
 const std::string& input_path() {
-  static const std::string path = [] {
-    char templ[] = "/tmp/dispotify-fuzz-media-XXXXXX";
-    DISPOTIFY_CHECK(::mkdtemp(templ) != nullptr);
-    return std::string(templ) + "/input";
-  }();
+  static const std::string path = dispotify::fuzz::make_temp_dir("/tmp/dispotify-fuzz-media-") + "/input";
   return path;
 }
 
