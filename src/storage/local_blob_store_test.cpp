@@ -1,8 +1,10 @@
 #include "storage/local_blob_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -128,10 +130,19 @@ TEST(LocalBlobStore, StaleInterruptedCopiesAreForgotten) {
     ASSERT_TRUE(w.ok());
     ASSERT_TRUE((*w)->write(std::string(10, 's')).ok());
   }
-  const int64_t now_ms = static_cast<int64_t>(::time(nullptr)) * 1000;
-  store->forget_stale_resumes(60'000, now_ms);
+  // Ages from the file's own mtime: time(2) and the file system's clock
+  // need not agree to the second (CI once saw the copy kept at "61 s").
+  int64_t mtime_ms = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(store->resume_dir())) {
+    struct stat st {};
+    ASSERT_EQ(::stat(entry.path().c_str(), &st), 0);
+    mtime_ms =
+        std::max<int64_t>(mtime_ms, int64_t{st.st_mtim.tv_sec} * 1000 + st.st_mtim.tv_nsec / 1'000'000);
+  }
+  ASSERT_GT(mtime_ms, 0);
+  store->forget_stale_resumes(60'000, mtime_ms + 59'000);
   EXPECT_EQ(count_files(store->resume_dir()), 1U) << "recent: kept";
-  store->forget_stale_resumes(60'000, now_ms + 61'000);
+  store->forget_stale_resumes(60'000, mtime_ms + 61'000);
   EXPECT_EQ(count_files(store->resume_dir()), 0U);
 }
 
