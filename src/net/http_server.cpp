@@ -554,8 +554,7 @@ bool Session::body_bytes_received(uint64_t length) {
   return !ec && held + in_socket >= length;
 }
 
-// Body bytes that a read would take without waiting: left in Beast's
-// buffer, or in the socket (for TLS: ciphertext, close enough).
+// Some body byte a read would take without waiting (see above).
 bool Session::body_bytes_waiting() { return body_bytes_received(1); }
 
 asio::awaitable<bool> Session::write_bytes(asio::const_buffer a, asio::const_buffer b, asio::const_buffer c) {

@@ -138,7 +138,8 @@ class TlsConnection {
   template <class MutableBuffers>
   std::optional<std::pair<boost::system::error_code, size_t>> decrypt(const MutableBuffers& buffers) {
     size_t total = 0;
-    std::optional<boost::system::error_code> failed;
+    bool stopped = false;  // OpenSSL wants more input, or failed
+    boost::system::error_code error;
     for (auto it = boost::asio::buffer_sequence_begin(buffers);
          it != boost::asio::buffer_sequence_end(buffers); ++it) {
       auto* data = static_cast<char*>(it->data());
@@ -153,14 +154,14 @@ class TlsConnection {
           total += got;
           continue;
         }
-        failed = tls_call_error(ssl_.get(), result);
-        if (!failed) failed.emplace();  // wants input: stop here
+        if (auto failed = tls_call_error(ssl_.get(), result)) error = *failed;
+        stopped = true;
         break;
       }
-      if (failed) break;
+      if (stopped) break;
     }
     if (total > 0) return std::pair{boost::system::error_code{}, total};
-    if (failed && *failed) return std::pair{*failed, size_t{0}};
+    if (error) return std::pair{error, size_t{0}};
     return std::nullopt;
   }
 

@@ -62,20 +62,18 @@ struct Pair {
     auto [s, c] = socket_pair(ioc);
     server.emplace(boost::beast::tcp_stream(std::move(s)), contexts.server->impl().context.native_handle());
     client.emplace(boost::beast::tcp_stream(std::move(c)), contexts.client->impl().context.native_handle());
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-          auto [ec] = co_await server->async_handshake(asio::ssl::stream_base::server, kAsTuple);
-          server_handshake = ec;
-        },
-        asio::detached);
-    asio::co_spawn(
-        ioc,
-        [&]() -> asio::awaitable<void> {
-          auto [ec] = co_await client->async_handshake(asio::ssl::stream_base::client, kAsTuple);
-          client_handshake = ec;
-        },
-        asio::detached);
+    const auto handshake = [&](TlsConnection& side, TlsConnection::Role role,
+                               boost::system::error_code& out) {
+      asio::co_spawn(
+          ioc,
+          [&side, role, &out]() -> asio::awaitable<void> {
+            auto [ec] = co_await side.async_handshake(role, kAsTuple);
+            out = ec;
+          },
+          asio::detached);
+    };
+    handshake(*server, asio::ssl::stream_base::server, server_handshake);
+    handshake(*client, asio::ssl::stream_base::client, client_handshake);
     ioc.run();
     ioc.restart();
   }
