@@ -22,7 +22,7 @@ std::string body_of(const net::Response& response) {
   if (const auto* text = std::get_if<std::string>(&response.body)) return *text;
   const auto& file = std::get<net::FileBody>(response.body);
   std::string out(file.length, '\0');
-  EXPECT_EQ(::pread(file.fd.get(), out.data(), out.size(), static_cast<off_t>(file.offset)),
+  EXPECT_EQ(::pread(file.descriptor(), out.data(), out.size(), static_cast<off_t>(file.offset)),
             static_cast<ssize_t>(out.size()));
   return out;
 }

@@ -62,9 +62,17 @@ struct Request {
   std::optional<std::string_view> query_param(std::string_view name) const;
 };
 
-// A byte range of an open file, sent with sendfile(2) (zero-copy).
+// A byte range of an open file, sent with sendfile(2) (zero-copy). The
+// descriptor may be shared with other responses (a blob store's open-file
+// cache): it is only read with explicit offsets, never moved.
 struct FileBody {
-  UniqueFd fd;
+  FileBody(UniqueFd owned, uint64_t offset, uint64_t length)
+      : FileBody(std::make_shared<const UniqueFd>(std::move(owned)), offset, length) {}
+  FileBody(std::shared_ptr<const UniqueFd> shared, uint64_t offset, uint64_t length)
+      : fd(std::move(shared)), offset(offset), length(length) {}
+  int descriptor() const { return fd->get(); }
+
+  std::shared_ptr<const UniqueFd> fd;  // never null
   uint64_t offset = 0;
   uint64_t length = 0;
 };

@@ -1,14 +1,18 @@
 // HttpServer: the accept loop, the per-connection session coroutine, and the
-// bridge between the session (I/O thread, strand) and the handler (worker).
+// bridge between the session (its event loop) and the handler (worker).
 //
-// Threading: every session runs on its own strand of the io_context, so its
-// stream, parser and buffers are touched by one thread at a time. A handler
-// runs on the worker pool while its session coroutine is suspended awaiting
-// it; the only session state the worker touches is through BodyReader::read,
-// which posts a coroutine onto the session strand and blocks until it ends.
-// Small bodies (up to kSmallBodyBytesMax, with a Content-Length) that have
-// already arrived are read on the strand before the handler runs, and the
-// handler reads them from memory.
+// Threading: one event loop (io_context) per I/O thread, run by that thread
+// alone, as nginx runs one event loop per worker process. The accept loop
+// deals new connections to the loops in turn; a session lives on one loop,
+// so its stream, parser and buffers are touched by one thread at a time
+// without a strand, and answering a request wakes no other thread (a shared
+// io_context cost a futex wake-up and a context switch per request). A
+// handler runs on the worker pool while its session coroutine is suspended
+// awaiting it; the only session state the worker touches is through
+// BodyReader::read, which posts a coroutine onto the session's loop and
+// blocks until it ends. Small bodies (up to kSmallBodyBytesMax, with a
+// Content-Length) that have already arrived are read on the loop before the
+// handler runs, and the handler reads them from memory.
 #include "net/http_server.h"
 
 #include <strings.h>
@@ -20,7 +24,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -42,10 +46,12 @@
 #include <mutex>
 #include <span>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 
 #include "base/log.h"
 #include "net/address_limiter.h"
+#include "net/connection_deadline.h"
 #include "net/http_wire.h"
 #include "net/tls_stream.h"
 
@@ -57,7 +63,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using namespace asio::experimental::awaitable_operators;
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
@@ -146,8 +151,9 @@ struct ServerState {
   ServerState(ServerOptions o, Handler h)
       : options(std::move(o)),
         handler(std::move(h)),
-        ioc(static_cast<int>(options.io_threads)),
-        control(asio::make_strand(ioc)),
+        loops(make_loops(options.io_threads)),
+        loop_guards(guard_loops(loops)),
+        control(asio::make_strand(*loops.front())),
         acceptor(control),
         grace_timer(control),
         workers(options.worker_threads) {}
@@ -159,10 +165,26 @@ struct ServerState {
   bool register_session(Session* session);
   void unregister_session(Session* session);
   void begin_shutdown();  // on the acceptor strand
+  void release_loops();   // on the acceptor strand: no session left, let run() return
+  void stop_loops();
+  asio::io_context& next_loop();  // on the acceptor strand
+
+  using LoopGuard = asio::executor_work_guard<asio::io_context::executor_type>;
+  static std::vector<std::unique_ptr<asio::io_context>> make_loops(size_t count) {
+    std::vector<std::unique_ptr<asio::io_context>> made;
+    // Concurrency hint 1: each loop is run by one thread only.
+    for (size_t i = 0; i < count; ++i) made.push_back(std::make_unique<asio::io_context>(1));
+    return made;
+  }
+  static std::vector<LoopGuard> guard_loops(const std::vector<std::unique_ptr<asio::io_context>>& of) {
+    std::vector<LoopGuard> guards;
+    for (const auto& loop : of) guards.push_back(asio::make_work_guard(*loop));
+    return guards;
+  }
 
   // Declaration order matters for destruction: the worker pool goes first
-  // (joined), then the I/O objects, then the io_context, which destroys
-  // suspended session frames that still unregister from `sessions`.
+  // (joined), then the I/O objects, then the loops, which destroy suspended
+  // session frames that still unregister from `sessions`.
   const ServerOptions options;
   const Handler handler;
   std::atomic<bool> stopping{false};
@@ -171,16 +193,20 @@ struct ServerState {
   std::unordered_set<Session*> sessions;                                // guarded by mutex
   AddressLimiter address_limiter{options.connections_per_address_max};  // outlives the sessions' slots
   std::atomic<uint16_t> bound_port{0};
-  asio::io_context ioc;
-  // Serializes the accept loop and shutdown; the acceptor and the timer are
-  // used on it only.
+  std::vector<std::unique_ptr<asio::io_context>> loops;  // one per I/O thread
+  // Keep a loop running while it has no session yet (and the accept loop
+  // waits on loops[0]); dropped once shutdown has no session left.
+  std::vector<LoopGuard> loop_guards;  // touched on the acceptor strand only
+  size_t next_loop_index = 0;          // on the acceptor strand
+  // Serializes the accept loop and shutdown (on loops[0]); the acceptor and
+  // the timer are used on it only.
   asio::strand<asio::io_context::executor_type> control;
   tcp::acceptor acceptor;
   asio::steady_timer grace_timer;  // shutdown grace, and backoff after accept errors
   asio::thread_pool workers;
 };
 
-// One pending BodyReader::read: filled on the session strand, waited on by
+// One pending BodyReader::read: filled on the session's loop, waited on by
 // the worker. Shared so that a worker that gave up can leave it behind.
 // A session keeps its last one for the next read (no allocation per slice).
 struct PendingRead {
@@ -214,14 +240,14 @@ class Session : public std::enable_shared_from_this<Session> {
       : server_(server),
         stream_(tls ? detail::DualStream(beast::tcp_stream(std::move(socket)), std::move(tls))
                     : detail::DualStream(beast::tcp_stream(std::move(socket)))),
-        timer_(stream_.get_executor()),
+        deadline_(stream_.get_executor(), [this] { close(); }),
         remote_(std::move(remote)),
         address_slot_(std::move(slot)) {}
   ~Session() { server_.unregister_session(this); }
 
   asio::any_io_executor executor() { return stream_.get_executor(); }
   asio::awaitable<void> run();
-  // On the strand: closes the connection unless a request is in flight.
+  // On the session's loop: closes the connection unless a request is in flight.
   void on_stop() {
     if (!busy_) close();
   }
@@ -259,7 +285,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ServerState& server_;
   detail::DualStream stream_;
-  asio::steady_timer timer_;  // write timeouts of sendfile
+  // Bounds each wait on the client (handshake, header, idle, body, write);
+  // the stream itself has no timeout (ConnectionDeadline says why).
+  detail::ConnectionDeadline deadline_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::buffer_body>> parser_;
   std::string remote_;
@@ -313,6 +341,7 @@ class SmallBodyReader final : public BodyReader {
 };
 
 asio::awaitable<void> Session::run() {
+  deadline_.set_owner(weak_from_this());
   bool first_request = true;
   bool keep_alive = !stream_.is_tls() || co_await handshake();
   while (keep_alive && !server_.stopping) {
@@ -322,8 +351,15 @@ asio::awaitable<void> Session::run() {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_.options.header_bytes_max));
     parser_->body_limit(server_.options.body_bytes_max);
-    stream_.expires_after(ms(server_.options.header_timeout_ms));
-    auto [ec, n] = co_await http::async_read_header(stream_, buffer_, *parser_, kAsTuple);
+    // The whole header nearly always came with the read that woke us: parse
+    // it here, since async_read_header completes through a post to the loop
+    // even when it reads nothing. A partial header goes on there.
+    beast::error_code ec;
+    buffer_.consume(parser_->put(buffer_.data(), ec));
+    if (ec == http::error::need_more) {
+      const auto watch = deadline_.watch(ms(server_.options.header_timeout_ms));
+      std::tie(ec, std::ignore) = co_await http::async_read_header(stream_, buffer_, *parser_, kAsTuple);
+    }
     const auto start = Clock::now();
     if (ec) {
       co_await answer_header_error(ec, start);
@@ -333,11 +369,12 @@ asio::awaitable<void> Session::run() {
     keep_alive = co_await serve_request(start);
   }
   close();
+  deadline_.cancel();
 }
 
 // The TLS handshake, bounded like a request's header.
 asio::awaitable<bool> Session::handshake() {
-  stream_.expires_after(ms(server_.options.header_timeout_ms));
+  const auto watch = deadline_.watch(ms(server_.options.header_timeout_ms));
   auto [ec] = co_await stream_.tls().async_handshake(asio::ssl::stream_base::server, kAsTuple);
   if (ec) {
     log::debug("TLS handshake failed", {{"remote", remote_}, {"error", ec.message()}});
@@ -351,7 +388,7 @@ asio::awaitable<bool> Session::handshake() {
 // between requests, the header timeout from the first byte on.
 asio::awaitable<bool> Session::wait_for_request(bool first_request) {
   if (first_request || buffer_.size() > 0) co_return true;
-  stream_.expires_after(ms(server_.options.idle_timeout_ms));
+  const auto watch = deadline_.watch(ms(server_.options.idle_timeout_ms));
   constexpr size_t kFirstReadBytes = 4096;
   auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kFirstReadBytes), kAsTuple);
   buffer_.commit(n);
@@ -469,13 +506,13 @@ Result<size_t> Session::read_body_blocking(std::span<char> buffer) {
   }
   Result<size_t> result = std::move(*pending->result);
   if (result.ok()) std::memcpy(buffer.data(), pending->bytes.get(), result.value());
-  // Finished: the strand no longer touches it.
+  // Finished: the loop no longer touches it.
   pending->result.reset();
   spare_read_ = std::move(pending);
   return result;
 }
 
-// On the strand. Reads into the PendingRead's own buffer, never the
+// On the session's loop. Reads into the PendingRead's own buffer, never the
 // worker's, so a worker that gave up cannot leave a dangling destination.
 asio::awaitable<void> Session::read_body(std::shared_ptr<PendingRead> pending) {
   auto self = shared_from_this();
@@ -497,7 +534,7 @@ asio::awaitable<void> Session::read_body(std::shared_ptr<PendingRead> pending) {
   pending->finish(std::move(result));
 }
 
-// On the strand: the whole body of `length` bytes, or what came of it
+// On the session's loop: the whole body of `length` bytes, or what came of it
 // before an error (then in body_failed_).
 asio::awaitable<std::string> Session::read_small_body(uint64_t length) {
   std::string bytes(length, '\0');
@@ -528,8 +565,9 @@ asio::awaitable<Result<size_t>> Session::read_body_some(std::span<char> buffer) 
     auto& body = parser_->get().body();
     body.data = buffer.data() + got;
     body.size = buffer.size() - got;
-    stream_.expires_after(ms(server_.options.body_read_timeout_ms));
+    const auto watch = deadline_.watch(ms(server_.options.body_read_timeout_ms));
     auto [ec, n] = co_await http::async_read_some(stream_, buffer_, *parser_, kAsTuple);
+    if (ec && deadline_.expired()) ec = beast::error::timeout;
     got = buffer.size() - body.size;
     body.data = nullptr;
     if (ec && ec != http::error::need_buffer) {
@@ -559,7 +597,7 @@ bool Session::body_bytes_waiting() { return body_bytes_received(1); }
 
 asio::awaitable<bool> Session::write_bytes(asio::const_buffer a, asio::const_buffer b, asio::const_buffer c) {
   const std::array<asio::const_buffer, 3> buffers{a, b, c};
-  stream_.expires_after(ms(server_.options.write_timeout_ms));
+  const auto watch = deadline_.watch(ms(server_.options.write_timeout_ms));
   auto [ec, n] = co_await asio::async_write(stream_, buffers, kAsTuple);
   co_return !ec;
 }
@@ -624,11 +662,9 @@ asio::awaitable<bool> Session::write_file_head(std::string_view head, bool body_
 
 // Waits until the socket accepts more bytes, up to the write timeout.
 asio::awaitable<bool> Session::wait_writable() {
-  timer_.expires_after(ms(server_.options.write_timeout_ms));
-  auto winner = co_await (stream_.socket().async_wait(tcp::socket::wait_write, kAsTuple) ||
-                          timer_.async_wait(kAsTuple));
-  if (winner.index() != 0) co_return false;
-  co_return !std::get<0>(std::get<0>(winner));
+  const auto watch = deadline_.watch(ms(server_.options.write_timeout_ms));
+  auto [ec] = co_await stream_.socket().async_wait(tcp::socket::wait_write, kAsTuple);
+  co_return !ec;
 }
 
 // Zero-copy: sendfile(2) from the file straight to the non-blocking socket.
@@ -644,7 +680,7 @@ asio::awaitable<WriteOutcome> Session::write_file(const FileBody& file) {
   uint64_t remaining = file.length;
   while (remaining > 0) {
     const ssize_t n =
-        ::sendfile(socket_fd, file.fd.get(), &offset, std::min<uint64_t>(remaining, kSendfileBytesMax));
+        ::sendfile(socket_fd, file.descriptor(), &offset, std::min<uint64_t>(remaining, kSendfileBytesMax));
     if (n > 0) {
       remaining -= static_cast<uint64_t>(n);
       outcome.body_bytes_sent += static_cast<uint64_t>(n);
@@ -673,7 +709,7 @@ asio::awaitable<WriteOutcome> Session::write_file_copied(const FileBody& file) {
   uint64_t remaining = file.length;
   while (remaining > 0) {
     const ssize_t n =
-        ::pread(file.fd.get(), chunk.data(), std::min<uint64_t>(remaining, chunk.size()), offset);
+        ::pread(file.descriptor(), chunk.data(), std::min<uint64_t>(remaining, chunk.size()), offset);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       log::error("file body shorter than its declared length", {{"missing_bytes", remaining}});
@@ -742,7 +778,7 @@ asio::awaitable<void> Session::linger_close() {
   size_t discarded = 0;
   std::vector<char> sink(16 * 1024);
   while (discarded < kLingerBytesMax && Clock::now() < deadline) {
-    stream_.expires_at(deadline);
+    const auto watch = deadline_.watch_until(deadline);
     // Raw TCP: what is discarded need not be deciphered.
     auto [ec, n] = co_await stream_.tcp().async_read_some(asio::buffer(sink), kAsTuple);
     if (ec) break;
@@ -785,7 +821,10 @@ void ServerState::unregister_session(Session* session) {
   if (sessions.erase(session) == 0) return;
   if (stopping && sessions.empty() && !destroying) {
     // Lets run() return now instead of when the grace period ends.
-    asio::post(control, [this] { grace_timer.cancel(); });
+    asio::post(control, [this] {
+      grace_timer.cancel();
+      release_loops();
+    });
   }
 }
 
@@ -809,7 +848,7 @@ asio::awaitable<void> ServerState::accept_loop() {
   // Non-blocking, so that the batch below stops when the queue is empty.
   acceptor.non_blocking(true, ec);
   while (!stopping) {
-    auto [accept_ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kAsTuple);
+    auto [accept_ec, socket] = co_await acceptor.async_accept(next_loop(), kAsTuple);
     if (accept_ec == asio::error::operation_aborted || !acceptor.is_open()) break;
     if (accept_ec) {
       // EMFILE and friends: back off briefly instead of spinning.
@@ -823,7 +862,7 @@ asio::awaitable<void> ServerState::accept_loop() {
     // event loop would leave new clients (a burst of 1,000) queued behind
     // every busy connection's requests for seconds.
     for (size_t i = 1; i < kAcceptBatchMax && !stopping; ++i) {
-      tcp::socket next(asio::make_strand(ioc));
+      tcp::socket next(next_loop());
       if (acceptor.accept(next, ec); ec) break;  // would_block: the queue is empty
       admit(std::move(next));
     }
@@ -872,14 +911,29 @@ void ServerState::begin_shutdown() {
     }
   }
   for (auto& s : live) asio::post(s->executor(), [s] { s->on_stop(); });
-  if (live.empty()) return;
+  if (live.empty()) {
+    release_loops();
+    return;
+  }
   grace_timer.expires_after(std::chrono::milliseconds(options.shutdown_grace_ms));
   grace_timer.async_wait([this](const beast::error_code& ec) {
     std::lock_guard lock(mutex);
     if (ec || sessions.empty()) return;
     log::warn("shutdown grace period over; dropping requests in flight", {{"sessions", sessions.size()}});
-    ioc.stop();
+    stop_loops();
   });
+}
+
+void ServerState::release_loops() { loop_guards.clear(); }
+
+void ServerState::stop_loops() {
+  for (auto& loop : loops) loop->stop();
+}
+
+asio::io_context& ServerState::next_loop() {
+  auto& loop = *loops[next_loop_index];
+  next_loop_index = (next_loop_index + 1) % loops.size();
+  return loop;
 }
 
 }  // namespace
@@ -899,7 +953,7 @@ HttpServer::HttpServer(ServerOptions options, Handler handler)
 HttpServer::~HttpServer() {
   stop();
   impl_->destroying = true;
-  impl_->ioc.stop();
+  impl_->stop_loops();
   // Handlers still running finish here; a worker blocked on a body read
   // gives up at its backstop because the io_context no longer runs.
   impl_->workers.join();
@@ -932,8 +986,8 @@ uint16_t HttpServer::port() const { return impl_->bound_port; }
 
 void HttpServer::run() {
   std::vector<std::thread> extra;
-  for (size_t i = 1; i < impl_->options.io_threads; ++i) extra.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  for (size_t i = 1; i < impl_->loops.size(); ++i) extra.emplace_back([this, i] { impl_->loops[i]->run(); });
+  impl_->loops.front()->run();
   for (auto& t : extra) t.join();
 }
 
