@@ -44,7 +44,7 @@ bool etag_matches(std::string_view header, std::string_view etag) {
 // stream from the nodes that hold it.
 struct BlobBytes {
   uint64_t size = 0;
-  UniqueFd fd;                                  // valid: a local replica
+  storage::SharedFd fd;                         // set: a local replica
   std::optional<storage::BlobLocation> remote;  // otherwise
   bool verified = false;                        // the local replica was found good and is unchanged since
 };
@@ -53,14 +53,15 @@ storage::BlobLocation location_of(const catalog::BlobRecord& record) {
   return storage::BlobLocation{record.hash, record.size_bytes, record.placement_key, record.replicas};
 }
 
-// The hot path (a local copy already verified and unchanged) costs an
-// open and one fstat; the catalog is read only to check a copy not yet
-// vouched for, or to find the other holders.
+// The hot path (a local copy already verified and unchanged) costs one
+// fstat of a descriptor from the store's open-file cache; the catalog is
+// read only to check a copy not yet vouched for, or to find the other
+// holders.
 Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
-  auto fd = ctx.blobs.open(hash);
+  auto fd = ctx.blobs.open_shared(hash);
   if (fd.ok()) {
     struct stat st {};
-    if (::fstat(fd->get(), &st) != 0) return make_error(Errc::io_error, "cannot stat blob " + hash);
+    if (::fstat((*fd)->get(), &st) != 0) return make_error(Errc::io_error, "cannot stat blob " + hash);
     const auto size = static_cast<uint64_t>(st.st_size);
     if (ctx.replicated == nullptr || ctx.replicated->local().verifier().known_good(st, hash)) {
       return BlobBytes{size, std::move(*fd), std::nullopt, true};
@@ -76,23 +77,23 @@ Result<BlobBytes> find_blob(ApiContext& ctx, const std::string& hash) {
     // Shorter or longer than the catalog says: a damaged copy.
     ctx.replicated->local().quarantine(
         hash, "size " + std::to_string(size) + " instead of " + std::to_string(record->size_bytes));
-    return BlobBytes{record->size_bytes, UniqueFd(), location_of(*record)};
+    return BlobBytes{record->size_bytes, nullptr, location_of(*record)};
   }
   if (fd.error().code != Errc::not_found || ctx.replicated == nullptr) return std::move(fd).error();
   DISPOTIFY_ASSIGN_OR_RETURN(std::optional<catalog::BlobRecord> record, ctx.catalog.blob(hash));
   if (!record) return make_error(Errc::not_found, "blob " + hash + " is not in the catalog");
-  return BlobBytes{record->size_bytes, UniqueFd(), location_of(*record)};
+  return BlobBytes{record->size_bytes, nullptr, location_of(*record)};
 }
 
 Result<net::Body> body_of(ApiContext& ctx, BlobBytes& bytes, const std::string& hash, uint64_t first,
                           uint64_t length, net::Response& response) {
-  if (bytes.fd.valid() && bytes.verified) return net::Body(net::FileBody{std::move(bytes.fd), first, length});
+  if (bytes.fd && bytes.verified) return net::Body(net::FileBody{std::move(bytes.fd), first, length});
   // Streamed as it is read (and, for a local copy not vouched for yet,
   // after hashing it on the worker thread): the length is known, so the
   // client sees a plain Content-Length body, not chunks.
   response.set_header("Content-Length", std::to_string(length));
   const uint64_t end = first + length;
-  if (!bytes.fd.valid()) {
+  if (!bytes.fd) {
     // Connected before the answer starts (on a worker: see serve_blob), so
     // that no holder reachable is a 503, not a body cut short.
     auto source = ctx.replicated->open_remote(*bytes.remote, first, end);
@@ -125,7 +126,7 @@ net::Response serve_blob(ApiContext& ctx, const net::Request& request, const std
   }
   API_ASSIGN_OR_RESPOND(BlobBytes bytes, find_blob(ctx, hash));
   const uint64_t size = bytes.size;
-  if (!bytes.fd.valid() && net::handler_is_inline()) {
+  if (!bytes.fd && net::handler_is_inline()) {
     net::Response later;
     later.retry_on_worker = true;  // connecting to another node blocks
     return later;

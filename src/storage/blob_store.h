@@ -19,6 +19,7 @@
 
 #include "base/result.h"
 #include "base/unique_fd.h"
+#include "storage/open_file_cache.h"
 
 namespace dispotify::storage {
 
@@ -63,6 +64,9 @@ class BlobStore {
   [[nodiscard]] virtual Result<BlobInfo> stat(std::string_view hash) const = 0;
   // An open read-only descriptor, for sendfile(2). Errc::not_found when absent.
   [[nodiscard]] virtual Result<UniqueFd> open(std::string_view hash) const = 0;
+  // The same, shared with other readers of the blob: for sending, from the
+  // store's open-file cache when it has one (storage/open_file_cache.h).
+  [[nodiscard]] virtual Result<SharedFd> open_shared(std::string_view hash) const = 0;
   // Idempotent: removing an absent blob succeeds.
   [[nodiscard]] virtual Status remove(std::string_view hash) = 0;
   // Local path of a present blob (for tools that need a path, like ffmpeg).

@@ -254,9 +254,24 @@ Result<UniqueFd> LocalBlobStore::open(std::string_view hash) const {
   return fd;
 }
 
+Result<SharedFd> LocalBlobStore::open_shared(std::string_view hash) const {
+  const auto now = OpenFileCache::Clock::now();
+  if (auto cached = open_files_.find(hash, now)) return cached;
+  DISPOTIFY_ASSIGN_OR_RETURN(UniqueFd fd, open(hash));
+  auto shared = std::make_shared<const UniqueFd>(std::move(fd));
+  open_files_.insert(hash, shared, now);
+  return shared;
+}
+
 Status LocalBlobStore::remove(std::string_view hash) {
   DISPOTIFY_TRY(check_hash(hash));
   const std::string path = blob_path(hash);
+  // Before the unlink, so that a stream starting later opens the path
+  // again (and finds nothing); the space is freed once the streams under
+  // way end. One that opened the path just before the unlink may cache it
+  // again: the open file's right bytes are then served for at most the
+  // cache's validity.
+  open_files_.forget(hash);
   if (::unlink(path.c_str()) != 0) {
     if (errno == ENOENT) return {};
     return fs::errno_error("unlink", path, errno);

@@ -15,6 +15,7 @@
 
 #include "storage/blob_store.h"
 #include "storage/blob_verifier.h"
+#include "storage/open_file_cache.h"
 
 namespace dispotify::storage {
 
@@ -34,6 +35,7 @@ class LocalBlobStore final : public BlobStore {
   Result<std::unique_ptr<BlobWriter>> begin_write(std::string_view placement_key = {}) override;
   Result<BlobInfo> stat(std::string_view hash) const override;
   Result<UniqueFd> open(std::string_view hash) const override;
+  Result<SharedFd> open_shared(std::string_view hash) const override;
   Status remove(std::string_view hash) override;
   Result<std::string> local_path(std::string_view hash) const override;
 
@@ -79,7 +81,8 @@ class LocalBlobStore final : public BlobStore {
   explicit LocalBlobStore(LocalBlobStoreOptions options) : options_(std::move(options)) {}
   Result<std::unique_ptr<BlobWriter>> begin_writer(bool keep_reserve);
   LocalBlobStoreOptions options_;
-  mutable BlobVerifier verifier_;  // thread-safe; remembering is not a change of the store
+  mutable BlobVerifier verifier_;     // thread-safe; remembering is not a change of the store
+  mutable OpenFileCache open_files_;  // thread-safe; forgets what remove() deletes
   std::mutex listener_mutex_;
   std::function<void(const std::string&)> on_corrupt_;  // guarded by listener_mutex_
 };

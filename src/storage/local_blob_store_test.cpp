@@ -205,6 +205,29 @@ TEST(LocalBlobStore, RemoveDeletesTheBlob) {
   EXPECT_EQ(store->stat(info.hash).error().code, Errc::not_found);
 }
 
+// open_shared hands out one cached descriptor per blob; removing the blob
+// (as garbage collection and quarantine do) drops it from the cache, so
+// the next stream finds the blob gone and the space is not held.
+TEST(LocalBlobStore, OpenSharedReusesADescriptorUntilTheBlobIsRemoved) {
+  TestDir dir;
+  auto store = open_store(dir.path());
+  const BlobInfo info = put(*store, "shared bytes");
+  auto first = store->open_shared(info.hash);
+  auto second = store->open_shared(info.hash);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->get(), second->get());
+  const int descriptor = (*first)->get();
+  std::string read(12, '\0');
+  EXPECT_EQ(::pread(descriptor, read.data(), read.size(), 0), 12);
+  EXPECT_EQ(read, "shared bytes");
+  ASSERT_TRUE(store->remove(info.hash).ok());
+  auto after = store->open_shared(info.hash);
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.error().code, Errc::not_found);
+  // A response still sending from the old descriptor keeps it until done.
+  EXPECT_EQ(::pread(descriptor, read.data(), read.size(), 0), 12);
+}
+
 TEST(LocalBlobStore, RefusesWritesBelowTheFreeSpaceFloor) {
   TestDir dir;
   // A floor larger than any disk: the first write must be refused.

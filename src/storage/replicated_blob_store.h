@@ -49,6 +49,7 @@ class ReplicatedBlobStore final : public BlobStore {
   Result<std::unique_ptr<BlobWriter>> begin_write(std::string_view placement_key = {}) override;
   Result<BlobInfo> stat(std::string_view hash) const override { return local_.stat(hash); }
   Result<UniqueFd> open(std::string_view hash) const override { return local_.open(hash); }
+  Result<SharedFd> open_shared(std::string_view hash) const override { return local_.open_shared(hash); }
   Status remove(std::string_view hash) override { return local_.remove(hash); }
   Result<std::string> local_path(std::string_view hash) const override { return local_.local_path(hash); }
 

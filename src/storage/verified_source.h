@@ -21,13 +21,13 @@ class VerifiedLocalSource final : public net::ChunkSource {
   using Fallback = std::function<std::shared_ptr<net::ChunkSource>()>;
   // Sends bytes [first, end) of `hash` from `fd`; `fallback` may be empty
   // (no other holder: a corrupt copy then ends the stream with an error).
-  VerifiedLocalSource(LocalBlobStore& store, UniqueFd fd, std::string hash, uint64_t first, uint64_t end,
+  VerifiedLocalSource(LocalBlobStore& store, SharedFd fd, std::string hash, uint64_t first, uint64_t end,
                       Fallback fallback);
   Result<size_t> read(std::span<char> buffer) override;
 
  private:
   LocalBlobStore& store_;
-  UniqueFd fd_;
+  SharedFd fd_;  // never null
   std::string hash_;
   uint64_t next_offset_;
   uint64_t end_;
