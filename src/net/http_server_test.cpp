@@ -531,6 +531,34 @@ TEST(HttpServer, ConcurrentClientsOnTwoIoThreads) {
   for (auto& client : clients) EXPECT_EQ(client.get(), 25);
 }
 
+// Every I/O thread accepts (each its own loop): the connection limit must
+// still hold exactly when several of them admit at the same time.
+TEST(HttpServer, TheConnectionLimitHoldsWithSeveralAcceptingLoops) {
+  auto options = testing::small_options();
+  options.io_threads = 4;
+  options.connections_max = 10;
+  testing::RunningServer server(options, [](Request&) { return text_response(200, "ok"); });
+  std::vector<std::unique_ptr<testing::RawSocket>> sockets;
+  for (int i = 0; i < 30; ++i) sockets.push_back(std::make_unique<testing::RawSocket>(server.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // every connection accepted or refused
+  int served = 0;
+  int refused = 0;
+  for (auto& socket : sockets) {
+    ASSERT_TRUE(socket->connected());
+    char byte = 0;
+    if (::recv(socket->fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 1) {
+      EXPECT_EQ(testing::status_line_of(socket->read_all()), "HTTP/1.1 503 Service Unavailable");
+      ++refused;
+      continue;
+    }
+    ASSERT_TRUE(socket->send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+    EXPECT_EQ(testing::body_of(socket->read_response()), "ok");
+    ++served;
+  }
+  EXPECT_EQ(served, 10);
+  EXPECT_EQ(refused, 20);
+}
+
 TEST(HttpServer, StopBeforeRunMakesRunReturn) {
   auto options = testing::small_options();
   options.port = 0;
