@@ -56,7 +56,8 @@ TEST(OpenFileCache, InsertReplacesAnOlderEntryAndRestartsItsValidity) {
 TEST(OpenFileCache, AFullCacheDropsExpiredEntriesFirst) {
   OpenFileCache cache(4, 10s);
   const Clock::time_point t0{};
-  for (int i = 0; i < 4; ++i) cache.insert("old" + std::to_string(i), open_null(), t0 + std::chrono::seconds(i));
+  for (int i = 0; i < 4; ++i)
+    cache.insert("old" + std::to_string(i), open_null(), t0 + std::chrono::seconds(i));
   // At +12 s the first three are expired: they make the room.
   cache.insert("new", open_null(), t0 + 12s);
   EXPECT_EQ(cache.size(), 2U);
