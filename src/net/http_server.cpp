@@ -79,6 +79,8 @@ constexpr uint64_t kSmallBodyBytesMax = 64 * 1024;
 constexpr size_t kSocketReadBytes = 64 * 1024;
 // Bytes asked of a ChunkSource per read, and so the largest chunk we send.
 constexpr size_t kChunkSourceBytes = 64 * 1024;
+// File bodies up to this size are copied behind the head (write_small_file).
+constexpr uint64_t kCopiedFileBodyBytesMax = 4096;
 // Largest single sendfile(2) call, so one response cannot hog the I/O thread.
 constexpr size_t kSendfileBytesMax = 1 << 20;
 // A worker blocked in BodyReader::read gives up this long after the body read
@@ -313,7 +315,10 @@ class Session : public std::enable_shared_from_this<Session> {
                                     asio::const_buffer c = {});
   asio::awaitable<WriteOutcome> write_file(const FileBody& file);
   asio::awaitable<WriteOutcome> write_file_copied(const FileBody& file);
-  asio::awaitable<bool> write_file_head(std::string_view head, bool body_follows);
+  // Sends at once what the socket takes (plain TCP; MSG_MORE when a body
+  // follows), the rest as usual.
+  asio::awaitable<bool> write_now(std::string_view bytes, bool more);
+  asio::awaitable<WriteOutcome> write_small_file(std::string head, const FileBody& file);
   asio::awaitable<WriteOutcome> write_chunks(ChunkSource& source, std::optional<uint64_t> declared_length);
   asio::awaitable<bool> wait_writable();
   asio::awaitable<void> linger_close();
@@ -644,9 +649,11 @@ asio::awaitable<WriteOutcome> Session::write_response(Response& response, bool h
   if (auto* file = std::get_if<FileBody>(&response.body)) {
     BodyFraming framing;
     if (length_allowed) framing.content_length = file->length;
-    const std::string head =
-        format_response_head(response.status, response.headers, framing, keep_alive, date);
-    if (!co_await write_file_head(head, !no_body && file->length > 0)) co_return WriteOutcome{0, false};
+    std::string head = format_response_head(response.status, response.headers, framing, keep_alive, date);
+    if (!no_body && file->length > 0 && file->length <= kCopiedFileBodyBytesMax && !stream_.is_tls()) {
+      co_return co_await write_small_file(std::move(head), *file);
+    }
+    if (!co_await write_now(head, !no_body && file->length > 0)) co_return WriteOutcome{0, false};
     if (no_body) co_return WriteOutcome{};
     co_return co_await write_file(*file);
   }
@@ -662,25 +669,47 @@ asio::awaitable<WriteOutcome> Session::write_response(Response& response, bool h
   co_return co_await write_chunks(*source, framing.content_length);
 }
 
-// Head and first body bytes should leave in one segment, as nginx's
+// A head and the first body bytes should leave in one segment, as nginx's
 // tcp_nopush (TCP_CORK) does, but without its two setsockopt(2) calls per
 // response (18 % of the I/O thread's time on 1-byte ranges, perf in
-// docs/BENCHMARKS.md section 1): the head is sent with MSG_MORE, so the
-// kernel holds it until sendfile(2) adds the body. The socket is idle
-// between responses, so it nearly always takes the head whole; what it
-// does not take is written the usual way.
-asio::awaitable<bool> Session::write_file_head(std::string_view head, bool body_follows) {
-  if (body_follows && !stream_.is_tls()) {
-    const ssize_t n = ::send(stream_.socket().native_handle(), head.data(), head.size(),
-                             MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (n == static_cast<ssize_t>(head.size())) co_return true;
+// docs/BENCHMARKS.md section 1): a head before sendfile(2) is sent with
+// MSG_MORE, so the kernel holds it until the body comes. The socket is
+// idle between responses, so it nearly always takes the bytes whole, with
+// no trip through the event loop; what it does not take is written the
+// usual way.
+asio::awaitable<bool> Session::write_now(std::string_view bytes, bool more) {
+  if (!stream_.is_tls()) {
+    const int flags = (more ? MSG_MORE : 0) | MSG_DONTWAIT | MSG_NOSIGNAL;
+    const ssize_t n = ::send(stream_.socket().native_handle(), bytes.data(), bytes.size(), flags);
+    if (n == static_cast<ssize_t>(bytes.size())) co_return true;
     if (n > 0) {
-      head.remove_prefix(static_cast<size_t>(n));
+      bytes.remove_prefix(static_cast<size_t>(n));
     } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       co_return false;
     }
   }
-  co_return co_await write_bytes(asio::buffer(head));
+  co_return co_await write_bytes(asio::buffer(bytes));
+}
+
+// A small range (a player reading a file's first bytes, a thumbnail) is
+// copied behind the head and both leave in one send(2): below a page,
+// setting up sendfile(2) costs more than the copy it saves.
+asio::awaitable<WriteOutcome> Session::write_small_file(std::string head, const FileBody& file) {
+  const size_t at = head.size();
+  head.resize(at + file.length);
+  size_t got = 0;
+  while (got < file.length) {
+    const ssize_t n = ::pread(file.descriptor(), head.data() + at + got, file.length - got,
+                              static_cast<off_t>(file.offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      log::error("file body shorter than its declared length", {{"missing_bytes", file.length - got}});
+      co_return WriteOutcome{0, false};
+    }
+    got += static_cast<size_t>(n);
+  }
+  const bool ok = co_await write_now(head, false);
+  co_return WriteOutcome{ok ? file.length : 0, ok};
 }
 
 // Waits until the socket accepts more bytes, up to the write timeout.
