@@ -52,9 +52,20 @@ std::string Sha256::finish_hex() {
 }
 
 std::string sha256_hex(std::string_view bytes) {
+  // One context per thread, reset for each digest: EVP_Digest allocates and
+  // frees one every time, which cost as much as hashing a bearer token
+  // (done for every API request).
+  struct ThreadContext {
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    ~ThreadContext() { EVP_MD_CTX_free(md); }
+  };
+  thread_local ThreadContext context;
+  DISPOTIFY_CHECK(context.md != nullptr);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  DISPOTIFY_CHECK(EVP_Digest(bytes.data(), bytes.size(), digest, &length, sha256_md(), nullptr) == 1);
+  DISPOTIFY_CHECK(EVP_DigestInit_ex(context.md, sha256_md(), nullptr) == 1);
+  DISPOTIFY_CHECK(EVP_DigestUpdate(context.md, bytes.data(), bytes.size()) == 1);
+  DISPOTIFY_CHECK(EVP_DigestFinal_ex(context.md, digest, &length) == 1);
   DISPOTIFY_CHECK(length == 32);
   return to_hex({digest, length});
 }

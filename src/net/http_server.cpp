@@ -42,6 +42,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <exception>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -440,6 +441,7 @@ asio::awaitable<void> Session::answer_and_close(Response response, Clock::time_p
 BuiltRequest Session::make_request() {
   const auto& header = parser_->get();
   RequestHead head{std::string(header.method_string()), std::string(header.target()), {}};
+  head.headers.reserve(static_cast<size_t>(std::distance(header.begin(), header.end())));
   for (const auto& field : header) {
     head.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
   }
