@@ -97,6 +97,22 @@ constexpr size_t kAcceptBatchMax = 64;
 
 std::chrono::milliseconds ms(uint64_t value) { return std::chrono::milliseconds(value); }
 
+// Reads all of `dest` from `fd` at `offset`; false (logged) when the file
+// ends first or cannot be read.
+bool read_file_exactly(int fd, std::span<char> dest, uint64_t offset) {
+  size_t got = 0;
+  while (got < dest.size()) {
+    const ssize_t n = ::pread(fd, dest.data() + got, dest.size() - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      log::error("file body shorter than its declared length", {{"missing_bytes", dest.size() - got}});
+      return false;
+    }
+    got += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -166,7 +182,6 @@ struct ServerState {
   asio::awaitable<void> accept_loop(tcp::acceptor& on);
   void admit(tcp::socket socket);  // on any loop
   static void refuse(tcp::socket& socket, std::string_view message);
-  bool at_capacity();
   enum class Registration { registered, full, stopping };
   Registration register_session(Session* session);
   void unregister_session(Session* session);
@@ -213,7 +228,7 @@ struct ServerState {
   // that a new client waits for whichever loop is free first, not for the
   // one whose connections are busiest.
   std::vector<std::unique_ptr<tcp::acceptor>> more_acceptors;
-  asio::steady_timer grace_timer;  // shutdown grace, and backoff after accept errors
+  asio::steady_timer grace_timer;  // shutdown grace
   asio::thread_pool workers;
 };
 
@@ -699,16 +714,8 @@ asio::awaitable<bool> Session::write_now(std::string_view bytes, bool more) {
 asio::awaitable<WriteOutcome> Session::write_small_file(std::string head, const FileBody& file) {
   const size_t at = head.size();
   head.resize(at + file.length);
-  size_t got = 0;
-  while (got < file.length) {
-    const ssize_t n = ::pread(file.descriptor(), head.data() + at + got, file.length - got,
-                              static_cast<off_t>(file.offset + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      log::error("file body shorter than its declared length", {{"missing_bytes", file.length - got}});
-      co_return WriteOutcome{0, false};
-    }
-    got += static_cast<size_t>(n);
+  if (!read_file_exactly(file.descriptor(), {head.data() + at, file.length}, file.offset)) {
+    co_return WriteOutcome{0, false};
   }
   const bool ok = co_await write_now(head, false);
   co_return WriteOutcome{ok ? file.length : 0, ok};
@@ -759,21 +766,15 @@ asio::awaitable<WriteOutcome> Session::write_file(const FileBody& file) {
 asio::awaitable<WriteOutcome> Session::write_file_copied(const FileBody& file) {
   WriteOutcome outcome;
   std::vector<char> chunk(kChunkSourceBytes);
-  auto offset = static_cast<off_t>(file.offset);
-  uint64_t remaining = file.length;
-  while (remaining > 0) {
-    const ssize_t n =
-        ::pread(file.descriptor(), chunk.data(), std::min<uint64_t>(remaining, chunk.size()), offset);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      log::error("file body shorter than its declared length", {{"missing_bytes", remaining}});
+  while (outcome.body_bytes_sent < file.length) {
+    const auto n =
+        static_cast<size_t>(std::min<uint64_t>(file.length - outcome.body_bytes_sent, chunk.size()));
+    if (!read_file_exactly(file.descriptor(), {chunk.data(), n}, file.offset + outcome.body_bytes_sent)) {
       co_return WriteOutcome{outcome.body_bytes_sent, false};
     }
-    if (!co_await write_bytes(asio::buffer(chunk.data(), static_cast<size_t>(n))))
+    if (!co_await write_bytes(asio::buffer(chunk.data(), n)))
       co_return WriteOutcome{outcome.body_bytes_sent, false};
-    offset += n;
-    remaining -= static_cast<uint64_t>(n);
-    outcome.body_bytes_sent += static_cast<uint64_t>(n);
+    outcome.body_bytes_sent += n;
   }
   co_return outcome;
 }
@@ -858,11 +859,6 @@ void Session::log_access(const std::string& method, const std::string& route, co
   }
 }
 
-bool ServerState::at_capacity() {
-  std::lock_guard lock(mutex);
-  return sessions.size() >= options.connections_max;
-}
-
 ServerState::Registration ServerState::register_session(Session* session) {
   std::lock_guard lock(mutex);
   if (stopping) return Registration::stopping;
@@ -934,10 +930,6 @@ void ServerState::admit(tcp::socket socket) {
   // Nagle holds the body until the client's delayed ACK of the header
   // (up to 40 ms per response, measured in bench/stream_bench.sh).
   socket.set_option(tcp::no_delay(true), endpoint_ec);
-  if (at_capacity()) {
-    refuse(socket, "too many connections");
-    return;
-  }
   auto address_slot = address_limiter.try_acquire(remote.address().to_string());
   if (!address_slot.held()) {
     refuse(socket, "too many connections from this address");
@@ -946,9 +938,9 @@ void ServerState::admit(tcp::socket socket) {
   auto session =
       std::make_shared<Session>(*this, std::move(socket), endpoint_text(remote),
                                 options.tls ? options.tls->get() : nullptr, std::move(address_slot));
-  // The check above was a shortcut: with several accept loops only this one
-  // holds. Refused, the session goes before it ran (its unregister is a
-  // no-op).
+  // The connection limit is checked here, under the lock, since several
+  // accept loops admit at once. Refused, the session goes before it ran
+  // (its unregister is a no-op).
   switch (register_session(session.get())) {
     case Registration::registered: break;
     case Registration::stopping: return;
