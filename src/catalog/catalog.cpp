@@ -63,7 +63,7 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path, const
     return make_error(migrated.error().code, db_path + ": " + migrated.error().message);
   }
   DISPOTIFY_ASSIGN_OR_RETURN(uint64_t index, read_applied_index(*writer));
-  auto impl = std::make_unique<Impl>(db_path, std::move(writer), index);
+  auto impl = std::make_unique<Impl>(db_path, std::move(writer), index, options.readers_idle_max);
   return std::unique_ptr<Catalog>(new Catalog(std::move(impl)));
 }
 

@@ -49,6 +49,9 @@ struct CatalogOptions {
   // See SyncMode (sqlite_db.h). A node's catalog is backed by its Raft log
   // (normal); full is for a catalog that is its own record.
   SyncMode sync = SyncMode::full;
+  // Read connections kept open between queries (reader_pool.h): as many as
+  // there can be concurrent readers.
+  size_t readers_idle_max = 8;
 };
 
 struct ArtistListQuery {

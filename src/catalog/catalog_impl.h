@@ -17,8 +17,8 @@ namespace dispotify::catalog {
 inline constexpr int64_t kPageLimitMax = 500;
 
 struct Catalog::Impl {
-  Impl(std::string path, std::unique_ptr<Db> writer_db, uint64_t index)
-      : writer(std::move(writer_db)), applied_index(index), readers(std::move(path)) {}
+  Impl(std::string path, std::unique_ptr<Db> writer_db, uint64_t index, size_t readers_idle_max)
+      : writer(std::move(writer_db)), applied_index(index), readers(std::move(path), readers_idle_max) {}
 
   std::mutex write_mutex;
   std::unique_ptr<Db> writer;  // guarded by write_mutex

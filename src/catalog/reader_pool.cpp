@@ -22,7 +22,12 @@ Result<ReaderPool::Lease> ReaderPool::acquire() {
 
 void ReaderPool::release(std::unique_ptr<Db> db) {
   std::lock_guard lock(mutex_);
-  if (idle_.size() < kIdleConnectionsMax) idle_.push_back(std::move(db));
+  if (idle_.size() < idle_max_) idle_.push_back(std::move(db));
+}
+
+size_t ReaderPool::idle() const {
+  std::lock_guard lock(mutex_);
+  return idle_.size();
 }
 
 }  // namespace dispotify::catalog

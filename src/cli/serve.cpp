@@ -45,6 +45,9 @@ namespace {
 
 // Bounds --io-threads: more I/O threads than this only add contention.
 constexpr int64_t kIoThreadsMax = 256;
+// Read connections for the peer port's handlers and the background loops
+// (repair, scrubber), beyond one per worker and I/O thread.
+constexpr int64_t kBackgroundReadersMax = 8;
 
 unsigned cores() { return std::max(1U, std::thread::hardware_concurrency()); }
 
@@ -369,8 +372,12 @@ int run_serve(const std::vector<std::string>& args) {
   if (!cluster_key.ok()) return fail(cluster_key.error());
   // The Raft log is the durable record; the catalog is applied again from
   // it after a power loss (cli/cluster_node.h), so one fsync per write is enough.
-  auto catalog = catalog::Catalog::open(data_dir + "/catalog.db",
-                                        catalog::CatalogOptions{.sync = catalog::SyncMode::normal});
+  // Every worker and I/O thread may read at once, plus the peer port's
+  // and the background loops' occasional reads.
+  const catalog::CatalogOptions catalog_options{
+      .sync = catalog::SyncMode::normal,
+      .readers_idle_max = static_cast<size_t>(*workers + *io_threads) + kBackgroundReadersMax};
+  auto catalog = catalog::Catalog::open(data_dir + "/catalog.db", catalog_options);
   if (!catalog.ok()) return fail(catalog.error());
   auto blobs = storage::LocalBlobStore::open({data_dir + "/blobs", *min_free});
   if (!blobs.ok()) return fail(blobs.error());
