@@ -4,7 +4,7 @@
 
 namespace dispotify::api {
 
-net::Handler make_api_handler(ApiContext& ctx) {
+std::shared_ptr<const Router> make_api_router(ApiContext& ctx) {
   auto router = std::make_shared<Router>([&ctx](const net::Request& r) { return authenticate(ctx, r); },
                                          [&ctx] { return ctx.proposer.read_barrier(); });
   add_ops_routes(*router, ctx);
@@ -19,7 +19,12 @@ net::Handler make_api_handler(ApiContext& ctx) {
   subsonic::add_subsonic_routes(*router, ctx);
   subsonic::add_subsonic_password_routes(*router, ctx);
   add_web_routes(*router, ctx);
-  return [router](net::Request& request) { return router->handle(request); };
+  router->set_inline_ready([&ctx] { return ctx.proposer.proposes_without_waiting(); });
+  return router;
+}
+
+net::Handler make_api_handler(ApiContext& ctx) {
+  return [router = make_api_router(ctx)](net::Request& request) { return router->handle(request); };
 }
 
 }  // namespace dispotify::api

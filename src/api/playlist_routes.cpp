@@ -1,6 +1,7 @@
 // Playlists, each owned by one user: /api/v1/playlists and its tracks.
 // Ownership is checked here for a clear 403/404 and again at apply, where it
 // is authoritative.
+#include "api/deferred_write.h"
 #include "api/errors.h"
 #include "api/json_input.h"
 #include "api/json_views.h"
@@ -66,6 +67,13 @@ net::Response playlist_reply(ApiContext& ctx, const Call& call, int status) {
   return json_reply(status, out);
 }
 
+// The playlist as it is once `command` is applied (on an I/O thread when
+// this node leads: api/deferred_write.h). `call` is copied: the reply
+// outlives the handler's frame.
+net::Response change_then_reply(ApiContext& ctx, const Call& call, const catalog::Command& command) {
+  return propose_then(ctx.proposer, command, [&ctx, call] { return playlist_reply(ctx, call, 200); });
+}
+
 net::Response create_playlist(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto body, read_json_object(call.request, {"name", "track_ids"}));
   API_ASSIGN_OR_RESPOND(auto name, required_string(body, "name"));
@@ -97,15 +105,17 @@ net::Response rename_playlist(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto name, required_string(body, "name"));
   API_TRY(validate_name(name));
   API_TRY(check_owned_playlist(ctx, call));
-  API_TRY(ctx.proposer.propose(catalog::RenamePlaylist{call.param(0), call.user->id, name, now_unix_ms()}));
-  return playlist_reply(ctx, call, 200);
+  return change_then_reply(ctx, call,
+                           catalog::RenamePlaylist{call.param(0), call.user->id, name, now_unix_ms()});
 }
 
 net::Response delete_playlist(ApiContext& ctx, Call& call) {
   API_TRY(check_owned_playlist(ctx, call));
-  API_TRY(ctx.proposer.propose(
-      catalog::DeletePlaylist{call.param(0), call.user->id, origin_of(call.request, call.user->id)}));
-  return json_reply(200, {{"ok", true}});
+  return propose_then(
+      ctx.proposer,
+      catalog::DeletePlaylist{call.param(0), call.user->id, origin_of(call.request, call.user->id)}, [] {
+        return json_reply(200, {{"ok", true}});
+      });
 }
 
 net::Response add_tracks(ApiContext& ctx, Call& call) {
@@ -115,9 +125,9 @@ net::Response add_tracks(ApiContext& ctx, Call& call) {
     return error_response(Errc::invalid_argument, "field \"track_ids\" must not be empty");
   API_ASSIGN_OR_RESPOND(auto position, optional_int(body, "position"));
   API_TRY(check_owned_playlist(ctx, call));
-  API_TRY(ctx.proposer.propose(catalog::AddPlaylistTracks{call.param(0), call.user->id, track_ids,
-                                                          position.value_or(-1), now_unix_ms()}));
-  return playlist_reply(ctx, call, 200);
+  return change_then_reply(ctx, call,
+                           catalog::AddPlaylistTracks{call.param(0), call.user->id, std::move(track_ids),
+                                                      position.value_or(-1), now_unix_ms()});
 }
 
 net::Response remove_track(ApiContext& ctx, Call& call) {
@@ -128,9 +138,8 @@ net::Response remove_track(ApiContext& ctx, Call& call) {
       position >= static_cast<long long>(detail.tracks.size())) {
     return error_response(Errc::invalid_argument, "position must be an index into the playlist");
   }
-  API_TRY(ctx.proposer.propose(
-      catalog::RemovePlaylistTracks{call.param(0), call.user->id, {position}, now_unix_ms()}));
-  return playlist_reply(ctx, call, 200);
+  return change_then_reply(
+      ctx, call, catalog::RemovePlaylistTracks{call.param(0), call.user->id, {position}, now_unix_ms()});
 }
 
 net::Response move_track(ApiContext& ctx, Call& call) {
@@ -139,9 +148,8 @@ net::Response move_track(ApiContext& ctx, Call& call) {
   API_ASSIGN_OR_RESPOND(auto to, optional_int(body, "to"));
   if (!from || !to) return error_response(Errc::invalid_argument, "fields \"from\" and \"to\" are required");
   API_TRY(check_owned_playlist(ctx, call));
-  API_TRY(ctx.proposer.propose(
-      catalog::MovePlaylistTrack{call.param(0), call.user->id, *from, *to, now_unix_ms()}));
-  return playlist_reply(ctx, call, 200);
+  return change_then_reply(
+      ctx, call, catalog::MovePlaylistTrack{call.param(0), call.user->id, *from, *to, now_unix_ms()});
 }
 
 }  // namespace
@@ -165,6 +173,13 @@ void add_playlist_routes(Router& router, ApiContext& ctx) {
              [&](Call& c) { return remove_track(ctx, c); });
   router.add("POST", "/api/v1/playlists/{id}/move", Permission::listen,
              [&](Call& c) { return move_track(ctx, c); });
+  // One command each, answered through propose_then: on the leader they
+  // run on the I/O thread (one ownership read, the proposal, one read).
+  router.run_inline("PATCH", "/api/v1/playlists/{id}");
+  router.run_inline("DELETE", "/api/v1/playlists/{id}");
+  router.run_inline("POST", "/api/v1/playlists/{id}/tracks");
+  router.run_inline("DELETE", "/api/v1/playlists/{id}/tracks/{position}");
+  router.run_inline("POST", "/api/v1/playlists/{id}/move");
 }
 
 }  // namespace dispotify::api

@@ -39,11 +39,31 @@ void Router::add(std::string method, std::string pattern, Access access, RouteHa
   routes_.push_back(std::move(route));
 }
 
-void Router::allow_cross_origin_reads(std::string_view pattern) {
+Router::Route& Router::route_at(std::string_view method, std::string_view pattern) {
   auto route = std::find_if(routes_.begin(), routes_.end(),
-                            [&](const Route& r) { return r.method == "GET" && r.pattern == pattern; });
+                            [&](const Route& r) { return r.method == method && r.pattern == pattern; });
   DISPOTIFY_CHECK(route != routes_.end());
-  route->cross_origin_reads = true;
+  return *route;
+}
+
+void Router::allow_cross_origin_reads(std::string_view pattern) {
+  route_at("GET", pattern).cross_origin_reads = true;
+}
+
+void Router::run_inline(std::string_view method, std::string_view pattern) {
+  Route& route = route_at(method, pattern);
+  DISPOTIFY_CHECK(route.method != "GET" && !route.access.open());
+  route.inline_writes = true;
+}
+
+bool Router::runs_inline(const net::Request& request) const {
+  if (request.method == "GET" || request.method == "HEAD" || !inline_ready_ || !inline_ready_()) return false;
+  const auto path = split_path(request.path);
+  std::vector<std::string> params;
+  for (const Route& route : routes_) {
+    if (route.method == request.method && match(route, path, params)) return route.inline_writes;
+  }
+  return false;
 }
 
 bool Router::match(const Route& route, const std::vector<std::string_view>& path,
@@ -112,15 +132,12 @@ net::Response Router::run_idempotent(const Route& route, Call& call) const {
   return route.handler(call);
 }
 
-Result<std::pair<catalog::User, catalog::Token>> Router::authenticate(const Route& route,
-                                                                      const net::Request& request) const {
+Result<std::pair<catalog::User, catalog::Token>> Router::authenticate(const net::Request& request) const {
   auto who = authenticator_(request);
   if (who.ok() || who.error().code != Errc::unauthenticated || !barrier_) return who;
-  // A stream runs on the I/O thread, which must not wait for the cluster:
-  // an unknown token there is retried on a worker (Router::run).
-  if (route.consistency == Consistency::local && net::handler_is_inline()) {
-    return make_error(Errc::unavailable, kRetryOnWorker);
-  }
+  // A stream or a write may run on the I/O thread, which must not wait for
+  // the cluster: an unknown token there is retried on a worker (Router::run).
+  if (net::handler_is_inline()) return make_error(Errc::unavailable, kRetryOnWorker);
   // The token may have been created through another node a moment ago:
   // catch up with the cluster once before refusing it.
   // If that fails (no majority), say so (503): a 401 would make the
@@ -143,7 +160,7 @@ net::Response Router::run(const Route& route, net::Request& request, std::vector
   Call call{request, std::move(params), std::nullopt, std::nullopt};
   net::Response response;
   if (!route.access.open()) {
-    auto who = authenticate(route, request);
+    auto who = authenticate(request);
     Status fresh = who.ok() ? read_barrier(route, request) : ok_status();
     if (!who.ok() && who.error().message == kRetryOnWorker) {
       response.retry_on_worker = true;
@@ -166,8 +183,14 @@ net::Response Router::run(const Route& route, net::Request& request, std::vector
       // without a body: the first run has read it).
       const auto length = request.body->content_length();
       const bool bodiless = length.has_value() && *length == 0;
-      if (response.status == 404 && route.method != "GET" && bodiless && barrier_ && barrier_().ok()) {
-        response = run_idempotent(route, call);
+      if (response.status == 404 && route.method != "GET" && bodiless && barrier_) {
+        // Not on an I/O thread: the handler proposed nothing (it found
+        // nothing), so a worker may run it again from the start.
+        if (net::handler_is_inline()) {
+          response.retry_on_worker = true;
+        } else if (barrier_().ok()) {
+          response = run_idempotent(route, call);
+        }
       }
     }
   } else {

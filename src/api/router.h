@@ -73,6 +73,14 @@ class Router {
   // Access-Control-Allow-Origin and OPTIONS on its path is a preflight
   // (api/cross_origin.h). Only for routes that change nothing.
   void allow_cross_origin_reads(std::string_view pattern);
+  // Lets the write route (method, pattern), added before, run on an I/O
+  // thread while `ready()` holds (the proposer proposes without waiting):
+  // its handler answers through propose_then (api/deferred_write.h) and
+  // reads little. See runs_inline().
+  void run_inline(std::string_view method, std::string_view pattern);
+  void set_inline_ready(std::function<bool()> ready) { inline_ready_ = std::move(ready); }
+  // For ServerOptions::run_inline: the request is for such a route, now.
+  bool runs_inline(const net::Request& request) const;
   // Fallback for paths no route matches (e.g. the web app); default 404.
   void set_fallback(RouteHandler handler) { fallback_ = std::move(handler); }
   net::Response handle(net::Request& request) const;
@@ -86,19 +94,21 @@ class Router {
     RouteHandler handler;
     Consistency consistency;
     bool cross_origin_reads = false;
+    bool inline_writes = false;
   };
+  Route& route_at(std::string_view method, std::string_view pattern);
   static bool match(const Route& route, const std::vector<std::string_view>& path,
                     std::vector<std::string>& params);
   net::Response run(const Route& route, net::Request& request, std::vector<std::string> params) const;
   net::Response run_idempotent(const Route& route, Call& call) const;
-  Result<std::pair<catalog::User, catalog::Token>> authenticate(const Route& route,
-                                                                const net::Request& request) const;
+  Result<std::pair<catalog::User, catalog::Token>> authenticate(const net::Request& request) const;
   [[nodiscard]] Status read_barrier(const Route& route, const net::Request& request) const;
 
   Authenticator authenticator_;
   ReadBarrier barrier_;
   std::vector<Route> routes_;
   RouteHandler fallback_;
+  std::function<bool()> inline_ready_;
 };
 
 }  // namespace dispotify::api

@@ -2,6 +2,8 @@
 // own *_routes.cpp. docs/API.md lists every route.
 #pragma once
 
+#include <memory>
+
 #include "api/context.h"
 #include "api/router.h"
 
@@ -19,7 +21,9 @@ void add_audit_routes(Router& router, ApiContext& ctx);
 // The web app at / and the fallback for unmatched paths (web_routes.h).
 void add_web_routes(Router& router, ApiContext& ctx);
 
-// The whole public API as one handler for the HTTP server.
+// The whole public API: its router (for ServerOptions::run_inline too), or
+// as one handler for the HTTP server.
+std::shared_ptr<const Router> make_api_router(ApiContext& ctx);
 net::Handler make_api_handler(ApiContext& ctx);
 
 }  // namespace dispotify::api

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,13 +18,33 @@
 
 namespace dispotify::catalog {
 
+// What propose_async hands back: the outcome, or (rarely: leadership moved
+// while the command was on its way) the rest of the proposal, which may
+// block and must run where blocking is allowed. It proposes under the same
+// request id, so the command is still applied at most once.
+struct AsyncProposal {
+  std::optional<Status> outcome;
+  std::function<Status()> finish_blocking;  // set when outcome is not
+};
+
 class Proposer {
  public:
+  using AsyncDone = std::function<void(AsyncProposal)>;
   virtual ~Proposer() = default;
   // Returns once the command is committed and applied locally, with apply's
   // result (a deterministic rejection such as Errc::conflict), or with
   // Errc::unavailable when it could not be committed.
   [[nodiscard]] virtual Status propose(const Command& command) = 0;
+  // True when propose_async() would hand the command to another thread at
+  // once instead of blocking (a Raft leader); may change at any moment.
+  virtual bool proposes_without_waiting() const { return false; }
+  // The same as propose() without waiting: `done` is called exactly once,
+  // from any thread, perhaps before this returns. It must be cheap (it runs
+  // on the thread that applied the command). Blocks like propose() unless
+  // proposes_without_waiting().
+  virtual void propose_async(const Command& command, AsyncDone done) {
+    done(AsyncProposal{propose(command), {}});
+  }
   // Returns once this node's catalog reflects every command committed
   // before the call (a linearizable read may follow), or Errc::unavailable.
   // A single node is always up to date.

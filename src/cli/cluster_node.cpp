@@ -19,6 +19,7 @@
 #include "cluster/join_targets.h"
 #include "cluster/node_id.h"
 #include "cluster/peer_routes.h"
+#include "cluster/propose_batch.h"
 #include "cluster/successor.h"
 #include "net/resolve.h"
 
@@ -149,9 +150,11 @@ Status ClusterNode::start_peer_port() {
   server_options.tls = server_tls_;
   // A Raft message batch only goes into the runner's queue (deliver() never
   // blocks long): cheaper on the I/O thread than handed to a worker and
-  // back, and it cannot queue behind forwarded writes parked on workers.
+  // back, and it cannot queue behind blob copies on workers. A batch of
+  // forwarded writes too: it is proposed from here and answered once
+  // applied (a deferred response), holding no worker.
   server_options.run_inline = [](const net::Request& r) {
-    return r.method == "POST" && r.path == cluster::kRaftPostTarget;
+    return r.method == "POST" && (r.path == cluster::kRaftPostTarget || r.path == cluster::kProposeBatchPath);
   };
   // The service needs the bound port for its own address: the server
   // answers 503 until the service exists.

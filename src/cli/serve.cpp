@@ -509,7 +509,7 @@ int run_serve(const std::vector<std::string>& args) {
   server_options.port = listen->port;
   server_options.worker_threads = static_cast<size_t>(*workers);
   // One I/O thread per core: one thread took 1,000 busy connections in turn
-  // (docs/BENCHMARKS.md section 1). Sessions are strands, so any thread may run any.
+  // (docs/BENCHMARKS.md section 1). Each thread runs its own event loop.
   server_options.io_threads = static_cast<size_t>(*io_threads);
   apply_limits(*limits, server_options);
   server_options.body_bytes_max = *upload_max + (1 << 20);  // room for multipart framing
@@ -517,10 +517,14 @@ int run_serve(const std::vector<std::string>& args) {
   // open(2): cheaper than handing the request to a worker thread and back.
   // A transcode (?format=, or a ?max_bitrate= below the track's, or a
   // ?time_offset=) starts ffmpeg and waits for its first bytes: a worker's job.
-  server_options.run_inline = [](const net::Request& r) {
-    return (r.method == "GET" || r.method == "HEAD") && r.path.starts_with("/api/v1/tracks/") &&
-           r.path.ends_with("/stream") && !r.query_param("format") && !r.query_param("max_bitrate") &&
-           !r.query_param("time_offset");
+  // The same for a write the router lets run inline while this node leads
+  // (Router::run_inline): its command goes to the Raft runner and the
+  // answer is finished here once applied, with no worker in between.
+  const std::shared_ptr<const api::Router> router = api::make_api_router(ctx);
+  server_options.run_inline = [router](const net::Request& r) {
+    if (r.method != "GET" && r.method != "HEAD") return router->runs_inline(r);
+    return r.path.starts_with("/api/v1/tracks/") && r.path.ends_with("/stream") && !r.query_param("format") &&
+           !r.query_param("max_bitrate") && !r.query_param("time_offset");
   };
   server_options.on_access = [&metrics](const net::AccessRecord& r) {
     metrics.observe(r);
@@ -535,7 +539,8 @@ int run_serve(const std::vector<std::string>& args) {
 
   server_options.tls = *public_tls;
   net::HttpServer server(server_options,
-                         with_transport_security(api::make_api_handler(ctx), *public_tls != nullptr));
+                         with_transport_security([router](net::Request& r) { return router->handle(r); },
+                                                 *public_tls != nullptr));
   if (auto s = server.start(); !s.ok()) return fail(s.error());
   if (*public_tls) {
     signal_watcher.on_reload([&options, slot = *public_tls] { reload_public_tls(options, *slot); });

@@ -1,6 +1,8 @@
 #include "cluster/forward_batcher.h"
 
 #include <algorithm>
+#include <future>
+#include <optional>
 
 #include "base/check.h"
 #include "cluster/propose_answer.h"
@@ -32,96 +34,121 @@ Error refusal(const net::ClientResponse& response) {
 
 }  // namespace
 
+ForwardBatcher::ForwardBatcher(LeaderClient& leader, WaitAppliedFn wait_applied)
+    : leader_(leader), wait_applied_(std::move(wait_applied)) {
+  for (size_t i = 0; i < kForwardBatchesInFlightMax; ++i) senders_.emplace_back([this] { run_sender(); });
+}
+
+ForwardBatcher::~ForwardBatcher() {
+  std::deque<Pending> left;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    left.swap(queue_);
+  }
+  wake_.notify_all();
+  for (std::thread& sender : senders_) sender.join();
+  for (Pending& p : left) p.done(unavailable("the node is shutting down"));
+}
+
 bool ForwardBatcher::batches_refused() const {
   const int64_t at = batches_refused_at_ms_.load();
   return at != 0 && steady_now_ms() - at < static_cast<int64_t>(kSingleForwardsAfterRefusalMs);
 }
 
-Result<Committed> ForwardBatcher::forward(std::string entry, uint64_t timeout_ms) {
-  if (batches_refused()) return forward_alone(entry, timeout_ms);
+void ForwardBatcher::forward_async(std::string entry, uint64_t timeout_ms, Done done) {
   const auto deadline = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
-  auto pending = std::make_shared<Pending>(std::move(entry));
-  std::unique_lock lock(mutex_);
-  if (queue_.size() >= kForwardQueueEntriesMax) return unavailable("too many writes waiting for the leader");
-  queue_.push_back(pending);
-  while (!pending->answer) {
-    // A thread whose own time is up carries nothing: the batch would leave
-    // with no time to be answered.
-    const bool may_carry = remaining_ms(deadline) > 0;
-    if (may_carry && batches_in_flight_ < kForwardBatchesInFlightMax && !queue_.empty()) {
-      // This thread carries the next batch (perhaps not holding its own
-      // entry, which then leaves with a later one).
-      Batch batch = take_batch_locked();
-      ++batches_in_flight_;
-      lock.unlock();
-      std::vector<Result<Committed>> answers = send_batch(batch, remaining_ms(deadline));
-      lock.lock();
-      --batches_in_flight_;  // the next batch may leave while this one is applied here
-      wake_next_carrier_locked();
-      lock.unlock();
-      wait_until_applied_here(answers, remaining_ms(deadline));
-      lock.lock();
-      DISPOTIFY_CHECK(answers.size() == batch.size());
-      for (size_t i = 0; i < batch.size(); ++i) {
-        batch[i]->answer.emplace(std::move(answers[i]));
-        batch[i]->answered.notify_one();
-      }
-      continue;
-    }
-    bool timed_out = !may_carry;
-    if (may_carry) {
-      pending->waiting = true;
-      timed_out = pending->answered.wait_until(lock, deadline) == std::cv_status::timeout;
-      pending->waiting = false;
-    }
-    if (timed_out && !pending->answer) {
-      // Still queued: it never leaves. On the way: its carrier fills an
-      // answer nobody reads; the caller's retry (same request id) is safe.
-      std::erase(queue_, pending);
-      wake_next_carrier_locked();  // in case it was the one woken to carry
-      return unavailable("the write was not answered by the leader in time");
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && queue_.size() < kForwardQueueEntriesMax) {
+      queue_.push_back(Pending{std::move(entry), deadline, std::move(done)});
+      wake_.notify_one();
+      return;
     }
   }
-  return std::move(*pending->answer);
+  done(unavailable("too many writes waiting for the leader"));
 }
 
-void ForwardBatcher::wake_next_carrier_locked() {
-  if (batches_in_flight_ >= kForwardBatchesInFlightMax) return;
-  for (const auto& queued : queue_) {
-    if (!queued->waiting) continue;
-    queued->answered.notify_one();
-    return;
+Result<Committed> ForwardBatcher::forward(std::string entry, uint64_t timeout_ms) {
+  auto promise = std::make_shared<std::promise<Result<Committed>>>();
+  auto answer = promise->get_future();
+  forward_async(std::move(entry), timeout_ms,
+                [promise](Result<Committed> r) { promise->set_value(std::move(r)); });
+  // Every path answers by the deadline (the leader's request and the
+  // applied wait are bounded by it); the margin covers a busy machine.
+  if (answer.wait_for(std::chrono::milliseconds(timeout_ms + 1'000)) != std::future_status::ready) {
+    return unavailable("the write was not answered by the leader in time");
+  }
+  return answer.get();
+}
+
+void ForwardBatcher::run_sender() {
+  while (true) {
+    Batch batch;
+    Batch expired;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      batch = take_batch_locked(expired);
+    }
+    // An entry whose time is up does not leave: it would have no time to
+    // be answered. Its caller's retry (same request id) is safe either way.
+    for (Pending& p : expired) p.done(unavailable("the write was not answered by the leader in time"));
+    if (batch.empty()) continue;
+    SteadyClock::time_point last = batch.front().deadline;
+    for (const Pending& p : batch) last = std::max(last, p.deadline);
+    std::vector<Result<Committed>> answers;
+    if (batches_refused()) {
+      for (const Pending& p : batch) answers.push_back(forward_alone(p.entry, remaining_ms(p.deadline)));
+    } else {
+      answers = send_batch(batch, remaining_ms(last));
+    }
+    DISPOTIFY_CHECK(answers.size() == batch.size());
+    answer_when_applied(std::move(batch), std::move(answers));
   }
 }
 
-void ForwardBatcher::wait_until_applied_here(const std::vector<Result<Committed>>& answers,
-                                             uint64_t timeout_ms) {
-  uint64_t last = 0;
-  for (const auto& answer : answers) {
-    if (answer.ok()) last = std::max(last, answer->index);
+void ForwardBatcher::answer_when_applied(Batch batch, std::vector<Result<Committed>> answers) {
+  uint64_t last_index = 0;
+  SteadyClock::time_point last_deadline = SteadyClock::now();
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (!answers[i].ok()) continue;
+    last_index = std::max(last_index, answers[i]->index);
+    last_deadline = std::max(last_deadline, batch[i].deadline);
   }
-  // Too slow is no failure here: each writer then waits on its own.
-  if (last > 0 && timeout_ms > 0) (void)wait_applied_(last, timeout_ms);
+  auto answer_all = [batch = std::make_shared<Batch>(std::move(batch)),
+                     answers = std::make_shared<std::vector<Result<Committed>>>(std::move(answers))](Status) {
+    // Too slow is no failure here: each writer then waits on its own.
+    for (size_t i = 0; i < batch->size(); ++i) (*batch)[i].done(std::move((*answers)[i]));
+  };
+  if (last_index == 0) return answer_all(ok_status());
+  wait_applied_(last_index, std::max<uint64_t>(remaining_ms(last_deadline), 1), std::move(answer_all));
 }
 
-ForwardBatcher::Batch ForwardBatcher::take_batch_locked() {
+ForwardBatcher::Batch ForwardBatcher::take_batch_locked(Batch& expired) {
   Batch batch;
   size_t bytes = 0;
+  const auto now = SteadyClock::now();
   while (!queue_.empty() && batch.size() < kProposeBatchEntriesMax) {
-    const size_t size = queue_.front()->entry.size();
+    if (queue_.front().deadline <= now) {
+      expired.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+      continue;
+    }
+    const size_t size = queue_.front().entry.size();
     if (!batch.empty() && bytes + size > kProposeBatchBytesMax) break;  // a huge entry still goes, alone
     bytes += size;
     batch.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
-  DISPOTIFY_CHECK(!batch.empty());
   return batch;
 }
 
 std::vector<Result<Committed>> ForwardBatcher::send_batch(const Batch& batch, uint64_t timeout_ms) {
   std::vector<std::string_view> entries;
   entries.reserve(batch.size());
-  for (const auto& p : batch) entries.push_back(p->entry);
+  for (const Pending& p : batch) entries.push_back(p.entry);
   auto response = leader_.post(kProposeBatchPath, encode_propose_batch(entries), timeout_ms);
   std::optional<Error> common;
   if (!response.ok()) {
@@ -142,6 +169,7 @@ std::vector<Result<Committed>> ForwardBatcher::send_batch(const Batch& batch, ui
 }
 
 Result<Committed> ForwardBatcher::forward_alone(const std::string& entry, uint64_t timeout_ms) {
+  if (timeout_ms == 0) return unavailable("the write was not answered by the leader in time");
   DISPOTIFY_ASSIGN_OR_RETURN(net::ClientResponse response,
                              leader_.post("/peer/v1/propose", entry, timeout_ms));
   if (response.status != 200) return refusal(response);

@@ -1,24 +1,26 @@
 // ForwardBatcher: a follower's writes on their way to the leader, sent in
 // batches (POST /peer/v1/propose-batch, propose_batch.h) instead of one peer
-// request each. As in LevelDB's writer queue, no thread of its own: a
-// writing thread queues its entry, and while fewer than
-// kForwardBatchesInFlightMax batches are on the way, a waiting thread takes
-// everything queued (up to a batch's limits), posts it, and hands every
-// entry its answer; the others wait. Under load batches grow by themselves:
-// what arrives while one batch is on the way leaves with the next.
+// request each. Writers queue their entry and are called back; a few sender
+// threads (kForwardBatchesInFlightMax, so that a batch gathers while the
+// previous ones commit: pipelining) each take everything queued (up to a
+// batch's limits), post it, and answer every entry of it. Under load
+// batches grow by themselves: what arrives while a batch is on the way
+// leaves with the next.
 //
-// The carrier also waits, once for the whole batch, until this node has
-// applied the entries the leader committed, so that its writers find them
-// applied (read-your-writes, raft_proposer.h) without a wait of their own
-// each.
+// A batch's answers are handed out once this node has applied the entries
+// the leader committed (one wait for the whole batch, on the Raft runner,
+// holding no thread), so that its writers find them applied
+// (read-your-writes, raft_proposer.h).
 //
 // A leader that does not know the batch route (an older version during a
 // rolling upgrade: 404) gets single POST /peer/v1/propose requests for a
 // while (kSingleForwardsAfterRefusalMs), then batches are tried again.
 //
-// Thread-safety: forward() may be called from any number of threads.
+// Thread-safety: forward() and forward_async() may be called from any
+// number of threads.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -26,8 +28,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/result.h"
@@ -36,9 +38,10 @@
 
 namespace dispotify::cluster {
 
-// Batches on the way to the leader at once from one node: more than one, so
-// a batch gathers while the previous one commits (pipelining), few enough to
-// stay well under the leader's kForwardedWritesInFlightMax.
+// Batches on the way to the leader at once from one node (its sender
+// threads): more than one, so a batch gathers while the previous one
+// commits, few enough to stay well under the leader's
+// kForwardedWritesInFlightMax.
 inline constexpr size_t kForwardBatchesInFlightMax = 4;
 // Entries waiting to be sent: beyond it a write is refused at once
 // (Errc::unavailable, the client retries) rather than queued without bound.
@@ -47,47 +50,53 @@ inline constexpr uint64_t kSingleForwardsAfterRefusalMs = 10'000;
 
 class ForwardBatcher {
  public:
-  // Blocks until this node has applied `index` or timeout_ms passes.
-  using WaitAppliedFn = std::function<Status(uint64_t index, uint64_t timeout_ms)>;
-  ForwardBatcher(LeaderClient& leader, WaitAppliedFn wait_applied)
-      : leader_(leader), wait_applied_(std::move(wait_applied)) {}
+  using Done = std::function<void(Result<Committed>)>;
+  // Calls `done` once this node has applied `index`, or with an error
+  // after timeout_ms; never blocks (RaftRunner::wait_applied_async).
+  using WaitAppliedFn =
+      std::function<void(uint64_t index, uint64_t timeout_ms, RaftRunner::AppliedDone done)>;
+  ForwardBatcher(LeaderClient& leader, WaitAppliedFn wait_applied);
+  ~ForwardBatcher();
+  ForwardBatcher(const ForwardBatcher&) = delete;
+  ForwardBatcher& operator=(const ForwardBatcher&) = delete;
 
-  // Sends `entry` (an encoded catalog entry) to the leader and returns its
+  // Sends `entry` (an encoded catalog entry) to the leader; `done` gets its
   // answer: committed and applied there (with the catalog's verdict), or
   // Errc::unavailable (no leader, not reached, not committed in time: the
-  // caller may retry with the same request id), within timeout_ms.
+  // caller may retry with the same request id), within about timeout_ms.
+  // Called exactly once, on a sender thread, the Raft runner's thread, or
+  // here (refused at once); it must not block.
+  void forward_async(std::string entry, uint64_t timeout_ms, Done done);
+  // The same, waiting for the answer.
   [[nodiscard]] Result<Committed> forward(std::string entry, uint64_t timeout_ms);
 
  private:
+  using SteadyClock = std::chrono::steady_clock;
   struct Pending {
-    explicit Pending(std::string e) : entry(std::move(e)) {}
-    const std::string entry;
-    std::optional<Result<Committed>> answer;  // guarded by mutex_
-    // Wakes this writer alone: its answer arrived, or it is the oldest
-    // queued and a batch may leave (waking every writer at each answer
-    // cost more than the forwarding itself under load).
-    std::condition_variable answered;
-    bool waiting = false;  // guarded by mutex_: its thread waits on `answered` (is not carrying)
+    std::string entry;
+    SteadyClock::time_point deadline;
+    Done done;
   };
-  using Batch = std::vector<std::shared_ptr<Pending>>;
+  using Batch = std::vector<Pending>;
 
-  // Under mutex_: the oldest queued entries, within a batch's limits.
-  Batch take_batch_locked();
-  // Under mutex_: if a batch may leave, wakes the oldest queued writer
-  // that waits, to carry it.
-  void wake_next_carrier_locked();
+  void run_sender();
+  // Under mutex_: the oldest queued entries still in time, within a
+  // batch's limits; the expired ones are moved to `expired`.
+  Batch take_batch_locked(Batch& expired);
   // Without mutex_: one request to the leader, one answer per entry.
   std::vector<Result<Committed>> send_batch(const Batch& batch, uint64_t timeout_ms);
-  // Without mutex_: until this node has applied every committed answer.
-  void wait_until_applied_here(const std::vector<Result<Committed>>& answers, uint64_t timeout_ms);
   [[nodiscard]] Result<Committed> forward_alone(const std::string& entry, uint64_t timeout_ms);
+  // Hands out the answers once this node has applied what they committed.
+  void answer_when_applied(Batch batch, std::vector<Result<Committed>> answers);
   bool batches_refused() const;
 
   LeaderClient& leader_;
   WaitAppliedFn wait_applied_;
   std::mutex mutex_;
-  std::deque<std::shared_ptr<Pending>> queue_;     // guarded by mutex_
-  size_t batches_in_flight_ = 0;                   // guarded by mutex_
+  std::condition_variable wake_;  // entries queued, or stopping
+  std::deque<Pending> queue_;     // guarded by mutex_
+  bool stopping_ = false;         // guarded by mutex_
+  std::vector<std::thread> senders_;
   std::atomic<int64_t> batches_refused_at_ms_{0};  // steady ms of the last 404; 0 = never
 };
 

@@ -65,9 +65,10 @@ Result<std::string> read_body(net::Request& request, size_t bytes_max) {
   }
 }
 
-// Forwarded writes parked on this node's peer workers (a single write or a
-// batch each): beyond kForwardedWritesInFlightMax they get 503, so Raft
-// traffic always finds a free worker.
+// Forwarded writes in flight on this node (a single write, parked on a
+// peer worker, or a batch, waiting for its commit on no thread): beyond
+// kForwardedWritesInFlightMax they get 503, so that a slow commit does not
+// gather requests without bound, and Raft traffic finds a free worker.
 class ForwardedSlot {
  public:
   ForwardedSlot() { ++in_flight_; }
@@ -119,10 +120,32 @@ net::Response propose_batch(ClusterService& service, net::Request& request) {
     valid.push_back(std::move((*entries)[i]));
     positions.push_back(i);
   }
-  std::vector<Result<Committed>> proposed = service.runner().propose_batch(std::move(valid), kWriteTimeoutMs);
-  DISPOTIFY_CHECK(proposed.size() == positions.size());
-  for (size_t i = 0; i < positions.size(); ++i) answers[positions[i]] = std::move(proposed[i]);
-  return text(200, encode_batch_answers(answers), kRoute);
+  // Proposed together (one Ready, one fsync) and answered when the last is
+  // applied, holding no thread meanwhile (net/deferred_response.h).
+  struct Answering {
+    std::vector<Result<Committed>> answers;
+    std::atomic<size_t> unanswered;
+    ForwardedSlot slot;  // counted until the answer leaves
+  };
+  auto state = std::make_shared<Answering>(std::move(answers), positions.size());
+  net::Response response;
+  response.route = kRoute;
+  response.deferred = std::make_shared<net::DeferredResponse>(
+      [state] { return text(200, encode_batch_answers(state->answers), kRoute); });
+  if (positions.empty()) {
+    response.deferred->complete();
+    return response;
+  }
+  std::vector<RaftRunner::ProposalDone> dones;
+  dones.reserve(positions.size());
+  for (size_t position : positions) {
+    dones.push_back([state, position, deferred = response.deferred](Result<Committed> answer) {
+      state->answers[position] = std::move(answer);
+      if (state->unanswered.fetch_sub(1) == 1) deferred->complete();
+    });
+  }
+  service.runner().propose_batch_async(std::move(valid), kWriteTimeoutMs, std::move(dones));
+  return response;
 }
 
 // A JSON exchange of the join family: the body decoded, the service's

@@ -28,10 +28,17 @@ inline constexpr uint64_t kReadTimeoutMs = 1'500;
 class RaftProposer final : public catalog::Proposer {
  public:
   RaftProposer(RaftRunner& runner, LeaderClient& leader)
-      : runner_(runner), forwarder_(leader, [&runner](uint64_t index, uint64_t timeout_ms) {
-          return runner.wait_applied(index, timeout_ms);
+      : runner_(runner),
+        forwarder_(leader, [&runner](uint64_t index, uint64_t timeout_ms, RaftRunner::AppliedDone done) {
+          runner.wait_applied_async(index, timeout_ms, std::move(done));
         }) {}
   Status propose(const catalog::Command& command) override;
+  // The command goes to the runner (on the leader) or to the forwarder (on
+  // a follower), and `done` is called once it is applied here; the caller
+  // holds no thread meanwhile. Only a retry after leadership moved, or a
+  // write while no leader is known, is left to finish where it may block.
+  bool proposes_without_waiting() const override { return true; }
+  void propose_async(const catalog::Command& command, AsyncDone done) override;
   Status read_barrier() override { return runner_.read_barrier(kReadTimeoutMs); }
 
   // The same with a caller-chosen request id (an Idempotency-Key, or the
@@ -40,6 +47,15 @@ class RaftProposer final : public catalog::Proposer {
                                        uint64_t timeout_ms);
 
  private:
+  // The entry for `command`, if the cluster can decode it.
+  [[nodiscard]] Result<std::string> entry_of(const catalog::Command& command, const std::string& request_id);
+  void forward_async(const std::string& entry, std::chrono::steady_clock::time_point deadline,
+                     std::function<Status()> rest, AsyncDone done);
+  // Proposes or forwards `entry` until it commits, fails for good, or the
+  // deadline passes. Blocks.
+  [[nodiscard]] Status propose_entry(const std::string& entry,
+                                     std::chrono::steady_clock::time_point deadline);
+
   RaftRunner& runner_;
   ForwardBatcher forwarder_;
 };

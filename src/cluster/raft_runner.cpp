@@ -151,6 +151,7 @@ void RaftRunner::run() {
       ++ticks_;
       for (ReadWaiter& w : retry_reads_) unsent_reads_.push_back(std::move(w));
       retry_reads_.clear();
+      expire_waiters();
       next_tick += tick;
       if (Clock::now() > next_tick + 10 * tick) next_tick = Clock::now() + tick;  // after a stall, no burst
     }
@@ -227,7 +228,10 @@ void RaftRunner::handle_ready() {
           waiter.promise->set_value(unavailable("no leader could confirm a read"));
         }
       } else {
-        applied_waiters_.emplace(read.index.value(), waiter.promise);
+        applied_waiters_.emplace(read.index.value(),
+                                 AppliedWaiter{waiter.deadline, [promise = waiter.promise](Status status) {
+                                                 promise->set_value(std::move(status));
+                                               }});
       }
     }
     read_rounds_.erase(round);
@@ -343,12 +347,14 @@ Status RaftRunner::apply_entries(const std::vector<raft::Entry>& entries) {
     }
     auto waiter = proposals_.find(index);
     if (waiter == proposals_.end()) continue;
-    if (waiter->second.term == entries[i].term) {
-      waiter->second.promise->set_value(Committed{index, std::move(outcomes[i])});
-    } else {
-      waiter->second.promise->set_value(unavailable("leadership changed before the write committed"));
-    }
+    ProposalDone done = std::move(waiter->second.done);
+    const bool ours = waiter->second.term == entries[i].term;
     proposals_.erase(waiter);
+    if (ours) {
+      done(Committed{index, std::move(outcomes[i])});
+    } else {
+      done(unavailable("leadership changed before the write committed"));
+    }
   }
   if (conf_changed && conf_changed_) conf_changed_(node_->conf_state());
   return ok_status();
@@ -365,15 +371,17 @@ void RaftRunner::install_snapshot(const raft::SnapshotMeta& meta) {
   if (conf_changed_) conf_changed_(meta.conf);
   // Proposals at or below the snapshot were overtaken: their outcome is unknown here.
   while (!proposals_.empty() && proposals_.begin()->first <= meta.index.value()) {
-    proposals_.begin()->second.promise->set_value(unavailable("overtaken by a snapshot; retry the request"));
+    ProposalDone done = std::move(proposals_.begin()->second.done);
     proposals_.erase(proposals_.begin());
+    done(unavailable("overtaken by a snapshot; retry the request"));
   }
 }
 
 void RaftRunner::answer_waiters(uint64_t applied) {
   while (!applied_waiters_.empty() && applied_waiters_.begin()->first <= applied) {
-    applied_waiters_.begin()->second->set_value(ok_status());
+    AppliedDone done = std::move(applied_waiters_.begin()->second.done);
     applied_waiters_.erase(applied_waiters_.begin());
+    done(ok_status());
   }
 }
 
@@ -385,8 +393,9 @@ void RaftRunner::start_read_round() {
 }
 
 void RaftRunner::fail_pending(const std::string& why) {
-  for (auto& [index, waiter] : proposals_) waiter.promise->set_value(unavailable(why));
-  proposals_.clear();
+  std::map<uint64_t, ProposalWaiter> proposals;
+  proposals.swap(proposals_);
+  for (auto& [index, waiter] : proposals) waiter.done(unavailable(why));
   for (ReadWaiter& w : unsent_reads_) w.promise->set_value(unavailable(why));
   unsent_reads_.clear();
   for (ReadWaiter& w : retry_reads_) w.promise->set_value(unavailable(why));
@@ -395,51 +404,88 @@ void RaftRunner::fail_pending(const std::string& why) {
     for (ReadWaiter& w : round) w.promise->set_value(unavailable(why));
   }
   read_rounds_.clear();
-  for (auto& [index, promise] : applied_waiters_) promise->set_value(unavailable(why));
-  applied_waiters_.clear();
+  std::multimap<uint64_t, AppliedWaiter> applied_waiters;
+  applied_waiters.swap(applied_waiters_);
+  for (auto& [index, waiter] : applied_waiters) waiter.done(unavailable(why));
   for (auto& [index, w] : conf_waiters_) w->set_value(unavailable(why));
   conf_waiters_.clear();
 }
 
-void RaftRunner::propose_here(std::string data, std::shared_ptr<std::promise<Result<Committed>>> promise) {
+void RaftRunner::propose_here(std::string data, std::chrono::steady_clock::time_point deadline,
+                              ProposalDone done) {
   auto index = node_->propose(std::move(data));
   if (!index.ok()) {
-    promise->set_value(std::move(index).error());
+    done(std::move(index).error());
     return;
   }
-  proposals_.emplace(index->value(), ProposalWaiter{node_->current_term(), std::move(promise)});
+  proposals_.emplace(index->value(), ProposalWaiter{node_->current_term(), deadline, std::move(done)});
 }
+
+void RaftRunner::expire_waiters() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = applied_waiters_.begin(); it != applied_waiters_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    AppliedDone done = std::move(it->second.done);
+    it = applied_waiters_.erase(it);
+    done(unavailable("the catalog did not catch up in time"));
+  }
+  for (auto it = proposals_.begin(); it != proposals_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    // Its entry may still commit (under this or a later leader); the
+    // caller's retry under the same request id is then answered from the
+    // record of the first.
+    ProposalDone done = std::move(it->second.done);
+    it = proposals_.erase(it);
+    done(unavailable("the write was not committed in time"));
+  }
+}
+
+namespace {
+
+// A waiting caller's end of a proposal.
+RaftRunner::ProposalDone fulfil(std::shared_ptr<std::promise<Result<Committed>>> promise) {
+  return [promise = std::move(promise)](Result<Committed> r) { promise->set_value(std::move(r)); };
+}
+
+}  // namespace
 
 Result<Committed> RaftRunner::propose(std::string data, uint64_t timeout_ms) {
   auto promise = std::make_shared<std::promise<Result<Committed>>>();
   auto future = promise->get_future();
-  const bool posted = post([this, promise = std::move(promise), data = std::move(data)]() mutable {
-    propose_here(std::move(data), std::move(promise));
-  });
-  if (!posted) return unavailable("the node is shutting down");
+  propose_async(std::move(data), timeout_ms, fulfil(std::move(promise)));
   return wait_for(future, timeout_ms, "the write");
+}
+
+void RaftRunner::propose_async(std::string data, uint64_t timeout_ms, ProposalDone done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto shared_done = std::make_shared<ProposalDone>(std::move(done));
+  const bool posted = post([this, shared_done, deadline, data = std::move(data)]() mutable {
+    propose_here(std::move(data), deadline, std::move(*shared_done));
+  });
+  if (!posted) (*shared_done)(unavailable("the node is shutting down"));
 }
 
 std::vector<Result<Committed>> RaftRunner::propose_batch(std::vector<std::string> entries,
                                                          uint64_t timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  std::vector<std::shared_ptr<std::promise<Result<Committed>>>> promises;
+  std::vector<ProposalDone> dones;
   std::vector<std::future<Result<Committed>>> futures;
-  promises.reserve(entries.size());
+  dones.reserve(entries.size());
   futures.reserve(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
-    promises.push_back(std::make_shared<std::promise<Result<Committed>>>());
-    futures.push_back(promises.back()->get_future());
+    auto promise = std::make_shared<std::promise<Result<Committed>>>();
+    futures.push_back(promise->get_future());
+    dones.push_back(fulfil(std::move(promise)));
   }
-  const bool posted = post([this, promises = std::move(promises), entries = std::move(entries)]() mutable {
-    for (size_t i = 0; i < entries.size(); ++i) propose_here(std::move(entries[i]), std::move(promises[i]));
-  });
+  propose_batch_async(std::move(entries), timeout_ms, std::move(dones));
   std::vector<Result<Committed>> answers;
   answers.reserve(futures.size());
-  if (!posted) {
-    answers.resize(futures.size(), unavailable("the node is shutting down"));
-    return answers;
-  }
   for (auto& future : futures) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -447,6 +493,22 @@ std::vector<Result<Committed>> RaftRunner::propose_batch(std::vector<std::string
         wait_for(future, static_cast<uint64_t>(std::max<int64_t>(left.count(), 0)), "the write"));
   }
   return answers;
+}
+
+void RaftRunner::propose_batch_async(std::vector<std::string> entries, uint64_t timeout_ms,
+                                     std::vector<ProposalDone> dones) {
+  DISPOTIFY_CHECK(entries.size() == dones.size());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto shared = std::make_shared<std::pair<std::vector<std::string>, std::vector<ProposalDone>>>(
+      std::move(entries), std::move(dones));
+  const bool posted = post([this, shared, deadline] {
+    auto& [entries, dones] = *shared;
+    for (size_t i = 0; i < entries.size(); ++i)
+      propose_here(std::move(entries[i]), deadline, std::move(dones[i]));
+  });
+  if (!posted) {
+    for (ProposalDone& done : shared->second) done(unavailable("the node is shutting down"));
+  }
 }
 
 Status RaftRunner::read_barrier(uint64_t timeout_ms) {
@@ -468,12 +530,19 @@ Status RaftRunner::wait_applied(uint64_t index, uint64_t timeout_ms) {
   if (catalog_.applied_index() >= index) return ok_status();
   auto promise = std::make_shared<std::promise<Status>>();
   auto future = promise->get_future();
-  const bool posted = post([this, promise, index] {
-    applied_waiters_.emplace(index, promise);
+  wait_applied_async(index, timeout_ms, [promise](Status status) { promise->set_value(std::move(status)); });
+  return wait_for(future, timeout_ms, "waiting for the catalog");
+}
+
+void RaftRunner::wait_applied_async(uint64_t index, uint64_t timeout_ms, AppliedDone done) {
+  if (catalog_.applied_index() >= index) return done(ok_status());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto shared_done = std::make_shared<AppliedDone>(std::move(done));
+  const bool posted = post([this, shared_done, index, deadline] {
+    applied_waiters_.emplace(index, AppliedWaiter{deadline, std::move(*shared_done)});
     answer_waiters(catalog_.applied_index());
   });
-  if (!posted) return unavailable("the node is shutting down");
-  return wait_for(future, timeout_ms, "waiting for the catalog");
+  if (!posted) (*shared_done)(unavailable("the node is shutting down"));
 }
 
 Result<uint64_t> RaftRunner::change_membership(raft::ConfChange change, uint64_t timeout_ms) {

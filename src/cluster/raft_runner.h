@@ -115,17 +115,30 @@ class RaftRunner {
   // not the leader (the message names the leader hint), when leadership is
   // lost before the entry commits, or when timeout_ms passes.
   [[nodiscard]] Result<Committed> propose(std::string data, uint64_t timeout_ms);
+  // The same without waiting: `done` is called exactly once, on the runner
+  // thread (or here, if the runner is stopped), within about timeout_ms.
+  // It must not block: it runs where the next entries are applied.
+  using ProposalDone = std::function<void(Result<Committed>)>;
+  void propose_async(std::string data, uint64_t timeout_ms, ProposalDone done);
   // The same for several entries at once (forwarded in one batch): they are
   // proposed in one runner task, so they share a Ready (group commit). One
   // answer per entry, in order, each bounded by timeout_ms.
   [[nodiscard]] std::vector<Result<Committed>> propose_batch(std::vector<std::string> entries,
                                                              uint64_t timeout_ms);
+  // The same without waiting: dones[i] answers entries[i] (ProposalDone).
+  void propose_batch_async(std::vector<std::string> entries, uint64_t timeout_ms,
+                           std::vector<ProposalDone> dones);
   // Linearizable read barrier (thesis §6.4): returns once this node has
   // applied everything committed before the call. Concurrent callers share
   // one ReadIndex round. Errc::unavailable without a reachable leader.
   [[nodiscard]] Status read_barrier(uint64_t timeout_ms);
   // Waits until the local catalog has applied `index`.
   [[nodiscard]] Status wait_applied(uint64_t index, uint64_t timeout_ms);
+  // The same without waiting: `done` is called once, on the runner thread
+  // (or here: already applied, or the runner is stopped), with ok or
+  // Errc::unavailable after about timeout_ms. It must not block.
+  using AppliedDone = std::function<void(Status)>;
+  void wait_applied_async(uint64_t index, uint64_t timeout_ms, AppliedDone done);
   // Leader only: one membership change; returns once it is committed.
   [[nodiscard]] Result<uint64_t> change_membership(raft::ConfChange change, uint64_t timeout_ms);
   [[nodiscard]] Status transfer_leadership(raft::NodeId target, uint64_t timeout_ms);
@@ -145,7 +158,8 @@ class RaftRunner {
   using Task = std::function<void()>;
   struct ProposalWaiter {
     raft::Term term;
-    std::shared_ptr<std::promise<Result<Committed>>> promise;
+    std::chrono::steady_clock::time_point deadline;  // answered unavailable then, if still waiting
+    ProposalDone done;
   };
   struct ReadWaiter {
     std::chrono::steady_clock::time_point deadline;  // the caller gives up then
@@ -162,7 +176,10 @@ class RaftRunner {
   [[nodiscard]] Status apply_entries(const std::vector<raft::Entry>& entries);
   void install_snapshot(const raft::SnapshotMeta& meta);
   // On the runner thread: appends one entry and registers its waiter.
-  void propose_here(std::string data, std::shared_ptr<std::promise<Result<Committed>>> promise);
+  void propose_here(std::string data, std::chrono::steady_clock::time_point deadline, ProposalDone done);
+  // Answers the proposals and applied-waiters whose deadline has passed
+  // (each tick).
+  void expire_waiters();
   void answer_waiters(uint64_t applied);
   void start_read_round();
   void fail_pending(const std::string& why);
@@ -196,7 +213,11 @@ class RaftRunner {
   std::vector<ReadWaiter> retry_reads_;           // their round failed: next tick, until their deadline
   std::map<uint64_t, std::vector<ReadWaiter>> read_rounds_;  // by context
   uint64_t next_read_context_ = 1;
-  std::multimap<uint64_t, std::shared_ptr<std::promise<Status>>> applied_waiters_;  // by the index awaited
+  struct AppliedWaiter {
+    std::chrono::steady_clock::time_point deadline;  // answered unavailable then, if still waiting
+    AppliedDone done;
+  };
+  std::multimap<uint64_t, AppliedWaiter> applied_waiters_;  // by the index awaited
   std::map<uint64_t, std::shared_ptr<std::promise<Result<uint64_t>>>> conf_waiters_;
 
   // Snapshots: taken on snapshot_thread_, handed back through the inbox.

@@ -18,6 +18,7 @@
 
 #include "base/result.h"
 #include "base/unique_fd.h"
+#include "net/deferred_response.h"
 
 namespace dispotify::net {
 
@@ -98,6 +99,11 @@ struct Response {
   // ServerOptions::run_inline and handler_is_inline()) and finds that it
   // must block after all: the server calls it again on a worker thread.
   bool retry_on_worker = false;
+  // Set by a handler that handed its work to another thread instead of
+  // waiting for it (net/deferred_response.h): the server sends what
+  // deferred->finish() returns once the work completes; status, headers
+  // and body here are unused.
+  std::shared_ptr<DeferredResponse> deferred;
 
   void set_header(std::string name, std::string value);
 };

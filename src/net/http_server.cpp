@@ -75,6 +75,9 @@ constexpr size_t kBodyReadBytesMax = 256 * 1024;
 // arrived whole is read on the I/O thread before the handler runs
 // (Session::read_small_body).
 constexpr uint64_t kSmallBodyBytesMax = 64 * 1024;
+// The whole of a small body awaited before an inline handler: past it the
+// connection is closed, as for any body read that times out.
+constexpr uint64_t kSmallBodyWholeMs = 10'000;
 // Beast reads at most this much per system call (its own cap) and at most
 // the buffer's free capacity (512 bytes when it is fresh).
 constexpr size_t kSocketReadBytes = 64 * 1024;
@@ -230,6 +233,12 @@ struct ServerState {
   std::vector<std::unique_ptr<tcp::acceptor>> more_acceptors;
   asio::steady_timer grace_timer;  // shutdown grace
   asio::thread_pool workers;
+  // Deferred responses (net/deferred_response.h) whose completion has not
+  // been posted to its loop yet: the loops must outlive those posts.
+  std::mutex deferred_mutex;
+  std::condition_variable deferred_posted;
+  size_t deferred_pending = 0;  // guarded by deferred_mutex
+  void wait_for_deferred_posts();
 };
 
 // One pending BodyReader::read: filled on the session's loop, waited on by
@@ -317,8 +326,9 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::awaitable<bool> serve_request(Clock::time_point start);
   asio::awaitable<void> answer_header_error(const beast::error_code& ec, Clock::time_point start);
   asio::awaitable<void> answer_and_close(Response response, Clock::time_point start);
-  bool handle_inline(Request& request, Response& response);
+  bool handle_inline(Request& request, Response& response, bool may_run_inline);
   asio::awaitable<void> handle_on_worker(Request& request, Response& response);
+  asio::awaitable<void> await_deferred(Response& response);
   asio::awaitable<void> read_body(std::shared_ptr<PendingRead> pending);
   asio::awaitable<std::string> read_small_body(uint64_t length);
   asio::awaitable<Result<size_t>> read_body_some(std::span<char> buffer);
@@ -355,6 +365,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;                                // a request is being handled or answered
   bool expect_continue_ = false;                     // send 100 Continue before the first body read
   std::optional<Error> body_failed_;                 // the body stream is broken; no keep-alive
+  Clock::time_point body_deadline_ = Clock::time_point::max();  // of a whole small body being read
   // The last finished body read, reused by the next one of the same request:
   // touched by the handler's thread while it runs, dropped after it.
   std::shared_ptr<PendingRead> spare_read_;
@@ -486,13 +497,18 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
   // copies it from memory instead of making a round trip to this thread
   // per read (two thread hand-offs), and the request may run inline. One
   // still on its way is read by the handler as before, under the handler's
-  // own deadlines (a trickled JSON body gets 408 after 10 s): waiting for
-  // it here would wait without them. A client that asked for 100 Continue
-  // waits for the handler's verdict.
+  // own deadlines (a trickled JSON body gets 408 after 10 s), unless the
+  // request runs inline: then it is awaited here, all of it within
+  // kSmallBodyWholeMs (a client that sends head and body in two writes is
+  // common). A client that asked for 100 Continue waits for the handler's
+  // verdict.
   SessionBodyReader streamed(shared_from_this(), length);
-  if (length && *length > 0 && *length <= kSmallBodyBytesMax && !expect_continue_ &&
-      body_bytes_received(*length)) {
+  const bool may_run_inline = server_.options.run_inline && server_.options.run_inline(request);
+  const bool small_body = length && *length > 0 && *length <= kSmallBodyBytesMax && !expect_continue_;
+  if (small_body && (may_run_inline || body_bytes_received(*length))) {
+    body_deadline_ = Clock::now() + ms(kSmallBodyWholeMs);
     std::string bytes = co_await read_small_body(*length);
+    body_deadline_ = Clock::time_point::max();
     small_body_.emplace(std::move(bytes), body_failed_, *length);
     request.body = &*small_body_;
   } else {
@@ -500,7 +516,8 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
   }
 
   Response response;
-  if (!handle_inline(request, response)) co_await handle_on_worker(request, response);
+  if (!handle_inline(request, response, may_run_inline)) co_await handle_on_worker(request, response);
+  if (response.deferred) co_await await_deferred(response);
   // The handler is done with the body: an idle keep-alive connection keeps
   // no read buffer (up to kBodyReadBytesMax) around.
   spare_read_.reset();
@@ -517,9 +534,8 @@ asio::awaitable<bool> Session::serve_request(Clock::time_point start) {
 // A cheap request whose body (if any) is already read is answered right
 // here: the two thread hand-offs to and from the pool cost more than the
 // handler itself. False: the handler must run on a worker.
-bool Session::handle_inline(Request& request, Response& response) {
-  const auto& run_inline = server_.options.run_inline;
-  if (!run_inline || !parser_->is_done() || !run_inline(request)) return false;
+bool Session::handle_inline(Request& request, Response& response, bool may_run_inline) {
+  if (!may_run_inline || !parser_->is_done()) return false;
   t_handler_is_inline = true;
   response = call_handler(server_.handler, request);
   t_handler_is_inline = false;
@@ -535,6 +551,38 @@ asio::awaitable<void> Session::handle_on_worker(Request& request, Response& resp
   response = co_await asio::co_spawn(
       server_.workers, [&]() -> asio::awaitable<Response> { co_return call_handler(handler, request); },
       asio::use_awaitable);
+}
+
+// A handler that handed its work to another thread: this waits without
+// holding any thread, then finishes the response here.
+asio::awaitable<void> Session::await_deferred(Response& response) {
+  const std::shared_ptr<DeferredResponse> deferred = std::move(response.deferred);
+  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+      [&deferred, executor = executor(), server = &server_](auto handler) {
+        auto held = std::make_shared<decltype(handler)>(std::move(handler));
+        {
+          std::lock_guard lock(server->deferred_mutex);
+          ++server->deferred_pending;
+        }
+        deferred->on_complete([executor, held, server] {
+          asio::post(executor, std::move(*held));
+          std::lock_guard lock(server->deferred_mutex);
+          --server->deferred_pending;
+          server->deferred_posted.notify_all();
+        });
+      },
+      asio::use_awaitable);
+  std::string route = std::move(response.route);
+  if (deferred->finish_on() == DeferredResponse::FinishOn::worker) {
+    response = co_await asio::co_spawn(
+        server_.workers, [&]() -> asio::awaitable<Response> { co_return deferred->finish(); },
+        asio::use_awaitable);
+  } else {
+    t_handler_is_inline = true;
+    response = deferred->finish();
+    t_handler_is_inline = false;
+  }
+  if (response.route.empty()) response.route = std::move(route);
 }
 
 Result<size_t> Session::read_body_blocking(std::span<char> buffer) {
@@ -610,7 +658,8 @@ asio::awaitable<Result<size_t>> Session::read_body_some(std::span<char> buffer) 
     auto& body = parser_->get().body();
     body.data = buffer.data() + got;
     body.size = buffer.size() - got;
-    const auto watch = deadline_.watch(ms(server_.options.body_read_timeout_ms));
+    const auto watch = deadline_.watch_until(
+        std::min(Clock::now() + ms(server_.options.body_read_timeout_ms), body_deadline_));
     auto [ec, n] = co_await http::async_read_some(stream_, buffer_, *parser_, kAsTuple);
     if (ec && deadline_.expired()) ec = beast::error::timeout;
     got = buffer.size() - body.size;
@@ -977,6 +1026,17 @@ void ServerState::begin_shutdown() {
 
 void ServerState::release_loops() { loop_guards.clear(); }
 
+// Whoever completes a deferred response (the Raft runner) does so by its
+// deadline, or when it stops: then its post lands in a loop that still
+// exists, and the loop's destruction frees the session as any other.
+void ServerState::wait_for_deferred_posts() {
+  constexpr auto kDeferredPostWait = std::chrono::seconds(30);
+  std::unique_lock lock(deferred_mutex);
+  const bool posted =
+      deferred_posted.wait_for(lock, kDeferredPostWait, [&] { return deferred_pending == 0; });
+  DISPOTIFY_CHECK_MSG(posted, "a deferred response was never completed");
+}
+
 void ServerState::stop_loops() {
   for (auto& loop : loops) loop->stop();
 }
@@ -1015,6 +1075,7 @@ HttpServer::~HttpServer() {
   stop();
   impl_->destroying = true;
   impl_->stop_loops();
+  impl_->wait_for_deferred_posts();
   // Handlers still running finish here; a worker blocked on a body read
   // gives up at its backstop because the io_context no longer runs.
   impl_->workers.join();

@@ -601,10 +601,10 @@ TEST(HttpServer, RunInlineHandlesMatchingRequestsOnTheIoThread) {
   EXPECT_EQ(handled_on["/inline"], server.run_thread_id());
 }
 
-// A small body with a Content-Length that arrived with its header is read
-// before the handler runs, so such a request may run inline too and gets its
-// body in one read. One still trickling in, or a larger one, streams to a
-// worker as before (whose handler keeps its own deadlines).
+// A small body with a Content-Length is read before the handler runs, so
+// such a request may run inline too and gets its body in one read; for a
+// request that runs inline this waits for a body still on its way (a client
+// that writes head and body separately). A larger one streams to a worker.
 TEST(HttpServer, RunInlineTakesRequestsWhoseSmallBodyHasArrived) {
   std::mutex mutex;
   std::map<uint64_t, std::pair<std::thread::id, Drained>> seen;  // by body size
@@ -640,13 +640,14 @@ TEST(HttpServer, RunInlineTakesRequestsWhoseSmallBodyHasArrived) {
   ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ(seen[1000].first, server.run_thread_id());
   EXPECT_EQ(seen[1000].second.largest_read, 1000u);  // one read: it was all there
-  EXPECT_NE(seen[999].first, server.run_thread_id());
+  EXPECT_EQ(seen[999].first, server.run_thread_id());
+  EXPECT_EQ(seen[999].second.largest_read, 999u);
   EXPECT_NE(seen[65537].first, server.run_thread_id());
   for (const auto& [size, handled] : seen) EXPECT_FALSE(handled.second.error) << size;
 }
 
-// A small body cut short: the handler (on a worker, since the body is not
-// complete) gets the bytes that came, then the error, and nothing inline.
+// A small body cut short: the handler gets the bytes that came, then the
+// error.
 TEST(HttpServer, SmallBodyCutShortReachesTheHandlerAsAnError) {
   std::promise<std::pair<uint64_t, std::optional<Errc>>> seen;
   ServerOptions options = small_options();
@@ -666,6 +667,79 @@ TEST(HttpServer, SmallBodyCutShortReachesTheHandlerAsAnError) {
   EXPECT_EQ(bytes, 10u);
   ASSERT_TRUE(error.has_value());
   EXPECT_NE(*error, Errc::timeout);
+}
+
+}  // namespace
+}  // namespace dispotify::net
+
+namespace dispotify::net {
+namespace {
+
+// A deferred response holds no thread while its work is elsewhere: the one
+// I/O thread serves another connection meanwhile, and the deferred answer
+// is finished on that I/O thread once the work completes (from another
+// thread), with the route label the handler gave.
+TEST(HttpServer, DeferredResponseIsFinishedOnTheIoThreadWithoutHoldingIt) {
+  std::mutex mutex;
+  std::shared_ptr<DeferredResponse> waiting;
+  std::thread::id finished_on;
+  std::vector<std::string> routes;
+  ServerOptions options = small_options();
+  options.run_inline = [](const Request&) { return true; };
+  options.on_access = [&](const AccessRecord& r) {
+    std::lock_guard lock(mutex);
+    routes.push_back(r.route);
+  };
+  RunningServer server(options, [&](Request& request) {
+    if (request.path != "/slow") return text_response(200, "quick");
+    Response response;
+    response.route = "GET /slow";
+    response.deferred = std::make_shared<DeferredResponse>([&] {
+      finished_on = std::this_thread::get_id();
+      return text_response(201, "finished");
+    });
+    std::lock_guard lock(mutex);
+    waiting = response.deferred;
+    return response;
+  });
+  RawSocket slow(server.port());
+  ASSERT_TRUE(slow.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"));
+  for (int i = 0; i < 200; ++i) {
+    std::lock_guard lock(mutex);
+    if (waiting) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // While /slow waits, the same (only) I/O thread answers another request.
+  RawSocket quick(server.port());
+  ASSERT_TRUE(quick.send("GET /quick HTTP/1.1\r\nHost: t\r\n\r\n"));
+  EXPECT_EQ(body_of(quick.read_response()), "quick");
+  std::shared_ptr<DeferredResponse> deferred;
+  {
+    std::lock_guard lock(mutex);
+    deferred = waiting;
+  }
+  ASSERT_NE(deferred, nullptr);
+  std::thread([deferred] { deferred->complete(); }).join();
+  const std::string response = slow.read_response();
+  EXPECT_EQ(status_line_of(response), "HTTP/1.1 201 Created");
+  EXPECT_EQ(body_of(response), "finished");
+  EXPECT_EQ(finished_on, server.run_thread_id());
+  std::lock_guard lock(mutex);
+  EXPECT_NE(std::find(routes.begin(), routes.end(), "GET /slow"), routes.end());
+}
+
+// Completed before the server waits (the work finished at once): answered
+// all the same.
+TEST(HttpServer, DeferredResponseCompletedBeforeTheWaitIsAnswered) {
+  RunningServer server(small_options(), [&](Request&) {
+    Response response;
+    response.deferred = std::make_shared<DeferredResponse>([] { return text_response(200, "done"); });
+    response.deferred->complete();
+    return response;
+  });
+  RawSocket socket(server.port());
+  ASSERT_TRUE(socket.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+  EXPECT_EQ(body_of(socket.read_response()), "done");
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 """Playlists: create, rename, add, insert, remove, move, delete; privacy;
 invalid positions."""
 
+import socket
+import time
+
 import pytest
+import requests
 
 from helpers import assert_error, is_rfc3339_ms, wav_bytes
 
@@ -189,3 +193,35 @@ def test_playlist_list_is_per_user(module_server, env):
     stranger_lists = call(module_server, env, "GET", "/api/v1/playlists", who="stranger").json()["items"]
     assert all(x["owner_id"] == env["stranger"]["id"] for x in stranger_lists)
     assert p["id"] in [x["id"] for x in call(module_server, env, "GET", "/api/v1/playlists").json()["items"]]
+
+
+def test_playlist_changes_hold_no_worker(server_factory):
+    """On the leader (a single node leads its cluster of one) a playlist
+    change is proposed from the I/O thread and answered there once applied:
+    with the only worker held by an upload whose body trickles in, renames
+    are still answered at once. (Before, each waited for a worker.)"""
+    server = server_factory("one-worker", args=["--workers", "1"])
+    user = server.create_user("pl-one-worker")
+    r = server.req("POST", "/api/v1/playlists", token=user["token"], json={"name": "before"})
+    assert r.status_code == 201, r.text
+    playlist = r.json()["id"]
+    held = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    try:
+        held.sendall(("POST /api/v1/tracks?filename=slow.wav HTTP/1.1\r\nHost: t\r\n"
+                      "Authorization: Bearer %s\r\nContent-Length: 1000000\r\n\r\n" % user["token"]).encode()
+                     + b"RIFF")  # the upload handler now waits on a worker for the rest
+        time.sleep(0.5)
+        for i in range(5):
+            started = time.monotonic()
+            r = server.req("PATCH", "/api/v1/playlists/" + playlist, token=user["token"],
+                           json={"name": "renamed %d" % i}, timeout=5)
+            assert r.status_code == 200, r.text
+            assert r.json()["name"] == "renamed %d" % i
+            assert time.monotonic() - started < 2.0
+        # The worker was held all along: a request that needs one waits.
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            server.req("GET", "/api/v1/playlists", token=user["token"], timeout=1.0)
+    finally:
+        held.close()
+    r = server.req("GET", "/api/v1/playlists/" + playlist, token=user["token"])
+    assert r.status_code == 200 and r.json()["name"] == "renamed 4"
