@@ -140,6 +140,7 @@ Status ClusterNode::start_peer_port() {
   server_options.host = options_.peer_listen_host;
   server_options.port = options_.peer_listen_port;
   server_options.worker_threads = kPeerWorkerThreads;
+  server_options.name = "peer";
   // Peers are few and hold pools of connections; on one host (tests,
   // benchmarks) they all come from the same address. connections_max
   // still bounds the total.

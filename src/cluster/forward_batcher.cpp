@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "base/check.h"
+#include "base/thread_name.h"
 #include "cluster/propose_answer.h"
 #include "cluster/propose_batch.h"
 
@@ -36,7 +37,12 @@ Error refusal(const net::ClientResponse& response) {
 
 ForwardBatcher::ForwardBatcher(LeaderClient& leader, WaitAppliedFn wait_applied)
     : leader_(leader), wait_applied_(std::move(wait_applied)) {
-  for (size_t i = 0; i < kForwardBatchesInFlightMax; ++i) senders_.emplace_back([this] { run_sender(); });
+  for (size_t i = 0; i < kForwardBatchesInFlightMax; ++i) {
+    senders_.emplace_back([this] {
+      name_this_thread("forward");
+      run_sender();
+    });
+  }
 }
 
 ForwardBatcher::~ForwardBatcher() {

@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/json_escape.h"
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "cluster/backoff.h"
 #include "cluster/node_id.h"
 #include "cluster/peer_client.h"
@@ -281,7 +282,10 @@ PeerTransport::Peer& PeerTransport::peer_locked(NodeId id) {
   if (!slot) {
     slot = std::make_unique<Peer>(id);
     Peer* peer = slot.get();
-    peer->thread = std::thread([this, peer] { run_sender(*peer); });
+    peer->thread = std::thread([this, peer] {
+      name_this_thread("peer-send");
+      run_sender(*peer);
+    });
   }
   return *slot;
 }

@@ -5,6 +5,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "catalog/feature_level.h"
 #include "cluster/catalog_entry.h"
 #include "cluster/node_id.h"
@@ -98,7 +99,10 @@ Status RaftRunner::start() {
   node_ = std::make_unique<raft::RaftNode>(make_config(options_, applied), recovered.hard_state,
                                            std::move(recovered.entries), snapshot);
   publish_status();
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("raft-runner");
+    run();
+  });
   return ok_status();
 }
 
@@ -582,6 +586,7 @@ void RaftRunner::maybe_snapshot() {
   if (snapshot_in_progress_.exchange(true)) return;
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
   snapshot_thread_ = std::thread([this] {
+    name_this_thread("raft-snapshot");
     const std::string path = snapshots_.temp_path("catalog-" + std::to_string(now_unix_ms()) + ".db");
     auto index = catalog_.write_snapshot(path);
     if (!index.ok()) {

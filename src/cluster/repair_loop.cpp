@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/random.h"
 #include "base/sha256.h"
+#include "base/thread_name.h"
 #include "cluster/repair_planner.h"
 #include "storage/blob_verifier.h"
 #include "storage/disk_reserve.h"
@@ -51,7 +52,10 @@ RepairLoop::RepairLoop(catalog::Catalog& catalog, catalog::Proposer& proposer,
 RepairLoop::~RepairLoop() { stop(); }
 
 void RepairLoop::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("repair");
+    run();
+  });
 }
 
 void RepairLoop::stop() {

@@ -51,6 +51,7 @@
 #include <unordered_set>
 
 #include "base/log.h"
+#include "base/thread_name.h"
 #include "net/address_limiter.h"
 #include "net/connection_deadline.h"
 #include "net/http_wire.h"
@@ -1125,7 +1126,13 @@ uint16_t HttpServer::port() const { return impl_->bound_port; }
 
 void HttpServer::run() {
   std::vector<std::thread> extra;
-  for (size_t i = 1; i < impl_->loops.size(); ++i) extra.emplace_back([this, i] { impl_->loops[i]->run(); });
+  for (size_t i = 1; i < impl_->loops.size(); ++i) {
+    extra.emplace_back([this, i] {
+      name_this_thread(impl_->options.name + "-io" + std::to_string(i));
+      impl_->loops[i]->run();
+    });
+  }
+  name_this_thread(impl_->options.name + "-io0");
   impl_->loops.front()->run();
   for (auto& t : extra) t.join();
 }

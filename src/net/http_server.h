@@ -25,6 +25,8 @@ struct ServerOptions {
   uint16_t port = 4533;  // 0 picks a free port; see HttpServer::port()
   size_t io_threads = 1;
   size_t worker_threads = 16;
+  // Prefix of the I/O threads' names ("http-io0", ...).
+  std::string name = "http";
   size_t connections_max = 4096;
   // Open connections from one client IP: beyond it, a new one gets 503 and
   // is closed, so one address cannot take them all (0: no limit).

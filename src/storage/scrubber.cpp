@@ -10,10 +10,14 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "base/sha256.h"
+#include "base/thread_name.h"
 
 namespace dispotify::storage {
 void Scrubber::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("scrubber");
+    run();
+  });
 }
 
 void Scrubber::stop() {
