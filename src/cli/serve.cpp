@@ -29,6 +29,7 @@
 #include "cli/commands.h"
 #include "cli/limit_options.h"
 #include "cli/node_identity.h"
+#include "cli/open_files_limit.h"
 #include "cli/options.h"
 #include "cli/public_tls.h"
 #include "cli/storage_views.h"
@@ -364,6 +365,22 @@ int run_serve(const std::vector<std::string>& args) {
   }
   auto public_tls = load_public_tls(options);
   if (!public_tls.ok()) return fail(public_tls.error());
+  if (auto files = raise_open_files_limit(); !files.ok()) {
+    log::warn("cannot raise the open files limit", {{"error", files.error().message}});
+  } else {
+    if (files->now > files->before) {
+      log::info("open files limit raised", {{"from", files->before}, {"to", files->now}});
+    }
+    // Client connections, about three descriptors per SQLite connection,
+    // cached open blobs, peers: below this, a busy node fails accepts.
+    const uint64_t wanted = net::ServerOptions{}.connections_max +
+                            3 * static_cast<uint64_t>(*workers + *io_threads + kBackgroundReadersMax) + 512;
+    if (files->now < wanted) {
+      log::warn(
+          "the open files limit is low for a busy node; raise the hard limit (ulimit -Hn, LimitNOFILE=)",
+          {{"limit", files->now}, {"wanted", wanted}});
+    }
+  }
   const std::string data_dir = options.get_or("data-dir", "");
   if (auto s = fs::make_dirs(data_dir); !s.ok()) return fail(s.error());
   auto node_id = load_or_create_node_id(data_dir);

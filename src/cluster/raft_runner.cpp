@@ -32,6 +32,20 @@ T wait_for(std::future<T>& future, uint64_t timeout_ms, const char* what) {
   return unavailable(std::string(what) + " timed out after " + std::to_string(timeout_ms) + " ms");
 }
 
+// Answers (unavailable) and drops the waiters whose deadline has passed.
+template <class Waiters>
+void expire(Waiters& waiters, std::chrono::steady_clock::time_point now, const char* why) {
+  for (auto it = waiters.begin(); it != waiters.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    auto done = std::move(it->second.done);
+    it = waiters.erase(it);
+    done(unavailable(why));
+  }
+}
+
 const char* state_name(raft::Progress::State state) {
   switch (state) {
     case raft::Progress::State::probe: return "probe";
@@ -427,27 +441,11 @@ void RaftRunner::propose_here(std::string data, std::chrono::steady_clock::time_
 
 void RaftRunner::expire_waiters() {
   const auto now = std::chrono::steady_clock::now();
-  for (auto it = applied_waiters_.begin(); it != applied_waiters_.end();) {
-    if (it->second.deadline > now) {
-      ++it;
-      continue;
-    }
-    AppliedDone done = std::move(it->second.done);
-    it = applied_waiters_.erase(it);
-    done(unavailable("the catalog did not catch up in time"));
-  }
-  for (auto it = proposals_.begin(); it != proposals_.end();) {
-    if (it->second.deadline > now) {
-      ++it;
-      continue;
-    }
-    // Its entry may still commit (under this or a later leader); the
-    // caller's retry under the same request id is then answered from the
-    // record of the first.
-    ProposalDone done = std::move(it->second.done);
-    it = proposals_.erase(it);
-    done(unavailable("the write was not committed in time"));
-  }
+  expire(applied_waiters_, now, "the catalog did not catch up in time");
+  // A proposal's entry may still commit (under this or a later leader); the
+  // caller's retry under the same request id is then answered from the
+  // record of the first.
+  expire(proposals_, now, "the write was not committed in time");
 }
 
 namespace {

@@ -95,7 +95,7 @@ class Server:
 
     registry = []  # every Server ever made, for failure reports
 
-    def __init__(self, root, name="server", admin_password=ADMIN_PASSWORD, args=()):
+    def __init__(self, root, name="server", admin_password=ADMIN_PASSWORD, args=(), preexec_fn=None):
         self.root = Path(root)
         self.name = name
         self.data_dir = self.root / "data"
@@ -103,6 +103,7 @@ class Server:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.admin_password = admin_password
         self.args = list(args)
+        self.preexec_fn = preexec_fn  # run in the child before exec (e.g. to set its limits)
         self.proc = None
         self.port = None
         self.starts = []  # [(stdout_path, stderr_path)]
@@ -141,7 +142,7 @@ class Server:
         last_error = None
         for _attempt in range(5):
             port, peer_port = free_port(), free_port()
-            self.launch(self.command(port, peer_port))
+            self.launch(self.command(port, peer_port), preexec_fn=self.preexec_fn)
             self.port = port
             if not wait:
                 return self

@@ -3,6 +3,7 @@
 import json
 import time
 
+import pytest
 import requests
 
 from helpers import HTTP_TIMEOUT_S, metric, parse_metrics, wav_bytes
@@ -116,3 +117,21 @@ def test_metrics_count_errors(server):
     statuses = {dict(labels).get("status") for (name, labels), _ in parse_metrics(text).items()
                 if name == "dispotify_http_requests_total"}
     assert {"404", "401"} <= statuses, statuses
+
+
+def test_serve_raises_its_open_files_limit(server_factory):
+    """Started with a soft limit of 1,024 open files (a common default, too
+    few for 4,096 connections and a SQLite connection per thread), serve
+    raises it to the hard limit and says so."""
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard <= 1024:
+        pytest.skip("the hard limit leaves nothing to raise")
+    server = server_factory("nofile", preexec_fn=lambda: resource.setrlimit(
+        resource.RLIMIT_NOFILE, (1024, hard)))
+    limits = open("/proc/%d/limits" % server.proc.pid).read()
+    line = next(x for x in limits.splitlines() if x.startswith("Max open files"))
+    expected = "unlimited" if hard == resource.RLIM_INFINITY else str(hard)
+    assert line.split()[3:5] == [expected, expected], line
+    assert "open files limit raised" in server.stderr_text() + server.stdout_text()
