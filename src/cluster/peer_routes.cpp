@@ -123,6 +123,7 @@ net::Response propose_batch(ClusterService& service, net::Request& request) {
   // Proposed together (one Ready, one fsync) and answered when the last is
   // applied, holding no thread meanwhile (net/deferred_response.h).
   struct Answering {
+    Answering(std::vector<Result<Committed>> a, size_t n) : answers(std::move(a)), unanswered(n) {}
     std::vector<Result<Committed>> answers;
     std::atomic<size_t> unanswered;
     ForwardedSlot slot;  // counted until the answer leaves
