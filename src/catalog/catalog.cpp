@@ -64,6 +64,9 @@ Result<std::unique_ptr<Catalog>> Catalog::open(const std::string& db_path, const
   }
   DISPOTIFY_ASSIGN_OR_RETURN(uint64_t index, read_applied_index(*writer));
   auto impl = std::make_unique<Impl>(db_path, std::move(writer), index, options.readers_idle_max);
+  if (options.background_checkpoints) {
+    DISPOTIFY_ASSIGN_OR_RETURN(impl->checkpointer, Checkpointer::start(db_path, *impl->writer));
+  }
   return std::unique_ptr<Catalog>(new Catalog(std::move(impl)));
 }
 

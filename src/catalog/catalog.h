@@ -52,6 +52,9 @@ struct CatalogOptions {
   // Read connections kept open between queries (reader_pool.h): as many as
   // there can be concurrent readers.
   size_t readers_idle_max = 8;
+  // WAL checkpoints on a thread of their own instead of inside the commit
+  // that crosses SQLite's threshold (catalog/checkpointer.h).
+  bool background_checkpoints = false;
 };
 
 struct ArtistListQuery {

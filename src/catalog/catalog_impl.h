@@ -7,6 +7,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "catalog/checkpointer.h"
 #include "catalog/reader_pool.h"
 #include "catalog/sqlite_db.h"
 #include "catalog/transaction.h"
@@ -26,6 +27,8 @@ struct Catalog::Impl {
   std::atomic<uint64_t> applied_index;
   std::atomic<uint64_t> auth_epoch{0};  // see Catalog::auth_epoch
   ReaderPool readers;
+  // After `writer`: stopped (and its hook removed) before the writer closes.
+  std::unique_ptr<Checkpointer> checkpointer;
 
   // Runs `body(Db&)` on a read connection inside one read transaction, so
   // all its SELECTs see the same committed state.

@@ -393,7 +393,8 @@ int run_serve(const std::vector<std::string>& args) {
   // and the background loops' occasional reads.
   const catalog::CatalogOptions catalog_options{
       .sync = catalog::SyncMode::normal,
-      .readers_idle_max = static_cast<size_t>(*workers + *io_threads) + kBackgroundReadersMax};
+      .readers_idle_max = static_cast<size_t>(*workers + *io_threads) + kBackgroundReadersMax,
+      .background_checkpoints = true};
   auto catalog = catalog::Catalog::open(data_dir + "/catalog.db", catalog_options);
   if (!catalog.ok()) return fail(catalog.error());
   auto blobs = storage::LocalBlobStore::open({data_dir + "/blobs", *min_free});
