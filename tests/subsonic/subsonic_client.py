@@ -53,8 +53,14 @@ def _typed(text):
     return text
 
 
+# Attributes that hold ids: strings, even when an id (16 hex digits) happens
+# to be all decimal digits, as about one in 1,800 do; typing them made the
+# XML and JSON answers differ now and then.
+ID_ATTRIBUTES = {"id", "parent", "coverArt", "current", "albumId", "artistId", "playlistId"}
+
+
 def xml_to_dict(element, root=True):
-    out = {k: _typed(v) for k, v in element.attrib.items() if k != "xmlns"}
+    out = {k: v if k in ID_ATTRIBUTES else _typed(v) for k, v in element.attrib.items() if k != "xmlns"}
     if element.text and element.text.strip() or (element.text and len(element) == 0 and element.text):
         out["value"] = element.text
     for child in element:
