@@ -50,6 +50,25 @@ constexpr int64_t kIoThreadsMax = 256;
 // (repair, scrubber), beyond one per worker and I/O thread.
 constexpr int64_t kBackgroundReadersMax = 8;
 
+// Raises the soft open-files limit (cli/open_files_limit.h) and warns when
+// even the hard one is short of what a busy node holds: client connections,
+// about three descriptors per SQLite connection, cached blobs and peers.
+void raise_open_files_limit_for(size_t catalog_readers) {
+  auto files = raise_open_files_limit();
+  if (!files.ok()) {
+    log::warn("cannot raise the open files limit", {{"error", files.error().message}});
+    return;
+  }
+  if (files->now > files->before) {
+    log::info("open files limit raised", {{"from", files->before}, {"to", files->now}});
+  }
+  const uint64_t wanted = net::ServerOptions{}.connections_max + 3 * uint64_t{catalog_readers} + 512;
+  if (files->now < wanted) {
+    log::warn("the open files limit is low for a busy node; raise the hard limit (ulimit -Hn, LimitNOFILE=)",
+              {{"limit", files->now}, {"wanted", wanted}});
+  }
+}
+
 unsigned cores() { return std::max(1U, std::thread::hardware_concurrency()); }
 
 const std::vector<OptionSpec> kServeOptions = {
@@ -365,22 +384,10 @@ int run_serve(const std::vector<std::string>& args) {
   }
   auto public_tls = load_public_tls(options);
   if (!public_tls.ok()) return fail(public_tls.error());
-  if (auto files = raise_open_files_limit(); !files.ok()) {
-    log::warn("cannot raise the open files limit", {{"error", files.error().message}});
-  } else {
-    if (files->now > files->before) {
-      log::info("open files limit raised", {{"from", files->before}, {"to", files->now}});
-    }
-    // Client connections, about three descriptors per SQLite connection,
-    // cached open blobs, peers: below this, a busy node fails accepts.
-    const uint64_t wanted = net::ServerOptions{}.connections_max +
-                            3 * static_cast<uint64_t>(*workers + *io_threads + kBackgroundReadersMax) + 512;
-    if (files->now < wanted) {
-      log::warn(
-          "the open files limit is low for a busy node; raise the hard limit (ulimit -Hn, LimitNOFILE=)",
-          {{"limit", files->now}, {"wanted", wanted}});
-    }
-  }
+  // Every worker and I/O thread may read the catalog at once, plus the peer
+  // port's and the background loops' occasional reads.
+  const auto catalog_readers = static_cast<size_t>(*workers + *io_threads + kBackgroundReadersMax);
+  raise_open_files_limit_for(catalog_readers);
   const std::string data_dir = options.get_or("data-dir", "");
   if (auto s = fs::make_dirs(data_dir); !s.ok()) return fail(s.error());
   auto node_id = load_or_create_node_id(data_dir);
@@ -389,12 +396,8 @@ int run_serve(const std::vector<std::string>& args) {
   if (!cluster_key.ok()) return fail(cluster_key.error());
   // The Raft log is the durable record; the catalog is applied again from
   // it after a power loss (cli/cluster_node.h), so one fsync per write is enough.
-  // Every worker and I/O thread may read at once, plus the peer port's
-  // and the background loops' occasional reads.
   const catalog::CatalogOptions catalog_options{
-      .sync = catalog::SyncMode::normal,
-      .readers_idle_max = static_cast<size_t>(*workers + *io_threads) + kBackgroundReadersMax,
-      .background_checkpoints = true};
+      .sync = catalog::SyncMode::normal, .readers_idle_max = catalog_readers, .background_checkpoints = true};
   auto catalog = catalog::Catalog::open(data_dir + "/catalog.db", catalog_options);
   if (!catalog.ok()) return fail(catalog.error());
   auto blobs = storage::LocalBlobStore::open({data_dir + "/blobs", *min_free});

@@ -105,38 +105,34 @@ net::Response propose_batch(ClusterService& service, net::Request& request) {
   auto entries = decode_propose_batch(*body);
   if (!entries.ok()) return error(entries.error(), kRoute);
   if (!service.runner().is_leader()) return error(make_error(Errc::unavailable, "not the leader"), kRoute);
-  const ForwardedSlot slot;
-  if (slot.over_limit()) {
+  // Proposed together (one Ready, one fsync) and answered when the last is
+  // applied, holding no thread meanwhile (net/deferred_response.h).
+  struct Answering {
+    explicit Answering(size_t n) : answers(n, make_error(Errc::internal, "unanswered")) {}
+    std::vector<Result<Committed>> answers;
+    std::atomic<size_t> unanswered{0};
+    ForwardedSlot slot;  // counted until the answer leaves
+  };
+  auto state = std::make_shared<Answering>(entries->size());
+  if (state->slot.over_limit()) {
     return error(make_error(Errc::unavailable, "too many forwarded writes in flight"), kRoute);
   }
-  std::vector<Result<Committed>> answers(entries->size(), make_error(Errc::internal, "unanswered"));
   std::vector<std::string> valid;
   std::vector<size_t> positions;
   for (size_t i = 0; i < entries->size(); ++i) {
     if (auto decoded = decode_catalog_entry((*entries)[i]); !decoded.ok()) {
-      answers[i] = decoded.error();
+      state->answers[i] = decoded.error();
       continue;
     }
     valid.push_back(std::move((*entries)[i]));
     positions.push_back(i);
   }
-  // Proposed together (one Ready, one fsync) and answered when the last is
-  // applied, holding no thread meanwhile (net/deferred_response.h).
-  struct Answering {
-    Answering(std::vector<Result<Committed>> a, size_t n) : answers(std::move(a)), unanswered(n) {}
-    std::vector<Result<Committed>> answers;
-    std::atomic<size_t> unanswered;
-    ForwardedSlot slot;  // counted until the answer leaves
-  };
-  auto state = std::make_shared<Answering>(std::move(answers), positions.size());
+  if (positions.empty()) return text(200, encode_batch_answers(state->answers), kRoute);
+  state->unanswered = positions.size();
   net::Response response;
   response.route = kRoute;
   response.deferred = std::make_shared<net::DeferredResponse>(
       [state] { return text(200, encode_batch_answers(state->answers), kRoute); });
-  if (positions.empty()) {
-    response.deferred->complete();
-    return response;
-  }
   std::vector<RaftRunner::ProposalDone> dones;
   dones.reserve(positions.size());
   for (size_t position : positions) {

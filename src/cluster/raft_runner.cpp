@@ -465,36 +465,11 @@ Result<Committed> RaftRunner::propose(std::string data, uint64_t timeout_ms) {
 }
 
 void RaftRunner::propose_async(std::string data, uint64_t timeout_ms, ProposalDone done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  auto shared_done = std::make_shared<ProposalDone>(std::move(done));
-  const bool posted = post([this, shared_done, deadline, data = std::move(data)]() mutable {
-    propose_here(std::move(data), deadline, std::move(*shared_done));
-  });
-  if (!posted) (*shared_done)(unavailable("the node is shutting down"));
-}
-
-std::vector<Result<Committed>> RaftRunner::propose_batch(std::vector<std::string> entries,
-                                                         uint64_t timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::vector<std::string> entries;
   std::vector<ProposalDone> dones;
-  std::vector<std::future<Result<Committed>>> futures;
-  dones.reserve(entries.size());
-  futures.reserve(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    auto promise = std::make_shared<std::promise<Result<Committed>>>();
-    futures.push_back(promise->get_future());
-    dones.push_back(fulfil(std::move(promise)));
-  }
+  entries.push_back(std::move(data));
+  dones.push_back(std::move(done));
   propose_batch_async(std::move(entries), timeout_ms, std::move(dones));
-  std::vector<Result<Committed>> answers;
-  answers.reserve(futures.size());
-  for (auto& future : futures) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    answers.emplace_back(
-        wait_for(future, static_cast<uint64_t>(std::max<int64_t>(left.count(), 0)), "the write"));
-  }
-  return answers;
 }
 
 void RaftRunner::propose_batch_async(std::vector<std::string> entries, uint64_t timeout_ms,

@@ -121,11 +121,8 @@ class RaftRunner {
   using ProposalDone = std::function<void(Result<Committed>)>;
   void propose_async(std::string data, uint64_t timeout_ms, ProposalDone done);
   // The same for several entries at once (forwarded in one batch): they are
-  // proposed in one runner task, so they share a Ready (group commit). One
-  // answer per entry, in order, each bounded by timeout_ms.
-  [[nodiscard]] std::vector<Result<Committed>> propose_batch(std::vector<std::string> entries,
-                                                             uint64_t timeout_ms);
-  // The same without waiting: dones[i] answers entries[i] (ProposalDone).
+  // proposed in one runner task, so they share a Ready (group commit);
+  // dones[i] answers entries[i], each within about timeout_ms.
   void propose_batch_async(std::vector<std::string> entries, uint64_t timeout_ms,
                            std::vector<ProposalDone> dones);
   // Linearizable read barrier (thesis §6.4): returns once this node has
